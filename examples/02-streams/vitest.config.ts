@@ -1,0 +1,3 @@
+import { cookbookVitestConfig } from '@cookbook/shared/vitest';
+
+export default cookbookVitestConfig();

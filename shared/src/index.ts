@@ -1,0 +1,14 @@
+export { dockerAvailable } from './docker.js';
+export { isMain } from './is-main.js';
+export { type LoopDelay, type LoopDelayProbe, measureLoopDelay, startLoopDelayProbe } from './loop-delay.js';
+export { PROBES, probePostgres, probeRabbitmq, probeRedis } from './probes.js';
+export {
+  missingServiceMessage,
+  type ResolvedService,
+  type ResolveOptions,
+  redact,
+  ServiceUnavailableError,
+} from './resolve.js';
+export { type ResolvedServices, resolveService, resolveServices } from './resolve-service.js';
+export { closeServer, heading, isSmoke, listen, onShutdown, portFromEnv } from './runtime.js';
+export { envUrl, isServiceName, SERVICE_NAMES, SERVICES, type ServiceName } from './services.js';

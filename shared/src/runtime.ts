@@ -1,0 +1,72 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** `COOKBOOK_SMOKE=1`: demos run their shortest path and exit; servers answer one request and stop. */
+export function isSmoke(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.COOKBOOK_SMOKE === '1' || env.COOKBOOK_SMOKE === 'true';
+}
+
+/** A port from `PORT`, or `fallback`; a malformed value is an error that names the variable. */
+export function portFromEnv(fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.PORT;
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be an integer from 0 to 65535, got "${raw}"`);
+  }
+  return port;
+}
+
+/** Listens and resolves with the URL the server answers on (port 0 picks a free port). */
+export function listen(server: Server, port: number, host = '127.0.0.1'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const { port: actual } = server.address() as AddressInfo;
+      resolve(`http://${host}:${actual}`);
+    });
+  });
+}
+
+/** Closes the server, ending idle keep-alive sockets so close() does not wait for them. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeIdleConnections();
+  });
+}
+
+/**
+ * Runs `cleanup` once on the first SIGINT/SIGTERM and exits 0 when it finishes (1 if it throws);
+ * a second signal exits at once. Returns a function that removes the handlers.
+ */
+export function onShutdown(cleanup: () => Promise<void>, log: (line: string) => void = console.log): () => void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    log(`${signal}: shutting down`);
+    cleanup().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('shutdown failed:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
+/** A visible heading in demo output. */
+export function heading(title: string): void {
+  console.log(`\n== ${title} ${'='.repeat(Math.max(0, 70 - title.length))}`);
+}

@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+
+export interface TestDatabase {
+  /** Connection URL of the fresh, empty database. */
+  url: string;
+  name: string;
+  /** Drops the database, ending any connection still open to it. */
+  drop(): Promise<void>;
+}
+
+/** A unique name, safe to interpolate as an identifier: letters, digits and underscores only. */
+export function uniqueName(label: string, separator = '_'): string {
+  const clean = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, separator)
+    .slice(0, 24);
+  return ['cb', clean, randomBytes(4).toString('hex')].filter(Boolean).join(separator);
+}
+
+/** Creates an empty database next to the one `adminUrl` points at, for one test file. */
+export async function createTestDatabase(adminUrl: string, label = 'test'): Promise<TestDatabase> {
+  const name = uniqueName(label);
+  await withClient(adminUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    drop: async () => {
+      await withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+    },
+  };
+}
+
+async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}

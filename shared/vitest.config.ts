@@ -1,0 +1,3 @@
+import { cookbookVitestConfig } from './src/testing/vitest-config.js';
+
+export default cookbookVitestConfig();
