@@ -1,7 +1,7 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface LoopDelay {
-  /** Percentiles and max of how late the event loop ran its timers, in milliseconds. */
+  /** Percentiles and max of how late the event loop ran the sampling timer, in milliseconds. */
   p50: number;
   p99: number;
   max: number;
@@ -9,15 +9,21 @@ export interface LoopDelay {
 }
 
 export interface LoopDelayProbe {
+  /** Resolves once the histogram has taken one more sample: a block is recorded only after that. */
+  nextSample(): Promise<void>;
   /** Stops sampling and returns what was seen since `startLoopDelayProbe()`. */
   stop(): LoopDelay;
 }
 
-/** Samples event-loop delay with a histogram; `resolutionMs` is the sampling interval (min 1). */
+/**
+ * Samples event-loop delay every `resolutionMs` (min 1). The histogram measures the gap between two
+ * of its own ticks, so await `nextSample()` before a block you want to see, and again after it.
+ */
 export function startLoopDelayProbe(resolutionMs = 10): LoopDelayProbe {
   const histogram = monitorEventLoopDelay({ resolution: resolutionMs });
   histogram.enable();
   return {
+    nextSample: () => nextSample(histogram, resolutionMs),
     stop() {
       histogram.disable();
       const ms = (ns: number) => ns / 1e6;
@@ -33,6 +39,14 @@ export function startLoopDelayProbe(resolutionMs = 10): LoopDelayProbe {
   };
 }
 
+async function nextSample(histogram: IntervalHistogram, resolutionMs: number): Promise<void> {
+  const seen = histogram.count;
+  const deadline = performance.now() + 20 * resolutionMs + 100;
+  while (histogram.count === seen && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, Math.max(1, resolutionMs / 2)));
+  }
+}
+
 /** Runs `work` while probing the loop, and returns both its result and the delay it caused. */
 export async function measureLoopDelay<T>(
   work: () => Promise<T> | T,
@@ -40,9 +54,9 @@ export async function measureLoopDelay<T>(
 ): Promise<{ result: T; delay: LoopDelay }> {
   const probe = startLoopDelayProbe(resolutionMs);
   try {
+    await probe.nextSample();
     const result = await work();
-    // Give the histogram one more turn so a block at the very end is recorded.
-    await new Promise((resolve) => setImmediate(resolve));
+    await probe.nextSample();
     return { result, delay: probe.stop() };
   } catch (error) {
     probe.stop();

@@ -1,0 +1,66 @@
+import { Worker } from 'node:worker_threads';
+import { countPrimes } from './primes.js';
+
+// #region pitfall
+/** The Q&A's pitfall: a busy loop. Nothing else runs in this process until it returns. */
+export function blockFor(ms: number): void {
+  const start = Date.now();
+  while (Date.now() - start < ms) {}
+}
+
+/**
+ * The Q&A's "non-blocking alternative" only waits: it does none of the work. Fine for a delay,
+ * no answer for CPU work, which still has to run somewhere.
+ */
+export async function waitWithoutBlocking(ms: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
+// #endregion pitfall
+
+/** CPU work done inline: correct answer, frozen event loop while it runs. */
+export function countPrimesInline(limit: number): number {
+  return countPrimes(0, limit);
+}
+
+// #region partitioned
+/**
+ * Fix 1: the same work in slices, yielding to the loop with setImmediate between them, so timers,
+ * I/O and other requests run in the gaps. Costs a little throughput; needs no threads.
+ */
+export async function countPrimesPartitioned(limit: number, sliceSize = 20_000): Promise<number> {
+  let count = 0;
+  for (let from = 0; from < limit; from += sliceSize) {
+    count += countPrimes(from, Math.min(from + sliceSize, limit));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return count;
+}
+// #endregion partitioned
+
+// #region worker
+/**
+ * Fix 2: the work on a worker thread. The main loop only waits for a message. For many such jobs,
+ * use a pool (piscina) rather than a thread per job: see the performance example.
+ */
+export function countPrimesInWorker(limit: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const worker = startWorker({ from: 0, to: limit });
+    worker.once('message', (count: number) => resolve(count));
+    worker.once('error', reject);
+    worker.once('exit', (code) => code !== 0 && reject(new Error(`prime worker exited with code ${code}`)));
+  });
+}
+// #endregion worker
+
+/**
+ * Starts the worker file beside this one. Compiled, that is plain `primes-worker.js`. From TypeScript
+ * source (tsx, vitest) the new thread must load tsx itself: loader flags of the main thread do not
+ * reach worker threads on Node 20 (tsx issue #354).
+ */
+function startWorker(workerData: unknown): Worker {
+  if (!import.meta.url.endsWith('.ts'))
+    return new Worker(new URL('./primes-worker.js', import.meta.url), { workerData });
+  const source = new URL('./primes-worker.ts', import.meta.url).href;
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); })`;
+  return new Worker(bootstrap, { eval: true, workerData });
+}

@@ -1,0 +1,6 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { countPrimes } from './primes.js';
+
+// Runs on its own thread with its own event loop: this loop may block, the main one never does.
+const { from, to } = workerData as { from: number; to: number };
+parentPort?.postMessage(countPrimes(from, to));

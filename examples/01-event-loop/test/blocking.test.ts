@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { blockFor, countPrimesInline, countPrimesInWorker, countPrimesPartitioned } from '../src/blocking.js';
+import { measureResponsiveness } from '../src/responsiveness.js';
+
+// Large enough that the block dwarfs timer resolution and worker start-up on a loaded 2-core machine.
+const LIMIT = 5_000_000;
+
+describe('blocking', () => {
+  it("the Q&A's busy loop delays the loop, a timer and an HTTP request by the whole block", async () => {
+    const result = await measureResponsiveness(() => blockFor(400));
+    expect(result.loopDelay.max).toBeGreaterThanOrEqual(0.8 * result.workMs);
+    expect(result.worstTimerGapMs).toBeGreaterThanOrEqual(0.8 * result.workMs);
+    expect(result.requestMs).toBeGreaterThanOrEqual(0.8 * result.workMs);
+  });
+
+  it('CPU work done inline blocks for at least 80% of its length', async () => {
+    const inline = await measureResponsiveness(() => countPrimesInline(LIMIT));
+    expect(inline.loopDelay.max).toBeGreaterThanOrEqual(0.8 * inline.workMs);
+    expect(inline.requestMs).toBeGreaterThanOrEqual(0.8 * inline.workMs);
+  });
+
+  it('partitioning with setImmediate keeps the max delay below a fifth of the inline block', async () => {
+    const inline = await measureResponsiveness(() => countPrimesInline(LIMIT));
+    const partitioned = await measureResponsiveness(() => countPrimesPartitioned(LIMIT));
+    expect(partitioned.loopDelay.max).toBeLessThan(inline.workMs / 5);
+    expect(partitioned.requestMs).toBeLessThan(inline.workMs / 5);
+  });
+
+  it('a worker thread keeps the max delay below a fifth of the inline block', async () => {
+    const inline = await measureResponsiveness(() => countPrimesInline(LIMIT));
+    const worker = await measureResponsiveness(() => countPrimesInWorker(LIMIT));
+    expect(worker.loopDelay.max).toBeLessThan(inline.workMs / 5);
+    expect(worker.requestMs).toBeLessThan(inline.workMs / 5);
+  });
+
+  it('all three ways compute the same answer', async () => {
+    const limit = 200_000;
+    const expected = countPrimesInline(limit);
+    expect(expected).toBe(17_984);
+    expect(await countPrimesPartitioned(limit, 7_000)).toBe(expected);
+    expect(await countPrimesInWorker(limit)).toBe(expected);
+  });
+});

@@ -1,0 +1,51 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { isMain } from '@cookbook/shared';
+import { type Example, loadCatalog, ROOT } from './catalog.js';
+import { fillBlock, fillRegions, readRelative } from './regions.js';
+import { examplesTable } from './table.js';
+
+interface DocFile {
+  path: string;
+  current: string;
+  expected: string;
+}
+
+/** Every README as `pnpm run docs` would write it: source regions filled in, the root table regenerated. */
+export function expectedDocs(examples: readonly Example[], root = ROOT): DocFile[] {
+  const files: DocFile[] = [];
+  for (const example of examples) {
+    const path = join(example.dir, 'README.md');
+    if (!existsSync(path)) continue;
+    const current = readFileSync(path, 'utf8');
+    files.push({ path, current, expected: fillRegions(current, readRelative(example.dir), relative(root, path)) });
+  }
+  const rootReadme = join(root, 'README.md');
+  const current = readFileSync(rootReadme, 'utf8');
+  const withTable = fillBlock(current, 'examples', examplesTable(examples), 'README.md');
+  files.push({ path: rootReadme, current, expected: fillRegions(withTable, readRelative(root), 'README.md') });
+  return files;
+}
+
+function main(): void {
+  const check = process.argv.includes('--check');
+  const { examples } = loadCatalog();
+  const stale = expectedDocs(examples).filter((file) => file.current !== file.expected);
+  if (check) {
+    if (stale.length === 0) {
+      console.log('docs: every README matches its sources');
+      return;
+    }
+    console.error('docs: these READMEs differ from their sources; run `pnpm run docs` and commit the result:');
+    for (const file of stale) console.error(`  ${relative(ROOT, file.path)}`);
+    process.exitCode = 1;
+    return;
+  }
+  for (const file of stale) {
+    writeFileSync(file.path, file.expected);
+    console.log(`docs: updated ${relative(ROOT, file.path)}`);
+  }
+  if (stale.length === 0) console.log('docs: nothing to update');
+}
+
+if (isMain(import.meta.url)) main();

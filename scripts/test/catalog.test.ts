@@ -1,0 +1,69 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { editDistance, findExample, loadCatalog, loadExample, suggestExamples } from '../src/catalog.js';
+import { checkExample } from '../src/catalog-check.js';
+
+const fixtures = join(import.meta.dirname, 'fixtures/examples');
+
+function exampleDir(folder: string, manifest: object): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'catalog-')), folder);
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest));
+  return dir;
+}
+
+describe('catalog', () => {
+  const { examples, problems } = loadCatalog(fixtures);
+
+  it('loads every example folder, sorted by number', () => {
+    expect(problems).toEqual([]);
+    expect(examples.map((e) => e.slug)).toEqual(['clean', 'failing', 'hanging', 'orphan']);
+  });
+
+  it('finds an example by slug, number, zero-padded number, folder and package name', () => {
+    for (const name of ['failing', '2', '02', '02-failing', '@fixture/failing', 'FAILING']) {
+      expect(findExample(examples, name)?.slug).toBe('failing');
+    }
+    expect(findExample(examples, 'nope')).toBeUndefined();
+  });
+
+  it('suggests the closest names for a typo', () => {
+    expect(suggestExamples(examples, 'failng')[0]).toBe('failing');
+    expect(suggestExamples(examples, 'han')).toContain('hanging');
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+  });
+
+  it('names the field a malformed manifest gets wrong', () => {
+    const noRecipes = exampleDir('07-broken', {
+      name: '@x/broken',
+      cookbook: { question: 'Q7', title: 't', summary: 's' },
+    });
+    expect(() => loadExample(noRecipes)).toThrow(
+      '07-broken/package.json: cookbook.recipes must name at least one recipe',
+    );
+    const todo = exampleDir('08-todo', {
+      name: '@x/todo',
+      cookbook: { question: 'Q8', title: 't', summary: 'TODO', recipes: { a: 'b' } },
+    });
+    expect(() => loadExample(todo)).toThrow('cookbook.summary must be a non-empty string');
+    const badService = exampleDir('09-svc', {
+      name: '@x/svc',
+      cookbook: { question: 'Q9', title: 't', summary: 's', services: ['mongo'], recipes: { a: 'b' } },
+    });
+    expect(() => loadExample(badService)).toThrow('cookbook.services has "mongo"');
+    expect(() => loadExample(exampleDir('badname', {}))).toThrow('folder must be named NN-slug');
+  });
+
+  it('the catalog check names each missing piece of the contract', () => {
+    const clean = examples[0];
+    if (!clean) throw new Error('fixture missing');
+    const problemsFound = checkExample(clean, '# no table here');
+    expect(problemsFound).toEqual([
+      'examples/01-clean: no README.md',
+      'examples/01-clean: no test/*.test.ts',
+      "examples/01-clean: missing from the root README's table; run `pnpm run docs`",
+    ]);
+  });
+});
