@@ -126,12 +126,12 @@ export function findExample(examples: readonly Example[], name: string): Example
 /** The names closest to a mistyped one, by edit distance, for "did you mean". */
 export function suggestExamples(examples: readonly Example[], name: string, max = 3): string[] {
   const wanted = name.toLowerCase();
-  return examples
+  const ranked = examples
     .map((e) => ({ slug: e.slug, distance: Math.min(editDistance(wanted, e.slug), prefixDistance(wanted, e.slug)) }))
-    .sort((a, b) => a.distance - b.distance)
-    .filter((s) => s.distance <= Math.max(3, Math.floor(wanted.length / 2)))
-    .slice(0, max)
-    .map((s) => s.slug);
+    .sort((a, b) => a.distance - b.distance);
+  const close = ranked.filter((s) => s.distance <= Math.max(3, Math.floor(wanted.length / 2)));
+  // Nothing close: still name the nearest few, so the message always offers a next step.
+  return (close.length > 0 ? close : ranked).slice(0, max).map((s) => s.slug);
 }
 
 function prefixDistance(typed: string, slug: string): number {

@@ -109,7 +109,7 @@ async function main(argv: readonly string[]): Promise<number> {
   if (!example) {
     const suggestions = suggestExamples(examples, invocation.name);
     console.error(`No example named "${invocation.name}".`);
-    if (suggestions.length > 0) console.error(`Did you mean: ${suggestions.join(', ')}?`);
+    console.error(`Closest names: ${suggestions.join(', ')}.`);
     console.error('Run `pnpm example` to list them all.');
     return 2;
   }

@@ -32,6 +32,7 @@ describe('catalog', () => {
   it('suggests the closest names for a typo', () => {
     expect(suggestExamples(examples, 'failng')[0]).toBe('failing');
     expect(suggestExamples(examples, 'han')).toContain('hanging');
+    expect(suggestExamples(examples, 'zzzzzzzzzzzz')).toHaveLength(3);
     expect(editDistance('kitten', 'sitting')).toBe(3);
   });
 
