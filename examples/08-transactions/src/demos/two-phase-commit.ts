@@ -1,0 +1,57 @@
+import pg from 'pg';
+import { assertPreparedTransactionsEnabled, createBankTables, interbankTransfer } from '../interbank-transfer.js';
+import { createCoordinatorLog, runDistributedTransaction } from '../two-phase-commit.js';
+import { inDoubtBranches, recoverInDoubt } from '../two-phase-recovery.js';
+import type { DemoContext } from './context.js';
+
+class SimulatedCrash extends Error {}
+
+export async function twoPhaseCommitDemo({ scratchDatabase, log }: DemoContext): Promise<void> {
+  const bankA = new pg.Pool({ connectionString: await scratchDatabase('bank_a'), max: 3 });
+  const bankB = new pg.Pool({ connectionString: await scratchDatabase('bank_b'), max: 3 });
+  try {
+    log(`max_prepared_transactions = ${await assertPreparedTransactionsEnabled(bankA)}`);
+    for (const bank of [bankA, bankB]) {
+      await createBankTables(bank);
+      await bank.query('INSERT INTO accounts (id, balance_cents) VALUES (1, 10000)');
+    }
+    const coordinatorLog = bankA;
+    await createCoordinatorLog(coordinatorLog);
+    const transfer = (cents: number) =>
+      interbankTransfer(
+        { bank: 'bank_a', pool: bankA, accountId: 1 },
+        { bank: 'bank_b', pool: bankB, accountId: 1 },
+        cents,
+      );
+    const balances = async () => {
+      const read = async (pool: pg.Pool) =>
+        (await pool.query('SELECT balance_cents FROM accounts')).rows[0]?.balance_cents;
+      return `bank_a ${await read(bankA)}, bank_b ${await read(bankB)}`;
+    };
+
+    await runDistributedTransaction(coordinatorLog, transfer(2_500));
+    log(`moved 2500 cents across two databases: ${await balances()}`);
+
+    await runDistributedTransaction(coordinatorLog, transfer(50_000)).catch((error: Error) =>
+      log(`50000 cents: ${error.message}`),
+    );
+    log(`  nothing moved: ${await balances()}`);
+
+    // The coordinator "dies" after logging commit and before phase 2: both branches stay prepared.
+    await runDistributedTransaction(coordinatorLog, transfer(1_000), {
+      afterDecision: () => {
+        throw new SimulatedCrash();
+      },
+    }).catch((error: unknown) => {
+      if (!(error instanceof SimulatedCrash)) throw error;
+    });
+    const stuck = [...(await inDoubtBranches('bank_a', bankA)), ...(await inDoubtBranches('bank_b', bankB))];
+    log(
+      `coordinator gone after its decision: ${stuck.length} prepared branches in pg_prepared_xacts, ${await balances()}`,
+    );
+    const resolved = await recoverInDoubt(coordinatorLog, { bank_a: bankA, bank_b: bankB });
+    log(`recovery: ${resolved.map((r) => `${r.participant} → ${r.decision}`).join(', ')}; ${await balances()}`);
+  } finally {
+    await Promise.all([bankA.end(), bankB.end()]);
+  }
+}

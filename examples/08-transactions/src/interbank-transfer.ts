@@ -1,0 +1,56 @@
+import type pg from 'pg';
+import type { Branch } from './two-phase-commit.js';
+
+/** Each bank is its own database with its own accounts; the CHECK is how a bank refuses to overdraw. */
+export async function createBankTables(bank: pg.Pool): Promise<void> {
+  await bank.query(`CREATE TABLE IF NOT EXISTS accounts (
+    id int PRIMARY KEY,
+    balance_cents int NOT NULL CHECK (balance_cents >= 0)
+  )`);
+}
+
+export interface AccountRef {
+  bank: string;
+  pool: pg.Pool;
+  accountId: number;
+}
+
+async function applyDelta(client: pg.PoolClient, accountId: number, deltaCents: number): Promise<void> {
+  const { rowCount } = await client.query('UPDATE accounts SET balance_cents = balance_cents + $2 WHERE id = $1', [
+    accountId,
+    deltaCents,
+  ]);
+  if (rowCount === 0) throw new Error(`account ${accountId} does not exist`);
+}
+
+// #region interbank-branches
+/** A transfer between two banks as two branches: a debit in one database, a credit in the other. */
+export function interbankTransfer(from: AccountRef, to: AccountRef, amountCents: number): Branch[] {
+  if (!Number.isSafeInteger(amountCents) || amountCents <= 0) {
+    throw new RangeError(`amountCents must be a positive integer, got ${amountCents}`);
+  }
+  return [
+    { participant: from.bank, pool: from.pool, work: (client) => applyDelta(client, from.accountId, -amountCents) },
+    { participant: to.bank, pool: to.pool, work: (client) => applyDelta(client, to.accountId, amountCents) },
+  ];
+}
+// #endregion interbank-branches
+
+// #region check-prepared
+/** Two-phase commit needs `max_prepared_transactions` > 0, and Postgres ships with 0. */
+export async function assertPreparedTransactionsEnabled(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query('SHOW max_prepared_transactions');
+  const max = Number(rows[0]?.max_prepared_transactions ?? 0);
+  if (max > 0) return max;
+  throw new Error(preparedTransactionsDisabledMessage(max));
+}
+
+export function preparedTransactionsDisabledMessage(max: number): string {
+  return [
+    `Postgres has max_prepared_transactions = ${max}, so PREPARE TRANSACTION is disabled.`,
+    'Set it to the most transactions you expect prepared at once (64 is plenty here), then restart Postgres:',
+    "  psql -c 'ALTER SYSTEM SET max_prepared_transactions = 64' && sudo systemctl restart postgresql",
+    '  or, in Docker: postgres -c max_prepared_transactions=64 (the command of the compose service).',
+  ].join('\n');
+}
+// #endregion check-prepared

@@ -1,0 +1,87 @@
+import { useTestDatabase } from '@cookbook/shared/testing';
+import pg from 'pg';
+import type { Sequelize } from 'sequelize';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type Accounts, defineAccounts, InsufficientFundsError, totalCents } from '../src/accounts.js';
+import { sqlState } from '../src/retry-transaction.js';
+import { connectSequelize } from '../src/sequelize.js';
+import { naiveTransfer, transferFunds } from '../src/transfer.js';
+
+const database = useTestDatabase('transfer');
+let sequelize: Sequelize;
+let accounts: Accounts;
+
+beforeAll(async () => {
+  // Postgres waits deadlock_timeout (1 s) before it looks for a cycle; 20 ms keeps the naive run short.
+  const admin = new pg.Client({ connectionString: database.url });
+  await admin.connect();
+  await admin.query(`ALTER DATABASE "${new URL(database.url).pathname.slice(1)}" SET deadlock_timeout = '20ms'`);
+  await admin.end();
+  sequelize = connectSequelize(database.url, 8);
+  accounts = await defineAccounts(sequelize);
+});
+
+afterAll(async () => {
+  await sequelize?.close();
+});
+
+beforeEach(async () => {
+  await accounts.destroy({ where: {} });
+  await accounts.bulkCreate([
+    { id: 1, balanceCents: 100_000 },
+    { id: 2, balanceCents: 100_000 },
+  ]);
+});
+
+const TRANSFERS = 200;
+
+/** A→B and B→A interleaved, all started at once: the pool (8) is the concurrency. */
+function opposingTransfers(transfer: (from: number, to: number, cents: number) => Promise<void>) {
+  return Promise.allSettled(
+    Array.from({ length: TRANSFERS }, (_, i) => (i % 2 === 0 ? transfer(1, 2, 100 + i) : transfer(2, 1, 100 + i))),
+  );
+}
+
+function failureCodes(results: PromiseSettledResult<void>[]): (string | undefined)[] {
+  return results.flatMap((r) => (r.status === 'rejected' ? [sqlState(r.reason)] : []));
+}
+
+describe('acid-transfer: lock order', () => {
+  it('the Q&A order (sender, then receiver) deadlocks under opposite transfers: Postgres reports 40P01', async () => {
+    const results = await opposingTransfers((from, to, cents) => naiveTransfer(sequelize, accounts, from, to, cents));
+    const codes = failureCodes(results);
+    expect(codes).toContain('40P01');
+    expect(new Set(codes)).toEqual(new Set(['40P01']));
+    // A deadlock victim is rolled back whole, so money is not lost, only the transfer.
+    expect(await totalCents(accounts)).toBe(200_000);
+  });
+
+  it('locking both rows in id order finishes every transfer: no deadlock, total conserved', async () => {
+    const results = await opposingTransfers((from, to, cents) => transferFunds(sequelize, accounts, from, to, cents));
+    expect(failureCodes(results)).toEqual([]);
+    expect(await totalCents(accounts)).toBe(200_000);
+    const [one, two] = await Promise.all([accounts.findByPk(1), accounts.findByPk(2)]);
+    // Even transfers move 100+i from 1 to 2, odd ones 100+i back: account 2 ends up TRANSFERS/2 cents poorer.
+    expect(two?.balanceCents).toBe(100_000 - TRANSFERS / 2);
+    expect(one?.balanceCents).toBe(100_000 + TRANSFERS / 2);
+  });
+
+  it('never overdraws: concurrent transfers larger than the balance fail cleanly and nothing goes negative', async () => {
+    await accounts.update({ balanceCents: 1_000 }, { where: { id: 1 } });
+    const results = await Promise.allSettled(
+      Array.from({ length: 40 }, () => transferFunds(sequelize, accounts, 1, 2, 100)),
+    );
+    const rejected = results.filter((r) => r.status === 'rejected');
+    expect(rejected).toHaveLength(30);
+    for (const r of rejected) expect(r.reason).toBeInstanceOf(InsufficientFundsError);
+    expect((await accounts.findByPk(1))?.balanceCents).toBe(0);
+    expect(await totalCents(accounts)).toBe(101_000);
+  });
+
+  it('rejects a bad amount or a missing account before touching a row', async () => {
+    await expect(transferFunds(sequelize, accounts, 1, 2, 0)).rejects.toThrow(/amountCents/);
+    await expect(transferFunds(sequelize, accounts, 1, 2, 1.5)).rejects.toThrow(/amountCents/);
+    await expect(transferFunds(sequelize, accounts, 1, 99, 10)).rejects.toThrow(/account 99/);
+    expect(await totalCents(accounts)).toBe(200_000);
+  });
+});

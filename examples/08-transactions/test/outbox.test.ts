@@ -1,0 +1,120 @@
+import { deleteRabbitNames, rabbitNames, testServices, useTestDatabase } from '@cookbook/shared/testing';
+import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createOutboxTables, placeOrder, relayOutbox } from '../src/outbox.js';
+import {
+  awardPoints,
+  consumeOrderPlaced,
+  createLoyaltyTables,
+  declareOrderTopology,
+  naiveAwardPoints,
+  type OrderPlacedHandler,
+} from '../src/outbox-consumer.js';
+import { killFixtures, runFixture } from './support/child-process.js';
+
+const database = useTestDatabase('outbox');
+const names = rabbitNames('transactions');
+const exchange = names.exchange('orders');
+const queue = names.queue('loyalty');
+let pool: pg.Pool;
+let connection: ChannelModel;
+let channel: ConfirmChannel;
+
+beforeAll(async () => {
+  pool = new pg.Pool({ connectionString: database.url, max: 5 });
+  await createOutboxTables(pool);
+  await createLoyaltyTables(pool);
+  connection = await amqp.connect(testServices().amqpUrl);
+  channel = await connection.createConfirmChannel();
+  await declareOrderTopology(channel, exchange, queue);
+});
+
+afterAll(async () => {
+  killFixtures();
+  if (channel) await deleteRabbitNames(channel, names);
+  await connection?.close();
+  await pool?.end();
+});
+
+beforeEach(async () => {
+  await pool.query('TRUNCATE orders, outbox, loyalty_points, processed_events');
+  await channel.purgeQueue(queue);
+});
+
+const unsent = async () =>
+  (await pool.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL')).rows[0].n;
+const queued = async () => (await channel.checkQueue(queue)).messageCount;
+const points = async (customerId: number) =>
+  (await pool.query('SELECT points FROM loyalty_points WHERE customer_id = $1', [customerId])).rows[0]?.points ?? 0;
+
+/** Consumes until `expected` deliveries were handled and acked (bounded wait), then stops consuming. */
+async function deliverAll(handler: OrderPlacedHandler, expected: number): Promise<string[]> {
+  const handled: string[] = [];
+  let done: () => void = () => {};
+  const finished = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  const tag = await consumeOrderPlaced(pool, channel, queue, handler, (eventId) => {
+    handled.push(eventId);
+    if (handled.length === expected) done();
+  });
+  const timeout = setTimeout(done, 10_000);
+  await finished;
+  clearTimeout(timeout);
+  await channel.cancel(tag);
+  return handled;
+}
+
+/** An order whose event the relay published, then died before marking it sent; a restarted relay sends it again. */
+async function publishTwiceAcrossACrash(): Promise<void> {
+  await placeOrder(pool, 7, 4_500);
+  const exit = await runFixture('relay-once.ts', [database.url, testServices().amqpUrl, exchange]);
+  expect(exit.signal, exit.stderr).toBe('SIGKILL');
+  expect(await unsent()).toBe(1);
+  expect(await queued()).toBe(1);
+  expect(await relayOutbox(pool, channel, exchange)).toBe(1);
+  expect(await unsent()).toBe(0);
+  expect(await queued()).toBe(2);
+}
+
+describe('outbox', () => {
+  it('writes the order and its event in one transaction, and the relay publishes it once', async () => {
+    const order = await placeOrder(pool, 3, 1_000);
+    const { rows } = await pool.query('SELECT event_id, payload FROM outbox');
+    expect(rows.map((r) => r.payload)).toEqual([order]);
+    expect(await relayOutbox(pool, channel, exchange)).toBe(1);
+    expect(await relayOutbox(pool, channel, exchange)).toBe(0);
+    expect(await deliverAll(awardPoints, 1)).toEqual([rows[0].event_id]);
+    expect(await points(3)).toBe(10);
+  });
+
+  it('a relay killed between publish and mark sends the event again; the idempotent consumer applies it once', async () => {
+    await publishTwiceAcrossACrash();
+    const handled = await deliverAll(awardPoints, 2);
+    expect(handled).toHaveLength(2);
+    expect(new Set(handled).size).toBe(1);
+    expect(await points(7)).toBe(45);
+    expect(await queued()).toBe(0);
+  });
+
+  it('a consumer that is not idempotent applies the redelivered event twice', async () => {
+    await publishTwiceAcrossACrash();
+    const handled = await deliverAll(naiveAwardPoints, 2);
+    expect(new Set(handled).size).toBe(1);
+    expect(await points(7)).toBe(90);
+  });
+
+  it('two relays at once publish each event exactly once (SKIP LOCKED splits the rows)', async () => {
+    for (let i = 0; i < 50; i++) await placeOrder(pool, 100 + i, 100);
+    const second = await connection.createConfirmChannel();
+    const counts = await Promise.all([
+      relayOutbox(pool, channel, exchange, { batchSize: 30 }),
+      relayOutbox(pool, second, exchange, { batchSize: 30 }),
+    ]);
+    await second.close();
+    expect(counts[0] + counts[1]).toBe(50);
+    expect(await unsent()).toBe(0);
+    expect(await queued()).toBe(50);
+  });
+});

@@ -1,0 +1,154 @@
+import { createTestDatabase, type TestDatabase, testServices } from '@cookbook/shared/testing';
+import pg from 'pg';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { assertPreparedTransactionsEnabled, createBankTables, interbankTransfer } from '../src/interbank-transfer.js';
+import {
+  createCoordinatorLog,
+  DistributedTransactionAborted,
+  runDistributedTransaction,
+} from '../src/two-phase-commit.js';
+import { inDoubtBranches, recoverInDoubt } from '../src/two-phase-recovery.js';
+import { killFixtures, runFixture } from './support/child-process.js';
+
+let databases: TestDatabase[] = [];
+let bankA: pg.Pool;
+let bankB: pg.Pool;
+const participants = () => ({ bank_a: bankA, bank_b: bankB });
+// The coordinator's log lives in bank A's database here; in production it is the coordinator's own.
+const coordinatorLog = () => bankA;
+
+beforeAll(async () => {
+  const admin = testServices().databaseUrl;
+  databases = [await createTestDatabase(admin, 'bank_a'), await createTestDatabase(admin, 'bank_b')];
+  [bankA, bankB] = databases.map((db) => new pg.Pool({ connectionString: db.url, max: 4 })) as [pg.Pool, pg.Pool];
+  await assertPreparedTransactionsEnabled(bankA);
+  await Promise.all([createBankTables(bankA), createBankTables(bankB), createCoordinatorLog(bankA)]);
+});
+
+afterAll(async () => {
+  killFixtures();
+  // A prepared transaction outlives its session and blocks DROP DATABASE: roll back any a failed test left.
+  for (const [participant, pool] of Object.entries(participants())) {
+    for (const branch of await inDoubtBranches(participant, pool))
+      await pool.query(`ROLLBACK PREPARED '${branch.gid}'`);
+  }
+  await Promise.all([bankA?.end(), bankB?.end()]);
+  await Promise.all(databases.map((db) => db.drop()));
+});
+
+beforeEach(async () => {
+  for (const pool of [bankA, bankB]) {
+    await pool.query('TRUNCATE accounts');
+    await pool.query('INSERT INTO accounts (id, balance_cents) VALUES (1, 10000)');
+  }
+});
+
+const balance = async (pool: pg.Pool) =>
+  (await pool.query('SELECT balance_cents FROM accounts WHERE id = 1')).rows[0]?.balance_cents;
+const balances = async () => [await balance(bankA), await balance(bankB)];
+const transfer = (amountCents: number, toAccount = 1) =>
+  interbankTransfer(
+    { bank: 'bank_a', pool: bankA, accountId: 1 },
+    { bank: 'bank_b', pool: bankB, accountId: toAccount },
+    amountCents,
+  );
+const allInDoubt = async () => [
+  ...(await inDoubtBranches('bank_a', bankA)),
+  ...(await inDoubtBranches('bank_b', bankB)),
+];
+
+/** A prepared branch keeps its row locks: NOWAIT fails with 55P03 while it is in doubt. */
+async function rowLockedIn(pool: pg.Pool): Promise<boolean> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT 1 FROM accounts WHERE id = 1 FOR UPDATE NOWAIT');
+    return false;
+  } catch (error) {
+    if ((error as { code?: string }).code === '55P03') return true;
+    throw error;
+  } finally {
+    await client.query('ROLLBACK');
+    client.release();
+  }
+}
+
+const crashingTransfer = (mode: 'coordinator' | 'naive', crashPoint: string) =>
+  runFixture('interbank-transfer.ts', [
+    mode,
+    crashPoint,
+    databases[0]?.url ?? '',
+    databases[0]?.url ?? '',
+    databases[1]?.url ?? '',
+    '2500',
+  ]);
+
+describe('two-phase-commit', () => {
+  it('commits the debit in one database and the credit in the other', async () => {
+    await runDistributedTransaction(coordinatorLog(), transfer(2_500));
+    expect(await balances()).toEqual([7_500, 12_500]);
+    expect(await allInDoubt()).toEqual([]);
+  });
+
+  it('a participant that cannot prepare aborts everyone (overdraft refused by a CHECK)', async () => {
+    await expect(runDistributedTransaction(coordinatorLog(), transfer(10_001))).rejects.toBeInstanceOf(
+      DistributedTransactionAborted,
+    );
+    expect(await balances()).toEqual([10_000, 10_000]);
+    expect(await allInDoubt()).toEqual([]);
+  });
+
+  it('a missing account on the receiving side aborts the debit already prepared on the sending side', async () => {
+    const failure = runDistributedTransaction(coordinatorLog(), transfer(2_500, 99));
+    await expect(failure).rejects.toThrow(/bank_b could not prepare/);
+    expect(await balances()).toEqual([10_000, 10_000]);
+    expect(await allInDoubt()).toEqual([]);
+  });
+
+  it('a coordinator killed after deciding commit leaves locked branches; recovery commits them', async () => {
+    const exit = await crashingTransfer('coordinator', 'decided');
+    expect(exit.signal, exit.stderr).toBe('SIGKILL');
+    expect(await allInDoubt()).toHaveLength(2);
+    expect(await rowLockedIn(bankB)).toBe(true);
+    expect(await balances()).toEqual([10_000, 10_000]);
+
+    const resolved = await recoverInDoubt(coordinatorLog(), participants());
+    expect(resolved.map((r) => [r.participant, r.decision])).toEqual([
+      ['bank_a', 'commit'],
+      ['bank_b', 'commit'],
+    ]);
+    expect(await balances()).toEqual([7_500, 12_500]);
+    expect(await allInDoubt()).toEqual([]);
+  });
+
+  it('a coordinator killed before deciding is recovered to abort (presumed abort)', async () => {
+    const exit = await crashingTransfer('coordinator', 'prepared');
+    expect(exit.signal, exit.stderr).toBe('SIGKILL');
+    expect(await allInDoubt()).toHaveLength(2);
+    const resolved = await recoverInDoubt(coordinatorLog(), participants());
+    expect(resolved.map((r) => r.decision)).toEqual(['abort', 'abort']);
+    expect(await balances()).toEqual([10_000, 10_000]);
+    expect(await allInDoubt()).toEqual([]);
+  });
+
+  it('the Q&A coordinator, killed mid phase 2, leaves money debited, a locked branch, and nothing to recover from', async () => {
+    const exit = await crashingTransfer('naive', 'committed-bank_a');
+    expect(exit.signal, exit.stderr).toBe('SIGKILL');
+    expect(await balances()).toEqual([7_500, 10_000]);
+    expect(await rowLockedIn(bankB)).toBe(true);
+    // No log: recovery cannot tell commit from abort, so it must not touch the branch.
+    expect(await recoverInDoubt(coordinatorLog(), participants())).toEqual([]);
+    const stuck = await inDoubtBranches('bank_b', bankB);
+    expect(stuck).toHaveLength(1);
+    // What a human ends up doing: guessing. Rolling back here destroys the 25.00 already debited.
+    await bankB.query(`ROLLBACK PREPARED '${stuck[0]?.gid}'`);
+    expect(await balances()).toEqual([7_500, 10_000]);
+  });
+
+  it('leaves no prepared transaction behind in either database', async () => {
+    const { rows } = await bankA.query('SELECT count(*)::int AS n FROM pg_prepared_xacts WHERE database = ANY($1)', [
+      databases.map((db) => db.name),
+    ]);
+    expect(rows[0]?.n).toBe(0);
+  });
+});
