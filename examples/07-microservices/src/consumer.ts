@@ -1,0 +1,139 @@
+import amqp, { type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import { type Broker, durableConfirmChannel } from './broker.js';
+import { withCorrelationId } from './correlation.js';
+import { errorMessage, type Logger } from './logger.js';
+
+/** A message that can never succeed (bad JSON, failed validation): retrying it only blocks the queue. */
+export class PoisonMessageError extends Error {
+  override name = 'PoisonMessageError';
+}
+
+export interface MessageContext {
+  messageId: string;
+  attempt: number;
+  redelivered: boolean;
+}
+
+export interface ConsumerOptions<T> {
+  queue: string;
+  deadLetterQueue: string;
+  /** Unacknowledged messages the broker may push to this consumer at once. */
+  prefetch?: number;
+  /** Attempts for transient failures before the message is dead-lettered. */
+  maxAttempts?: number;
+  /** Exchanges (and routing patterns) the queue receives from, besides direct sends. */
+  bindings?: { exchange: string; pattern: string }[];
+  /** Turns the decoded JSON into a typed message, or throws PoisonMessageError naming the field. */
+  parse(body: unknown): T;
+  handle(message: T, context: MessageContext): Promise<void>;
+  log?: Logger;
+}
+
+export const ATTEMPT_HEADER = 'x-attempt';
+export const REASON_HEADER = 'x-dead-letter-reason';
+
+// #region consumer
+export async function startConsumer<T>(broker: Broker, options: ConsumerOptions<T>) {
+  const { queue, deadLetterQueue, prefetch = 100, maxAttempts = 3, log } = options;
+  const inFlight = new Set<Promise<void>>();
+  let consumerTag: string | undefined;
+
+  const channel = durableConfirmChannel(broker, async (ch) => {
+    await ch.assertQueue(deadLetterQueue, { durable: true });
+    await ch.assertQueue(queue, { durable: true });
+    for (const { exchange, pattern } of options.bindings ?? []) {
+      await ch.assertExchange(exchange, 'topic', { durable: true });
+      await ch.bindQueue(queue, exchange, pattern);
+    }
+    await ch.prefetch(prefetch); // bounds memory and spreads work across consumers
+    ({ consumerTag } = await ch.consume(queue, (message) => {
+      if (!message) return; // the broker cancelled us; the channel is re-opened on close
+      const work = settle(ch, message).catch((error) => {
+        // The retry or DLQ copy was refused: hand the message back rather than hold it unacked.
+        log?.error('could not settle message, requeueing it', { error: errorMessage(error) });
+        try {
+          ch.nack(message, false, true);
+        } catch {
+          // The channel is already closed; the broker requeues the message by itself.
+        }
+      });
+      inFlight.add(work);
+      void work.finally(() => inFlight.delete(work));
+    }));
+  });
+
+  async function settle(ch: ConfirmChannel, message: ConsumeMessage): Promise<void> {
+    const attempt = Number(message.properties.headers?.[ATTEMPT_HEADER] ?? 1);
+    const messageId = String(message.properties.messageId ?? '');
+    try {
+      if (!messageId) throw new PoisonMessageError('messageId property is missing');
+      const payload = options.parse(decodeJson(message.content));
+      const context = { messageId, attempt, redelivered: message.fields.redelivered };
+      await withCorrelationId(message.properties.correlationId ?? messageId, () => options.handle(payload, context));
+    } catch (error) {
+      if (error instanceof PoisonMessageError || attempt >= maxAttempts) {
+        const reason =
+          error instanceof PoisonMessageError
+            ? error.message
+            : `gave up after ${attempt} attempts: ${errorMessage(error)}`;
+        log?.warn('dead-lettering message', { messageId, reason });
+        await copyTo(ch, deadLetterQueue, message, { [REASON_HEADER]: reason });
+      } else {
+        log?.warn('retrying message', { messageId, attempt, error: errorMessage(error) });
+        await copyTo(ch, queue, message, { [ATTEMPT_HEADER]: attempt + 1 });
+      }
+    }
+    ch.ack(message); // only now: the work, or its copy in the DLQ or retry, is safe
+  }
+
+  await channel.current(); // topology declared and consuming, or the startup error surfaces here
+
+  return {
+    /** Stops taking messages, lets the ones in hand finish, then closes the channel. */
+    async stop() {
+      const ch = await channel.current().catch(() => undefined);
+      if (ch && consumerTag) await ch.cancel(consumerTag).catch(() => {});
+      await Promise.allSettled([...inFlight]);
+      await channel.close();
+    },
+  };
+}
+// #endregion consumer
+
+function decodeJson(content: Buffer): unknown {
+  try {
+    return JSON.parse(content.toString('utf8'));
+  } catch (error) {
+    throw new PoisonMessageError(`body is not valid JSON: ${errorMessage(error)}`);
+  }
+}
+
+/** Re-publishes the message (same id and properties, extra headers) and waits for the broker's confirm. */
+function copyTo(ch: ConfirmChannel, queue: string, message: ConsumeMessage, headers: Record<string, unknown>) {
+  const properties = {
+    ...message.properties,
+    persistent: true,
+    headers: { ...message.properties.headers, ...headers },
+  };
+  return new Promise<void>((resolve, reject) =>
+    ch.sendToQueue(queue, message.content, properties, (error: unknown) =>
+      error ? reject(new Error(`broker refused the copy: ${String(error)}`)) : resolve(),
+    ),
+  );
+}
+
+// #region naive-consume
+/** The Q&A's consumer: no prefetch, and a throw in the async callback is an unhandled rejection. */
+export async function naiveConsume(url: string, queue: string, handle: (body: unknown) => Promise<void>) {
+  const connection = await amqp.connect(url);
+  const channel = await connection.createChannel();
+  await channel.assertQueue(queue);
+  await channel.consume(queue, async (message) => {
+    if (!message) return;
+    const body: unknown = JSON.parse(message.content.toString()); // poison → crash → redelivered → crash
+    await handle(body);
+    channel.ack(message);
+  });
+  return connection;
+}
+// #endregion naive-consume

@@ -1,0 +1,90 @@
+import express from 'express';
+import type pg from 'pg';
+import type { Broker } from './broker.js';
+import { PoisonMessageError, startConsumer } from './consumer.js';
+import { correlationMiddleware } from './correlation.js';
+import { brokerCheck, healthRouter, postgresCheck } from './health.js';
+import { errorHandler } from './http-errors.js';
+import { applyOnce, PROCESSED_MESSAGES_DDL } from './idempotency.js';
+import type { Logger } from './logger.js';
+
+/** email-service owns the `email` schema: its pool's search_path points there (see schemaPool). */
+export const EMAIL_DDL = `
+  CREATE SCHEMA IF NOT EXISTS email;
+  SET search_path TO email;
+  ${PROCESSED_MESSAGES_DDL};
+  CREATE TABLE IF NOT EXISTS sent_emails (
+    id         bigserial PRIMARY KEY,
+    message_id text NOT NULL,
+    order_id   uuid NOT NULL,
+    recipient  text NOT NULL,
+    subject    text NOT NULL
+  )`;
+
+export interface OrderCreated {
+  orderId: string;
+  userId: number;
+  email: string;
+  totalCents: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Validates an `order.created` event; a bad one is poison, named by its field. */
+export function parseOrderCreated(body: unknown): OrderCreated {
+  const event = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const fail = (field: string, expected: string) => {
+    throw new PoisonMessageError(`field "${field}" must be ${expected}`);
+  };
+  if (typeof event.orderId !== 'string' || !UUID.test(event.orderId)) fail('orderId', 'a UUID');
+  if (!Number.isSafeInteger(event.userId)) fail('userId', 'an integer');
+  if (typeof event.email !== 'string' || !event.email.includes('@')) fail('email', 'an email address');
+  if (!Number.isSafeInteger(event.totalCents)) fail('totalCents', 'an integer');
+  return event as unknown as OrderCreated;
+}
+
+export interface EmailWorkerOptions {
+  broker: Broker;
+  /** A pool whose search_path is the `email` schema. */
+  pool: pg.Pool;
+  queue: string;
+  deadLetterQueue: string;
+  bindings?: { exchange: string; pattern: string }[];
+  prefetch?: number;
+  log: Logger;
+}
+
+// #region email-worker
+/**
+ * Records the order confirmation once per event. The row in sent_emails is the outbox a mail
+ * sender drains: it commits with the processed-message claim, so a redelivery adds nothing.
+ */
+export function startEmailWorker({ broker, pool, log, ...queueOptions }: EmailWorkerOptions) {
+  return startConsumer(broker, {
+    ...queueOptions,
+    log,
+    parse: parseOrderCreated,
+    handle: async (event, { messageId, redelivered }) => {
+      const outcome = await applyOnce(pool, 'email-service', messageId, async (client) => {
+        await client.query(
+          'INSERT INTO sent_emails (message_id, order_id, recipient, subject) VALUES ($1, $2, $3, $4)',
+          [messageId, event.orderId, event.email, `Your order ${event.orderId.slice(0, 8)} is confirmed`],
+        );
+      });
+      log.info(outcome === 'applied' ? 'confirmation email queued' : 'duplicate event ignored', {
+        orderId: event.orderId,
+        redelivered,
+      });
+    },
+  });
+}
+// #endregion email-worker
+
+/** email-service has no public API, only the probes its orchestrator needs. */
+export function createEmailApp({ pool, broker, log }: { pool: pg.Pool; broker: Broker; log: Logger }) {
+  const app = express();
+  app.use(correlationMiddleware);
+  app.use(healthRouter({ postgres: postgresCheck(pool), broker: brokerCheck(broker) }));
+  app.use(errorHandler(log));
+  return app;
+}

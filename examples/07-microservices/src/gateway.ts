@@ -1,0 +1,80 @@
+import express, { type Request } from 'express';
+import type { Redis } from 'ioredis';
+import { CORRELATION_HEADER, correlationId, correlationMiddleware } from './correlation.js';
+import { healthRouter } from './health.js';
+import { DependencyUnavailableError, errorHandler } from './http-errors.js';
+import type { Logger } from './logger.js';
+import { rateLimit } from './rate-limit.js';
+
+export interface GatewayOptions {
+  /** Public path prefix → where that service is (a function, so a registry can answer per call). */
+  routes: Record<string, () => Promise<string>>;
+  /** API key → client name. */
+  apiKeys: ReadonlyMap<string, string>;
+  redis: Redis;
+  redisPrefix: string;
+  rateLimit?: { limit: number; windowMs: number };
+  timeoutMs?: number;
+  log: Logger;
+}
+
+const apiKeyOf = (req: Request) => req.get('authorization')?.replace(/^Bearer\s+/i, '') ?? '';
+
+// #region gateway
+/** The one door for external clients: correlation id, auth and rate limits here, then routing. */
+export function createGateway({
+  routes,
+  apiKeys,
+  redis,
+  redisPrefix,
+  timeoutMs = 3000,
+  log,
+  ...options
+}: GatewayOptions) {
+  const app = express();
+  app.use(correlationMiddleware); // generated here when the client sent none, then passed on
+  app.use(healthRouter({ redis: async () => void (await redis.ping()) }));
+  app.use((req, res, next) => {
+    const client = apiKeys.get(apiKeyOf(req));
+    if (!client) return void res.status(401).json({ error: 'missing or unknown API key', field: 'authorization' });
+    res.locals.client = client;
+    next();
+  });
+  const { limit = 100, windowMs = 60_000 } = options.rateLimit ?? {};
+  app.use(
+    rateLimit({ redis, prefix: redisPrefix, limit, windowMs, clientOf: (_req, res) => String(res.locals.client) }),
+  );
+  app.use(express.json({ limit: '64kb' }));
+
+  for (const [prefix, resolve] of Object.entries(routes)) {
+    app.use(prefix, async (req, res) => {
+      const base = await resolve().catch((error: Error) => {
+        throw new DependencyUnavailableError(`${prefix} has no healthy instance: ${error.message}`);
+      });
+      const target = new URL(req.url.slice(1), base); // relative, so it stays under the service's path
+      if (!target.pathname.startsWith(new URL(base).pathname))
+        return void res.status(404).json({ error: 'no such route' });
+      log.info('routing request', { method: req.method, path: req.originalUrl, to: target.origin });
+      const response = await fetch(target, {
+        method: req.method,
+        headers: { 'content-type': 'application/json', [CORRELATION_HEADER]: correlationId() ?? '' },
+        body: ['GET', 'HEAD'].includes(req.method) ? undefined : JSON.stringify(req.body ?? {}),
+        signal: AbortSignal.timeout(timeoutMs),
+      }).catch((error: Error) => {
+        log.warn('upstream failed', { to: target.origin, error: error.message });
+        return Response.json(
+          { error: 'upstream service unavailable' },
+          { status: error.name === 'TimeoutError' ? 504 : 502 },
+        );
+      });
+      res
+        .status(response.status)
+        .type('application/json')
+        .send(await response.text());
+    });
+  }
+  app.use((_req, res) => void res.status(404).json({ error: 'no such route' }));
+  app.use(errorHandler(log));
+  return app;
+}
+// #endregion gateway

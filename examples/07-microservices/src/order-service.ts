@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import express from 'express';
+import type pg from 'pg';
+import { correlationMiddleware } from './correlation.js';
+import { healthRouter, postgresCheck, type ReadinessCheck } from './health.js';
+import {
+  DependencyUnavailableError,
+  errorHandler,
+  nonEmptyString,
+  positiveInt,
+  ValidationError,
+} from './http-errors.js';
+import type { Logger } from './logger.js';
+import type { Publisher } from './publisher.js';
+import { type ServiceClient, UpstreamClientError } from './service-client.js';
+
+export const ORDERS_DDL = `
+  CREATE SCHEMA IF NOT EXISTS orders;
+  CREATE TABLE IF NOT EXISTS orders.orders (
+    id          uuid PRIMARY KEY,
+    user_id     integer NOT NULL,
+    items       jsonb NOT NULL,
+    total_cents integer NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now()
+  )`;
+
+export interface OrderItem {
+  sku: string;
+  quantity: number;
+  priceCents: number;
+}
+
+export interface OrderServiceDeps {
+  pool: pg.Pool;
+  users: ServiceClient;
+  publisher: Publisher;
+  /** The topic exchange `order.created` goes to. */
+  exchange: string;
+  log: Logger;
+  readiness?: Record<string, ReadinessCheck>;
+}
+
+function parseItems(value: unknown): OrderItem[] {
+  if (!Array.isArray(value) || value.length === 0 || value.length > 100) {
+    throw new ValidationError('items', 'items must be a list of 1 to 100 entries');
+  }
+  return value.map((item: Record<string, unknown>, i) => ({
+    sku: nonEmptyString(item?.sku, `items[${i}].sku`, 64),
+    quantity: positiveInt(item?.quantity, `items[${i}].quantity`),
+    priceCents: positiveInt(item?.priceCents, `items[${i}].priceCents`),
+  }));
+}
+
+/** Asks user-service for the customer; its failures become this service's 422 or 503. */
+async function fetchCustomer(users: ServiceClient, userId: number): Promise<{ email: string }> {
+  try {
+    return (await users.get(`/users/${userId}`)) as { email: string };
+  } catch (error) {
+    if (error instanceof UpstreamClientError && error.status === 404) {
+      throw new ValidationError('userId', `user ${userId} does not exist`);
+    }
+    throw new DependencyUnavailableError('user-service is unavailable, try again later');
+  }
+}
+
+export function createOrderApp({ pool, users, publisher, exchange, log, readiness = {} }: OrderServiceDeps) {
+  const app = express();
+  app.use(correlationMiddleware, express.json({ limit: '64kb' }));
+  app.use(healthRouter({ postgres: postgresCheck(pool), ...readiness }));
+
+  // #region create-order
+  app.post('/orders', async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const userId = positiveInt(body.userId, 'userId');
+    const items = parseItems(body.items);
+    const customer = await fetchCustomer(users, userId); // REST: the order needs the answer now
+    const order = {
+      id: randomUUID(),
+      userId,
+      items,
+      totalCents: items.reduce((s, i) => s + i.quantity * i.priceCents, 0),
+    };
+    await pool.query('INSERT INTO orders.orders (id, user_id, items, total_cents) VALUES ($1, $2, $3, $4)', [
+      order.id,
+      userId,
+      JSON.stringify(items),
+      order.totalCents,
+    ]);
+    log.info('order created', { orderId: order.id });
+    // Messaging: whoever cares about a new order learns it later, without order-service waiting.
+    const event = { orderId: order.id, userId, email: customer.email, totalCents: order.totalCents };
+    await publisher.publish(exchange, 'order.created', event, { messageId: order.id });
+    log.info('order.created published', { orderId: order.id });
+    res.status(201).json(order);
+  });
+  // #endregion create-order
+
+  app.use(errorHandler(log));
+  return app;
+}

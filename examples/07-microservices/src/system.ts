@@ -1,0 +1,150 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import { Redis } from 'ioredis';
+import { connectBroker } from './broker.js';
+import { schemaPool } from './db.js';
+import { createEmailApp, EMAIL_DDL, startEmailWorker } from './email-service.js';
+import { createGateway } from './gateway.js';
+import { brokerCheck } from './health.js';
+import { createLogger, type LogSink } from './logger.js';
+import { createOrderApp, ORDERS_DDL } from './order-service.js';
+import { createPublisher } from './publisher.js';
+import { pickInstance, RedisRegistry, type Registration } from './registry.js';
+import { createServiceClient, type ServiceClientOptions } from './service-client.js';
+import { createUserApp, USERS_DDL } from './user-service.js';
+
+export interface SystemOptions {
+  databaseUrl: string;
+  amqpUrl: string;
+  redisUrl: string;
+  /** Exchange, queues and Redis prefix: unique per test file, fixed names in the demo. */
+  names: { exchange: string; emailQueue: string; emailDeadLetterQueue: string; redisPrefix: string };
+  apiKeys: ReadonlyMap<string, string>;
+  ports?: { gateway: number; users: number; orders: number; email: number };
+  logSink?: LogSink;
+  rateLimit?: { limit: number; windowMs: number };
+  userClient?: Partial<ServiceClientOptions>;
+}
+
+function serve(app: Express, port: number): Promise<{ server: Server; url: string }> {
+  const server = createServer(app);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+    });
+  });
+}
+
+const REGISTRY_TTL_MS = 3_000;
+
+/**
+ * The four services of the walk-through, each with its own pool, schema, broker connection and
+ * logger, finding each other through the registry. In production each is its own process and
+ * image; here one function starts them so the demo and the tests can follow one order through.
+ */
+export async function startSystem(options: SystemOptions) {
+  const { names, ports = { gateway: 0, users: 0, orders: 0, email: 0 } } = options;
+  const logger = (service: string) => createLogger(service, options.logSink);
+  const stops: (() => Promise<unknown> | unknown)[] = [];
+  const stop = async () => {
+    for (const step of stops.splice(0).reverse()) await Promise.resolve(step()).catch(() => {});
+  };
+
+  try {
+    const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });
+    stops.push(() => redis.quit());
+    const registry = new RedisRegistry(redis, names.redisPrefix);
+    const registrations: Registration[] = [];
+    stops.push(() => Promise.all(registrations.map((r) => r.deregister())));
+    const register = async (service: string, url: string) =>
+      registrations.push(await registry.register({ service, id: url, url }, { ttlMs: REGISTRY_TTL_MS }));
+
+    // user-service
+    const usersPool = schemaPool(options.databaseUrl, 'users');
+    stops.push(() => usersPool.end());
+    await usersPool.query(USERS_DDL);
+    const users = await serve(createUserApp({ pool: usersPool, log: logger('user-service') }), ports.users);
+    stops.push(() => closeServer(users.server));
+    await register('user-service', users.url);
+
+    // order-service: calls user-service over HTTP, announces orders over AMQP
+    const ordersLog = logger('order-service');
+    const ordersPool = schemaPool(options.databaseUrl, 'orders');
+    stops.push(() => ordersPool.end());
+    await ordersPool.query(ORDERS_DDL);
+    const ordersBroker = await connectBroker(options.amqpUrl, ordersLog);
+    stops.push(() => ordersBroker.close());
+    const publisher = createPublisher(ordersBroker);
+    stops.push(() => publisher.close());
+    const userClient = createServiceClient({
+      baseUrl: () => pickInstance(registry, 'user-service'),
+      ...options.userClient,
+    });
+    stops.push(() => userClient.close());
+    const orderApp = createOrderApp({
+      pool: ordersPool,
+      users: userClient,
+      publisher,
+      exchange: names.exchange,
+      log: ordersLog,
+      readiness: { broker: brokerCheck(ordersBroker) },
+    });
+    const orders = await serve(orderApp, ports.orders);
+    stops.push(() => closeServer(orders.server));
+    await register('order-service', orders.url);
+
+    // email-service: consumes order.created from its own queue
+    const emailLog = logger('email-service');
+    const emailPool = schemaPool(options.databaseUrl, 'email');
+    stops.push(() => emailPool.end());
+    await emailPool.query(EMAIL_DDL);
+    const emailBroker = await connectBroker(options.amqpUrl, emailLog);
+    stops.push(() => emailBroker.close());
+    const worker = await startEmailWorker({
+      broker: emailBroker,
+      pool: emailPool,
+      queue: names.emailQueue,
+      deadLetterQueue: names.emailDeadLetterQueue,
+      bindings: [{ exchange: names.exchange, pattern: 'order.created' }],
+      log: emailLog,
+    });
+    stops.push(() => worker.stop());
+    const email = await serve(createEmailApp({ pool: emailPool, broker: emailBroker, log: emailLog }), ports.email);
+    stops.push(() => closeServer(email.server));
+
+    // gateway: the only door for external clients
+    const gatewayApp = createGateway({
+      routes: {
+        '/api/users': () => pickInstance(registry, 'user-service').then((url) => `${url}/users/`),
+        '/api/orders': () => pickInstance(registry, 'order-service').then((url) => `${url}/orders/`),
+      },
+      apiKeys: options.apiKeys,
+      redis,
+      redisPrefix: names.redisPrefix,
+      rateLimit: options.rateLimit,
+      log: logger('gateway'),
+    });
+    const gateway = await serve(gatewayApp, ports.gateway);
+    stops.push(() => closeServer(gateway.server));
+
+    return {
+      urls: { gateway: gateway.url, users: users.url, orders: orders.url, email: email.url },
+      pools: { emailPool },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export type System = Awaited<ReturnType<typeof startSystem>>;
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,67 @@
+import { deleteRedisPrefix, redisPrefix, testServices } from '@cookbook/shared/testing';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pickInstance, RedisRegistry } from '../src/registry.js';
+import { pollUntil } from './amqp.js';
+
+const prefix = redisPrefix('microservices');
+let redis: Redis;
+let registry: RedisRegistry;
+
+beforeAll(() => {
+  redis = new Redis(testServices().redisUrl);
+  registry = new RedisRegistry(redis, prefix);
+});
+afterAll(async () => {
+  await deleteRedisPrefix(redis, prefix);
+  redis.disconnect();
+});
+
+const instance = (id: string) => ({ service: 'user-service', id, url: `http://10.0.0.${id}:3001` });
+
+describe('Redis service registry', () => {
+  it('a live instance is found; one that stops heartbeating is gone once its TTL passes', async () => {
+    const a = await registry.register(instance('1'), { ttlMs: 5_000 });
+    const b = await registry.register(instance('2'), { ttlMs: 600 });
+    expect((await registry.lookup('user-service')).map((i) => i.id).sort()).toEqual(['1', '2']);
+
+    b.stopHeartbeat(); // as if instance 2 crashed: no deregistration
+    const [last] = (await registry.lookup('user-service')).filter((i) => i.id === '2');
+    // Wait on Redis's own clock until the last heartbeat's TTL has run out.
+    await pollUntil(
+      () => registry.now(),
+      (now) => now > (last?.expiresAt ?? 0),
+      5_000,
+      20,
+    );
+    const after = await registry.lookup('user-service');
+    expect(after.map((i) => i.id)).toEqual(['1']); // instance 1 kept beating
+    await a.deregister();
+  });
+
+  it('an instance whose own health check fails stops renewing and drops out', async () => {
+    let healthy = true;
+    const registration = await registry.register(instance('3'), { ttlMs: 300, healthCheck: async () => healthy });
+    expect((await registry.lookup('user-service')).map((i) => i.id)).toContain('3');
+    healthy = false;
+    await pollUntil(
+      () => registry.lookup('user-service'),
+      (list) => !list.some((i) => i.id === '3'),
+      5_000,
+      20,
+    );
+    healthy = true; // it recovers: the next heartbeat brings it back
+    await pollUntil(
+      () => registry.lookup('user-service'),
+      (list) => list.some((i) => i.id === '3'),
+      5_000,
+      20,
+    );
+    await registration.deregister();
+    expect(await registry.lookup('user-service')).toEqual([]);
+  });
+
+  it('pickInstance names the service when none is healthy', async () => {
+    await expect(pickInstance(registry, 'billing-service')).rejects.toThrow('no healthy instance of billing-service');
+  });
+});
