@@ -1,0 +1,46 @@
+import express, { type Express } from 'express';
+import type { Pool } from 'pg';
+import { authRoutes } from './auth-routes.js';
+import { corsPolicy } from './cors.js';
+import { errorHandler } from './errors.js';
+import { securityHeaders } from './headers.js';
+import { authenticate } from './jwt.js';
+import { apiLimiter, type LimiterOptions, trustProxies } from './rate-limit.js';
+import { userLookupRouter } from './sql-injection.js';
+
+export interface AppOptions {
+  pool: Pool;
+  jwtSecret: string;
+  corsOrigins: readonly string[];
+  bcryptCost?: number;
+  /** Reverse proxies in front of the API. A count, never `true`: see the rate-limit recipe. */
+  trustProxyHops?: number;
+  limits?: { api?: LimiterOptions; login?: LimiterOptions };
+  log?: (error: unknown) => void;
+}
+
+// #region create-app
+/** The hardened API: every defence of the recipes, in the order a request meets them. */
+export function createApp(options: AppOptions): Express {
+  const app = express();
+  trustProxies(app, options.trustProxyHops ?? 0);
+  app.use(securityHeaders());
+  app.use(corsPolicy(options.corsOrigins));
+  // Limit before parsing: a client over budget does not get its body read.
+  app.use('/api', apiLimiter(options.limits?.api));
+  app.use(express.json({ limit: '10kb' }));
+  app.use(
+    '/api',
+    authRoutes({
+      pool: options.pool,
+      jwtSecret: options.jwtSecret,
+      bcryptCost: options.bcryptCost,
+      loginLimit: options.limits?.login,
+    }),
+  );
+  app.use('/api', authenticate(options.jwtSecret), userLookupRouter(options.pool));
+  app.use((_req, res) => void res.status(404).json({ error: 'not found' }));
+  app.use(errorHandler(options.log));
+  return app;
+}
+// #endregion create-app

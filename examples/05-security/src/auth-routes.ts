@@ -1,0 +1,48 @@
+import { Router } from 'express';
+import type { Pool } from 'pg';
+import { UnauthorizedError } from './errors.js';
+import { ACCESS_TOKEN_TTL_SECONDS, authenticate, signAccessToken, type TokenUser } from './jwt.js';
+import { createCredentialCheck, DEFAULT_BCRYPT_COST, hashPassword } from './passwords.js';
+import { type LimiterOptions, loginLimiter } from './rate-limit.js';
+import { type LoginInput, loginSchema, type RegisterInput, registerSchema } from './schemas.js';
+import { findUserById, insertUser } from './users.js';
+import { validate } from './validation.js';
+
+export interface AuthRoutesOptions {
+  pool: Pool;
+  jwtSecret: string;
+  bcryptCost?: number;
+  loginLimit?: LimiterOptions;
+}
+
+// #region auth-routes
+export function authRoutes(options: AuthRoutesOptions): Router {
+  const { pool, jwtSecret, bcryptCost = DEFAULT_BCRYPT_COST } = options;
+  const verify = createCredentialCheck(pool, bcryptCost);
+  const router = Router();
+
+  router.post('/register', validate(registerSchema, 'body'), async (_req, res) => {
+    const input = res.locals.body as RegisterInput;
+    const passwordHash = await hashPassword(input.password, bcryptCost);
+    // insertUser returns public columns only: the hash never reaches a response.
+    res.status(201).json(await insertUser(pool, { email: input.email, passwordHash, age: input.age }));
+  });
+
+  router.post('/login', loginLimiter(options.loginLimit), validate(loginSchema, 'body'), async (_req, res) => {
+    const { email, password } = res.locals.body as LoginInput;
+    const user = await verify(email, password);
+    // One message for unknown email and wrong password: the body reveals no more than the timing.
+    if (!user) throw new UnauthorizedError('invalid email or password');
+    const accessToken = signAccessToken(user, jwtSecret);
+    res.json({ accessToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_TTL_SECONDS });
+  });
+
+  router.get('/me', authenticate(jwtSecret), async (_req, res) => {
+    const { id } = res.locals.user as TokenUser;
+    const user = await findUserById(pool, id);
+    if (!user) throw new UnauthorizedError('account no longer exists');
+    res.json(user);
+  });
+  return router;
+}
+// #endregion auth-routes

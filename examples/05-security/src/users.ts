@@ -1,0 +1,64 @@
+import type { Pool } from 'pg';
+import { ConflictError } from './errors.js';
+
+/** What a client may see about a user: never the password hash. */
+export interface PublicUser {
+  id: number;
+  email: string;
+  age: number | null;
+}
+
+export interface Credentials {
+  id: number;
+  email: string;
+  passwordHash: string;
+}
+
+export async function createUsersTable(pool: Pool): Promise<void> {
+  await pool.query(`
+    CREATE TABLE IF NOT EXISTS users (
+      id            serial PRIMARY KEY,
+      email         text NOT NULL UNIQUE,
+      password_hash text NOT NULL,
+      age           integer,
+      created_at    timestamptz NOT NULL DEFAULT now()
+    )`);
+}
+
+// #region public-columns
+// An explicit column list, so a new sensitive column never leaks through `SELECT *`.
+const PUBLIC_COLUMNS = 'id, email, age';
+// #endregion public-columns
+
+const UNIQUE_VIOLATION = '23505';
+
+export async function insertUser(
+  pool: Pool,
+  user: { email: string; passwordHash: string; age?: number | undefined },
+): Promise<PublicUser> {
+  try {
+    const { rows } = await pool.query<PublicUser>(
+      `INSERT INTO users (email, password_hash, age) VALUES ($1, $2, $3) RETURNING ${PUBLIC_COLUMNS}`,
+      [user.email, user.passwordHash, user.age ?? null],
+    );
+    return rows[0] as PublicUser;
+  } catch (error) {
+    if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+      throw new ConflictError('email is already registered', 'email');
+    }
+    throw error;
+  }
+}
+
+export async function findUserById(pool: Pool, id: number): Promise<PublicUser | undefined> {
+  const { rows } = await pool.query<PublicUser>(`SELECT ${PUBLIC_COLUMNS} FROM users WHERE id = $1`, [id]);
+  return rows[0];
+}
+
+export async function findCredentials(pool: Pool, email: string): Promise<Credentials | undefined> {
+  const { rows } = await pool.query<Credentials>(
+    'SELECT id, email, password_hash AS "passwordHash" FROM users WHERE email = $1',
+    [email],
+  );
+  return rows[0];
+}

@@ -1,0 +1,97 @@
+import express from 'express';
+import request from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { errorHandler } from '../src/errors.js';
+import { unsafeFindUsers, unsafeUserLookupRouter, userLookupRouter } from '../src/sql-injection.js';
+import { findCredentials } from '../src/users.js';
+import { useUsersDatabase } from './support.js';
+
+const db = useUsersDatabase('sql_injection');
+
+function lookupApp() {
+  const app = express();
+  app.use('/unsafe', unsafeUserLookupRouter(db.pool));
+  app.use('/safe', userLookupRouter(db.pool));
+  app.use(errorHandler(() => {}));
+  return app;
+}
+
+async function userCount(): Promise<number> {
+  const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
+  return rows[0]?.n ?? 0;
+}
+
+beforeAll(async () => {
+  await db.pool.query(
+    `INSERT INTO users (email, password_hash, age) VALUES
+       ('ada@example.com', '$2b$12$hash-of-ada', 36), ('alan@example.com', '$2b$12$hash-of-alan', 41),
+       ('grace@example.com', '$2b$12$hash-of-grace', 45)`,
+  );
+});
+
+describe('sql-injection: the string-built query', () => {
+  it('answers a normal id like the safe one', async () => {
+    const res = await request(lookupApp()).get('/unsafe/users').query({ id: '1' });
+    expect(res.body).toEqual([{ id: 1, email: 'ada@example.com', age: 36 }]);
+  });
+
+  it('returns every row for `1 OR 1=1`', async () => {
+    const res = await request(lookupApp()).get('/unsafe/users').query({ id: '1 OR 1=1' });
+    expect(res.body).toHaveLength(3);
+  });
+
+  it('leaks the password hashes through a UNION', async () => {
+    const res = await request(lookupApp())
+      .get('/unsafe/users')
+      .query({ id: '0 UNION SELECT 0, password_hash, 0 FROM users' });
+    const emails = (res.body as { email: string }[]).map((row) => row.email);
+    expect(emails).toEqual(expect.arrayContaining(['$2b$12$hash-of-ada', '$2b$12$hash-of-grace']));
+  });
+
+  it('runs a stacked second statement', async () => {
+    const before = await userCount();
+    await request(lookupApp())
+      .get('/unsafe/users')
+      .query({ id: "0; INSERT INTO users (email, password_hash) VALUES ('intruder@evil.test', 'x')" });
+    expect(await userCount()).toBe(before + 1);
+    expect(await findCredentials(db.pool, 'intruder@evil.test')).toBeDefined();
+    await db.pool.query("DELETE FROM users WHERE email = 'intruder@evil.test'");
+  });
+
+  it('is exported as a plain function that is just as injectable', async () => {
+    expect(await unsafeFindUsers(db.pool, '1 OR 1=1')).toHaveLength(3);
+  });
+});
+
+describe('sql-injection: validated and parameterized', () => {
+  it('finds a user by id, without the hash', async () => {
+    const res = await request(lookupApp()).get('/safe/users').query({ id: '2' });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ id: 2, email: 'alan@example.com', age: 41 });
+  });
+
+  it.each([
+    ['boolean', '1 OR 1=1'],
+    ['union', '0 UNION SELECT 0, password_hash, 0 FROM users'],
+    ['stacked', "0; INSERT INTO users (email, password_hash) VALUES ('intruder@evil.test', 'x')"],
+  ])('answers the %s payload with a 400 naming `id`, leaking nothing and changing nothing', async (_, payload) => {
+    const before = await userCount();
+    const res = await request(lookupApp()).get('/safe/users').query({ id: payload });
+    expect(res.status).toBe(400);
+    expect(res.body.fields).toEqual([expect.objectContaining({ field: 'id' })]);
+    expect(JSON.stringify(res.body)).not.toContain('hash-of');
+    expect(await userCount()).toBe(before);
+  });
+
+  it('never parses a parameter as SQL, even in a text column', async () => {
+    expect(await findCredentials(db.pool, "' OR '1'='1")).toBeUndefined();
+    expect(await findCredentials(db.pool, "x' UNION SELECT 1, 'a', 'b' --")).toBeUndefined();
+  });
+
+  it('answers an id nobody has with 404, and a missing id with 400', async () => {
+    expect((await request(lookupApp()).get('/safe/users').query({ id: '999' })).status).toBe(404);
+    const missing = await request(lookupApp()).get('/safe/users');
+    expect(missing.status).toBe(400);
+    expect(missing.body.fields[0].field).toBe('id');
+  });
+});
