@@ -1,0 +1,46 @@
+import type pg from 'pg';
+
+/** One valid row of the people CSV (`email,name,age`). */
+export interface Person {
+  email: string;
+  name: string;
+  age: number;
+}
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** A typed person, or the reason the row is rejected, naming the field. */
+export function parsePerson(row: Record<string, string | undefined>): Person | { reason: string } {
+  const email = row.email?.trim();
+  const name = row.name?.trim();
+  const age = row.age?.trim();
+  if (!email) return { reason: 'email: missing' };
+  if (!EMAIL.test(email)) return { reason: `email: "${email}" is not an email address` };
+  if (!name) return { reason: 'name: missing' };
+  if (!age) return { reason: 'age: missing' };
+  if (!/^\d{1,3}$/.test(age) || Number(age) > 150)
+    return { reason: `age: "${age}" is not a whole number from 0 to 150` };
+  return { email: email.toLowerCase(), name, age: Number(age) };
+}
+
+/** Table names end up in SQL text, so only plain identifiers are accepted. */
+export function checkTableName(table: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(table)) throw new TypeError(`table name must be a plain identifier: ${table}`);
+  return table;
+}
+
+export async function createPeopleTable(pool: pg.Pool, table = 'people'): Promise<void> {
+  await pool.query(`
+    CREATE TABLE IF NOT EXISTS ${checkTableName(table)} (
+      id bigserial PRIMARY KEY,
+      email text NOT NULL UNIQUE,
+      name text NOT NULL,
+      age integer NOT NULL CHECK (age BETWEEN 0 AND 150)
+    )`);
+}
+
+/** A CSV line for COPY: every field quoted, quotes doubled. */
+export function toCsvLine(person: Person): string {
+  const quote = (value: string) => `"${value.replaceAll('"', '""')}"`;
+  return `${quote(person.email)},${quote(person.name)},${person.age}\n`;
+}

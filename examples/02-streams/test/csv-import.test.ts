@@ -1,0 +1,141 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { useTestDatabase } from '@cookbook/shared/testing';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importCsv } from '../src/csv-import.js';
+import { naiveImportCsv } from '../src/naive-csv-import.js';
+import { createPeopleTable } from '../src/people.js';
+import { BAD_ROW, writePeopleCsv } from '../src/people-csv.js';
+import { useTempDir } from './temp-files.js';
+
+const database = useTestDatabase('streams-csv');
+const temp = useTempDir('csv');
+let pool: pg.Pool;
+
+beforeAll(async () => {
+  pool = new pg.Pool({ connectionString: database.url, max: 3 });
+});
+afterAll(async () => {
+  await pool?.end();
+});
+
+async function countRows(table: string): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
+  return rows[0]?.n ?? 0;
+}
+
+const ROWS = 1000;
+const BAD_ROWS = { 10: BAD_ROW.missingEmail, 20: BAD_ROW.badNumber, 30: BAD_ROW.badEmail, 40: BAD_ROW.missingField };
+
+describe('a CSV with bad rows among good ones', () => {
+  let file: string;
+  beforeAll(async () => {
+    file = temp.file('people.csv');
+    await writePeopleCsv(file, ROWS, BAD_ROWS);
+  });
+
+  it('importCsv: loads every good row, sets bad rows aside with line and reason, and counts', async () => {
+    await createPeopleTable(pool, 'people_fixed');
+    const rejectsFile = temp.file('rejects.ndjson');
+    const counts = await importCsv({ pool, file, rejectsFile, table: 'people_fixed', batchSize: 100 });
+
+    expect(counts).toEqual({ rows: ROWS, valid: ROWS - 4, rejected: 4, inserted: ROWS - 4, batches: 10 });
+    expect(await countRows('people_fixed')).toBe(ROWS - 4);
+    const rejects = (await readFile(rejectsFile, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(rejects.map(({ line, reason }) => ({ line, field: reason.split(':')[0] }))).toEqual([
+      { line: 10, field: 'email' },
+      { line: 20, field: 'age' },
+      { line: 30, field: 'email' },
+      { line: 40, field: 'age' },
+    ]);
+    const { rows } = await pool.query('SELECT name FROM people_fixed WHERE email = $1', ['person7@example.com']);
+    expect(rows[0]?.name).toBe('O"Brien, Person 7');
+  });
+
+  it('naive .pipe() + row-by-row INSERT: stops at the first bad number, half imported, with garbage in', async () => {
+    await createPeopleTable(pool, 'people_naive');
+    await expect(naiveImportCsv(pool, file, 'people_naive')).rejects.toThrow(/invalid input syntax for type integer/);
+    const imported = await countRows('people_naive');
+    expect(imported).toBeGreaterThan(0);
+    expect(imported).toBeLessThan(ROWS - 4);
+    const { rows } = await pool.query("SELECT count(*)::int AS n FROM people_naive WHERE email = ''");
+    expect(rows[0]?.n).toBe(1); // the row with no email went straight in
+  });
+});
+
+describe('backpressure from Postgres to the file', () => {
+  it('never validates much more than one batch ahead of what has committed', async () => {
+    const file = temp.file('big.csv');
+    await writePeopleCsv(file, 10_000);
+    await createPeopleTable(pool, 'people_paced');
+    let maxAhead = 0;
+    await importCsv({
+      pool,
+      file,
+      rejectsFile: temp.file(),
+      table: 'people_paced',
+      batchSize: 250,
+      onBatch: (counts) => {
+        maxAhead = Math.max(maxAhead, counts.rows - counts.inserted - counts.rejected);
+      },
+    });
+    expect(await countRows('people_paced')).toBe(10_000);
+    expect(maxAhead).toBeLessThanOrEqual(250 + 100);
+  });
+});
+
+describe('a crash mid-import', () => {
+  it('leaves only whole batches committed, and a re-run loads exactly the rest', async () => {
+    const TOTAL = 20_000;
+    const BATCH = 500;
+    const file = temp.file('crash.csv');
+    await writePeopleCsv(file, TOTAL);
+    await createPeopleTable(pool, 'people_crash');
+
+    const script = fileURLToPath(new URL('./fixtures/csv-import-child.ts', import.meta.url));
+    const args = [database.url, file, temp.file(), 'people_crash', String(BATCH)];
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const exitedEarly = once(child, 'exit').then(() => {
+        throw new Error('the import child exited before committing a batch');
+      });
+      await Promise.race([once(child.stdout, 'data'), exitedEarly]); // the first batch has committed
+      exitedEarly.catch(() => {});
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    } finally {
+      child.kill('SIGKILL');
+    }
+
+    const survived = await countRows('people_crash');
+    expect(survived).toBeGreaterThan(0);
+    expect(survived).toBeLessThan(TOTAL);
+    expect(survived % BATCH).toBe(0);
+
+    const rerun = await importCsv({ pool, file, rejectsFile: temp.file(), table: 'people_crash', batchSize: BATCH });
+    expect(rerun.inserted).toBe(TOTAL - survived);
+    expect(await countRows('people_crash')).toBe(TOTAL);
+  });
+});
+
+describe('an input that cannot be read', () => {
+  it('rejects with the file error and inserts nothing', async () => {
+    await createPeopleTable(pool, 'people_missing');
+    const importing = importCsv({
+      pool,
+      file: temp.file('missing.csv'),
+      rejectsFile: temp.file(),
+      table: 'people_missing',
+    });
+    await expect(importing).rejects.toThrow(/ENOENT/);
+    expect(await countRows('people_missing')).toBe(0);
+  });
+});

@@ -1,0 +1,79 @@
+import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { PassThrough, Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { naiveCopy, transformFile } from '../src/pipeline.js';
+import { uppercase } from '../src/transform.js';
+import { useTempDir } from './temp-files.js';
+
+const temp = useTempDir('pipeline');
+
+/** A source that delivers some data, then fails the way a dropped disk or socket does. */
+function failingSource(): Readable {
+  return new Readable({
+    read() {
+      this.push('some data\n');
+      this.destroy(new Error('disk went away'));
+    },
+  });
+}
+
+describe('when the source fails midway', () => {
+  it('naive .pipe(): the destination is never closed and its file descriptor stays open', async () => {
+    const source = failingSource();
+    const sourceFailed = once(source, 'error');
+    const destination = createWriteStream(temp.file());
+    await once(destination, 'open');
+    naiveCopy(source, new PassThrough(), destination);
+    await sourceFailed;
+
+    expect(destination.destroyed).toBe(false);
+    expect(destination.writableEnded).toBe(false);
+    expect(destination.closed).toBe(false); // its file descriptor is still open
+    destination.end(); // the cleanup .pipe() never did
+    await once(destination, 'close');
+  });
+
+  it('naive .pipe(): a missing input is an unhandled error event that crashes the process', async () => {
+    const child = fileURLToPath(new URL('./fixtures/naive-copy-missing-input.ts', import.meta.url));
+    const run = promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', child, temp.file('missing.txt'), temp.file()],
+      {
+        timeout: 30_000,
+      },
+    );
+    await expect(run).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/ENOENT/) });
+  });
+
+  it('pipeline: rejects with the error, destroys every stream and removes the partial output', async () => {
+    const output = temp.file();
+    const through = uppercase();
+    const input = temp.file();
+    await writeFile(input, 'x'.repeat(1000));
+    // The transform fails on its first chunk: the read and write streams must both be torn down.
+    through._transform = (_chunk, _encoding, callback) => callback(new Error('bad chunk'));
+
+    await expect(transformFile(input, output, through)).rejects.toThrow('bad chunk');
+    expect(through.destroyed).toBe(true);
+    await expect(access(output)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('pipeline: a missing input rejects with ENOENT instead of an uncaught error event', async () => {
+    const output = temp.file();
+    await expect(transformFile(temp.file('missing.txt'), output, uppercase())).rejects.toThrow(/ENOENT/);
+    await expect(access(output)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('pipeline: copies and transforms the whole file when nothing fails', async () => {
+    const input = temp.file();
+    const output = temp.file();
+    await writeFile(input, 'grüße 🚀\n'.repeat(20_000));
+    await transformFile(input, output, uppercase());
+    expect(await readFile(output, 'utf8')).toBe('GRÜSSE 🚀\n'.repeat(20_000));
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { naiveUppercase, splitLines, uppercase } from '../src/transform.js';
+import { bytesInPiecesOf, runThrough } from './collect.js';
+
+const TEXT = 'Zürich café 🚀 naïve façade, ½ price\n'.repeat(50);
+
+describe('uppercasing a stream of UTF-8 bytes', () => {
+  it.each([1, 3, 7])('naive: corrupts characters split across %i-byte chunks', async (size) => {
+    const out = (await runThrough<Buffer>(bytesInPiecesOf(TEXT, size), naiveUppercase())).join('');
+    expect(out).not.toBe(TEXT.toUpperCase());
+    expect(out).toContain('\uFFFD');
+  });
+
+  it.each([1, 3, 7])('fixed: keeps every character intact across %i-byte chunks', async (size) => {
+    const out = (await runThrough<Buffer>(bytesInPiecesOf(TEXT, size), uppercase())).join('');
+    expect(out).toBe(TEXT.toUpperCase());
+  });
+
+  it('marks a character truncated at the very end instead of dropping it silently', async () => {
+    const bytes = Buffer.from('ok é');
+    const out = (await runThrough<Buffer>([bytes.subarray(0, bytes.length - 1)], uppercase())).join('');
+    expect(out).toBe('OK \uFFFD');
+  });
+});
+
+describe('splitLines (object mode out)', () => {
+  it('emits one string per line, whole, whatever the chunking', async () => {
+    const text = 'first é\r\nsecond 🚀\nthird, no newline';
+    for (const size of [1, 2, 5, 64]) {
+      expect(await runThrough<string>(bytesInPiecesOf(text, size), splitLines())).toEqual([
+        'first é',
+        'second 🚀',
+        'third, no newline',
+      ]);
+    }
+  });
+
+  it('fails the pipeline on a line longer than the limit instead of buffering it', async () => {
+    const endless = bytesInPiecesOf('x'.repeat(5000), 100);
+    await expect(runThrough<string>(endless, splitLines(1000))).rejects.toThrow(/longer than 1000/);
+  });
+});

@@ -1,0 +1,147 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DiskStore } from '../src/storage.js';
+import { createUploadApp } from '../src/upload.js';
+import { randomContent, streamUpload } from '../src/upload-client.js';
+import { useTempDir } from './temp-files.js';
+import { waitUntil } from './wait.js';
+
+const MiB = 1024 * 1024;
+const temp = useTempDir('upload');
+
+async function sha256Of(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+describe('upload app (in process)', () => {
+  let server: Server;
+  let url: string;
+  let directory: string;
+  const MAX = 4 * MiB;
+
+  beforeAll(async () => {
+    directory = temp.path;
+    server = createUploadApp(new DiskStore(directory), MAX).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/files`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    server.close();
+    await once(server, 'close');
+  });
+  afterEach(async () => {
+    for (const name of await readdir(directory)) await rm(join(directory, name));
+  });
+
+  it('stores the file byte for byte and answers 201 with its size and checksum', async () => {
+    const { content, sha256 } = randomContent(3 * MiB);
+    const response = await streamUpload(url, content);
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({ bytes: 3 * MiB, sha256: sha256(), filename: 'data.bin' });
+    expect(await readdir(directory)).toEqual([response.body.key]);
+    expect(await sha256Of(`${directory}/${response.body.key}`)).toBe(sha256());
+  });
+
+  it('answers 413 naming the field for a file over the limit, and keeps no partial file', async () => {
+    const response = await streamUpload(url, randomContent(3 * MAX).content);
+    expect(response.status).toBe(413);
+    expect(response.body).toMatchObject({ field: 'file' });
+    expect(await readdir(directory)).toEqual([]);
+  });
+
+  it('answers 400 naming content-type for a body that is not multipart', async () => {
+    const response = await streamUpload(url, randomContent(1024).content, { contentType: 'application/json' });
+    expect(response).toMatchObject({ status: 400, body: { field: 'content-type' } });
+  });
+
+  it('answers 400 naming the body when the multipart framing is broken', async () => {
+    const response = await streamUpload(url, randomContent(1024).content, {
+      contentType: 'multipart/form-data; boundary=not-the-one-used',
+    });
+    expect(response).toMatchObject({ status: 400, body: { field: 'body' } });
+    expect(await readdir(directory)).toEqual([]);
+  });
+
+  it('answers 400 naming the field when the form has no "file" part', async () => {
+    const response = await streamUpload(url, randomContent(1024).content, { field: 'document' });
+    expect(response).toMatchObject({ status: 400, body: { field: 'file' } });
+    expect(await readdir(directory)).toEqual([]);
+  });
+
+  it('deletes the partial file when the client aborts mid-upload', async () => {
+    let sent = 0;
+    // Sends 1 MiB, then stalls as a dying client would; the test then cuts the connection.
+    const stalling = new Readable({
+      read() {
+        if (sent < MiB) this.push(Buffer.alloc(64 * 1024, 1));
+        sent += 64 * 1024;
+      },
+    });
+    let abort = () => {};
+    const uploading = streamUpload(url, stalling, { onRequest: (destroy) => (abort = destroy) });
+    uploading.catch(() => {});
+    await waitUntil(async () => (await readdir(directory)).some((name) => name.endsWith('.part')), 'a partial file');
+    abort();
+    await expect(uploading).rejects.toThrow();
+    await waitUntil(async () => (await readdir(directory)).length === 0, 'the partial file to be deleted');
+  });
+});
+
+describe('a 200 MiB upload, server in a child process', () => {
+  const SIZE = 200 * MiB;
+  const GROWTH_BUDGET = 100 * MiB;
+  const children: ChildProcess[] = [];
+  afterAll(() => {
+    for (const child of children) child.kill('SIGKILL');
+  });
+
+  async function startServer(mode: 'stream' | 'naive', directory: string): Promise<string> {
+    const script = fileURLToPath(new URL('./fixtures/upload-server.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', script, mode, directory], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    children.push(child);
+    const [line] = (await once(child.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
+    return line.toString().trim();
+  }
+
+  async function uploadAndMeasure(mode: 'stream' | 'naive') {
+    const directory = temp.file(mode);
+    await mkdir(directory);
+    const base = await startServer(mode, directory);
+    const before = (await (await fetch(`${base}/memory`)).json()) as { rss: number };
+    const { content, sha256 } = randomContent(SIZE);
+    const response = await streamUpload(`${base}/files`, content);
+    const after = (await (await fetch(`${base}/memory`)).json()) as { peakRss: number };
+    return { response, sha256: sha256(), directory, growth: after.peakRss - before.rss };
+  }
+
+  it('streaming: RSS grows by less than half the file, and the file on disk is byte-exact', async () => {
+    const { response, sha256, directory, growth } = await uploadAndMeasure('stream');
+    console.log(`streaming upload: server RSS growth ${(growth / MiB).toFixed(0)} MiB`);
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({ bytes: SIZE, sha256 });
+    expect(await sha256Of(join(directory, String(response.body.key)))).toBe(sha256);
+    expect(growth).toBeLessThan(GROWTH_BUDGET);
+  });
+
+  it('naive (multer-style memory storage): RSS grows by at least the whole file', async () => {
+    const { response, sha256, growth } = await uploadAndMeasure('naive');
+    console.log(`naive upload: server RSS growth ${(growth / MiB).toFixed(0)} MiB`);
+    expect(response.status).toBe(201);
+    expect(response.body).toMatchObject({ bytes: SIZE, sha256 });
+    expect(growth).toBeGreaterThanOrEqual(SIZE);
+  });
+});
