@@ -11,4 +11,5 @@ export {
 } from './resolve.js';
 export { type ResolvedServices, resolveService, resolveServices } from './resolve-service.js';
 export { closeServer, heading, isSmoke, listen, onShutdown, portFromEnv } from './runtime.js';
+export { createScratchDatabase, type ScratchDatabase, uniqueName } from './scratch-database.js';
 export { envUrl, isServiceName, SERVICE_NAMES, SERVICES, type ServiceName } from './services.js';

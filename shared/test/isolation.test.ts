@@ -2,8 +2,8 @@ import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createScratchDatabase } from '../src/scratch-database.js';
 import { SERVICES } from '../src/services.js';
-import { createTestDatabase } from '../src/testing/database.js';
 import { deleteRabbitNames, rabbitNames } from '../src/testing/rabbitmq.js';
 import { deleteRedisPrefix, redisPrefix } from '../src/testing/redis.js';
 
@@ -22,7 +22,7 @@ async function databaseExists(name: string): Promise<boolean> {
 
 describe('per-test-file isolation', () => {
   it('creates a fresh database, and drop() removes it even with a connection still open', async () => {
-    const database = await createTestDatabase(adminUrl, 'isolation check');
+    const database = await createScratchDatabase(adminUrl, 'isolation check');
     expect(database.name).toMatch(/^cb_isolation_check_[0-9a-f]{8}$/);
     const client = new pg.Client({ connectionString: database.url });
     client.on('error', () => {}); // the forced drop ends this connection

@@ -1,4 +1,9 @@
-export { createTestDatabase, type TestDatabase, uniqueName } from './database.js';
+// The scratch database of `@cookbook/shared`, under the name tests read best with.
+export {
+  createScratchDatabase as createTestDatabase,
+  type ScratchDatabase as TestDatabase,
+  uniqueName,
+} from '../scratch-database.js';
 export { type TestServices, testServices } from './provided.js';
 export { deleteRabbitNames, type RabbitNames, rabbitNames } from './rabbitmq.js';
 export { deleteRedisPrefix, redisPrefix } from './redis.js';

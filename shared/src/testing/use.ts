@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { createTestDatabase, type TestDatabase } from './database.js';
+import { createScratchDatabase, type ScratchDatabase } from '../scratch-database.js';
 import { testServices } from './provided.js';
 
 /**
@@ -7,9 +7,9 @@ import { testServices } from './provided.js';
  * Read `.url` inside hooks or tests, not at import time.
  */
 export function useTestDatabase(label = 'test'): { readonly url: string } {
-  let database: TestDatabase | undefined;
+  let database: ScratchDatabase | undefined;
   beforeAll(async () => {
-    database = await createTestDatabase(testServices().databaseUrl, label);
+    database = await createScratchDatabase(testServices().databaseUrl, label);
   });
   afterAll(async () => {
     await database?.drop();

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { createScratchDatabase, type ScratchDatabase } from '@cookbook/shared';
 
 /** What a recipe demo gets from `main`: fresh databases, the broker URL, a printer, and smoke mode. */
 export interface DemoContext {
@@ -10,29 +9,17 @@ export interface DemoContext {
   log(line: string): void;
 }
 
-/** Creates and drops throwaway databases next to the one `adminUrl` points at. */
+/** Scratch databases for one tour or bench, every one dropped at its end. */
 export function scratchDatabases(adminUrl: string) {
-  const created: string[] = [];
-  const run = async (sql: string) => {
-    const client = new pg.Client({ connectionString: adminUrl });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
+  const created: ScratchDatabase[] = [];
   return {
     async create(label: string): Promise<string> {
-      const name = `cb_demo_${label}_${randomBytes(3).toString('hex')}`;
-      await run(`CREATE DATABASE "${name}"`);
-      created.push(name);
-      const url = new URL(adminUrl);
-      url.pathname = `/${name}`;
-      return url.toString();
+      const database = await createScratchDatabase(adminUrl, `demo_${label}`);
+      created.push(database);
+      return database.url;
     },
     async dropAll(): Promise<void> {
-      for (const name of created.splice(0)) await run(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      for (const database of created.splice(0)) await database.drop();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-export interface TestDatabase {
+export interface ScratchDatabase {
   /** Connection URL of the fresh, empty database. */
   url: string;
   name: string;
@@ -18,8 +18,11 @@ export function uniqueName(label: string, separator = '_'): string {
   return ['cb', clean, randomBytes(4).toString('hex')].filter(Boolean).join(separator);
 }
 
-/** Creates an empty database next to the one `adminUrl` points at, for one test file. */
-export async function createTestDatabase(adminUrl: string, label = 'test'): Promise<TestDatabase> {
+/**
+ * Creates an empty database next to the one `adminUrl` points at: one per test file, demo or bench,
+ * so runs never see each other's rows. Call `drop()` when done.
+ */
+export async function createScratchDatabase(adminUrl: string, label = 'scratch'): Promise<ScratchDatabase> {
   const name = uniqueName(label);
   await withClient(adminUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
   const url = new URL(adminUrl);
