@@ -1,0 +1,54 @@
+import Joi from 'joi';
+import { ValidationError } from '../errors.js';
+import type { NewProduct } from '../services/product-service.js';
+import type { RegisterUserInput, UserPatch } from '../services/user-service.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type PageRequest } from '../utils/pagination.js';
+
+// #region schemas
+/** Shapes of what clients send, checked at the edge so services receive only clean, typed input. */
+export const registerUserSchema = Joi.object<RegisterUserInput>({
+  email: Joi.string().trim().lowercase().email().max(254).required(),
+  name: Joi.string().trim().min(1).max(100).required(),
+  password: Joi.string().min(8).max(200).required(),
+});
+
+export const userPatchSchema = Joi.object<UserPatch>({
+  name: Joi.string().trim().min(1).max(100),
+}).min(1);
+
+export const newProductSchema = Joi.object<NewProduct>({
+  name: Joi.string().trim().min(1).max(200).required(),
+  // strict(): a JSON body already has numbers; "100" is a client bug to report, not to coerce.
+  priceCents: Joi.number().integer().min(0).max(100_000_000).strict().required(),
+  stock: Joi.number().integer().min(0).strict(),
+});
+
+/** Query strings are text, so converting "20" to 20 is what is meant here. */
+export const pageSchema = Joi.object<PageRequest>({
+  limit: Joi.number().integer().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+  after: Joi.number().integer().min(0),
+});
+
+export const idParamsSchema = Joi.object<{ id: number }>({
+  id: Joi.number().integer().min(1).max(2_147_483_647).required(),
+});
+// #endregion schemas
+
+export type RequestPart = 'body' | 'query' | 'params';
+
+// #region parse-input
+/**
+ * Framework-neutral, so Express and Fastify validate identically. Reports every failing field
+ * and drops unknown ones (a client cannot smuggle `passwordHash` or `id` into a create).
+ */
+export function parseInput<T>(schema: Joi.ObjectSchema<T>, input: unknown, part: RequestPart): T {
+  // A missing or non-JSON body is validated as {} so that "required" rules still fire.
+  const { error, value } = schema.validate(input ?? {}, { abortEarly: false, stripUnknown: true });
+  if (error) {
+    throw new ValidationError(
+      error.details.map((detail) => ({ field: detail.path.join('.') || part, message: detail.message })),
+    );
+  }
+  return value;
+}
+// #endregion parse-input

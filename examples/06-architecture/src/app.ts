@@ -1,0 +1,28 @@
+import express, { type Express } from 'express';
+import { createProductController } from './api/controllers/product-controller.js';
+import { createUserController } from './api/controllers/user-controller.js';
+import { errorHandler, notFoundHandler } from './api/middleware/error-handler.js';
+import { requestId } from './api/middleware/request-id.js';
+import { productRoutes } from './api/routes/products.js';
+import { userRoutes } from './api/routes/users.js';
+import { createServices, type ServiceDeps, type Services } from './composition.js';
+
+// #region create-app
+/** The Express edge over already-built services: no listen(), so tests drive it in-process. */
+export function createHttpApp(services: Pick<Services, 'users' | 'products' | 'logger'>): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestId());
+  app.use(express.json({ limit: '100kb' }));
+  app.use('/users', userRoutes(createUserController(services.users)));
+  app.use('/products', productRoutes(createProductController(services.products)));
+  app.use(notFoundHandler());
+  app.use(errorHandler(services.logger));
+  return app;
+}
+
+/** `createApp({ db })`: the whole stack on one database, the way `main.ts` and route tests build it. */
+export function createApp(deps: ServiceDeps): Express {
+  return createHttpApp(createServices(deps));
+}
+// #endregion create-app

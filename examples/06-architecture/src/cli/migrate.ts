@@ -1,0 +1,29 @@
+// `pnpm --filter @cookbook/architecture migrate`: run before the new release starts serving,
+// once per deploy (a release step or an init container), never from inside every app process.
+import { createDatabase } from '../config/database.js';
+import { loadConfig } from '../config/environment.js';
+import { migrate } from '../migrate.js';
+import { migrations } from '../migrations/index.js';
+
+async function run(): Promise<number> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 2;
+  }
+  const db = createDatabase(config.databaseUrl, { poolMax: 1 });
+  try {
+    const applied = await migrate(db, migrations);
+    console.log(applied.length > 0 ? `applied ${applied.join(', ')}` : 'schema is up to date');
+    return 0;
+  } catch (error) {
+    console.error(`migration failed, nothing applied: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  } finally {
+    await db.close();
+  }
+}
+
+process.exitCode = await run();

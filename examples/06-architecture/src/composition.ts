@@ -1,0 +1,49 @@
+import type { Sequelize } from 'sequelize';
+import { defineModels } from './models/index.js';
+import { NaiveUserRepository } from './repositories/naive-user-repository.js';
+import { SequelizeProductRepository } from './repositories/product-repository.js';
+import { SequelizeUserRepository } from './repositories/user-repository.js';
+import { ConsoleEmailSender, type EmailSender } from './services/email-sender.js';
+import { NaiveUserService } from './services/naive-user-service.js';
+import { ProductService } from './services/product-service.js';
+import { UserService } from './services/user-service.js';
+import { createJsonLogger, type Logger } from './utils/logger.js';
+import { hashPassword, type PasswordHasher } from './utils/password.js';
+
+export interface ServiceDeps {
+  db: Sequelize;
+  mailer?: EmailSender;
+  logger?: Logger;
+  hashPassword?: PasswordHasher;
+}
+
+export interface Services {
+  users: UserService;
+  products: ProductService;
+  /** The Q&A's version, wired beside the real one so tests and the demo can serve either. */
+  naiveUsers: NaiveUserService;
+  logger: Logger;
+}
+
+// #region composition-root
+/**
+ * The composition root: the one function that knows every concrete class. Everything else gets
+ * its collaborators through its constructor, so a test swaps any of them by passing another.
+ */
+export function createServices(deps: ServiceDeps): Services {
+  const logger = deps.logger ?? createJsonLogger();
+  const models = defineModels(deps.db);
+  const userDeps = {
+    users: new SequelizeUserRepository(models.User),
+    hashPassword: deps.hashPassword ?? hashPassword,
+    mailer: deps.mailer ?? new ConsoleEmailSender(logger),
+    logger,
+  };
+  return {
+    users: new UserService(userDeps),
+    products: new ProductService(new SequelizeProductRepository(models.Product)),
+    naiveUsers: new NaiveUserService(userDeps, new NaiveUserRepository(models.User)),
+    logger,
+  };
+}
+// #endregion composition-root

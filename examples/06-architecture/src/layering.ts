@@ -1,0 +1,96 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, posix, relative, sep } from 'node:path';
+
+// #region layer-rules
+/** Who may not import whom. Paths are folders under `src/`; bare names are npm packages. */
+export interface LayerRule {
+  layer: string;
+  mayNotImport: readonly string[];
+  because: string;
+}
+
+export const LAYER_RULES: readonly LayerRule[] = [
+  {
+    layer: 'api',
+    mayNotImport: ['models', 'repositories', 'config', 'sequelize', 'pg'],
+    because: 'HTTP code talks to services; it never sees a table or a connection',
+  },
+  {
+    layer: 'services',
+    mayNotImport: ['api', 'models', 'repositories', 'config', 'express', 'fastify', 'sequelize', 'pg'],
+    because: 'business rules get their data access injected and know nothing of HTTP or SQL',
+  },
+  {
+    layer: 'repositories',
+    mayNotImport: ['api', 'express', 'fastify'],
+    because: 'data access is reusable from a CLI, a queue consumer or a test, not only from a route',
+  },
+  {
+    layer: 'models',
+    mayNotImport: ['api', 'services', 'repositories', 'express', 'fastify'],
+    because: 'models describe tables, nothing more',
+  },
+  {
+    layer: 'utils',
+    mayNotImport: ['api', 'services', 'repositories', 'models', 'config'],
+    because: 'helpers sit below every layer',
+  },
+];
+// #endregion layer-rules
+
+export interface Violation {
+  file: string;
+  imports: string;
+  rule: LayerRule;
+}
+
+// Static imports and re-exports (type-only too: they couple just the same), and dynamic import().
+const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+export function importsOf(source: string): string[] {
+  return [...source.matchAll(IMPORT)].map((match) => match[1] ?? match[2] ?? '');
+}
+
+/** `../models/user.js` seen from `services/x.ts` → `models/user.js`; a package → its name. */
+function target(file: string, specifier: string): string {
+  if (!specifier.startsWith('.'))
+    return specifier.startsWith('node:') ? specifier : (specifier.split('/')[0] ?? specifier);
+  return posix.normalize(posix.join(posix.dirname(file), specifier));
+}
+
+function within(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(`${folder}/`);
+}
+
+// #region find-violations
+/** Reads every `.ts` file under `srcDir` and returns each import that breaks a rule. */
+export async function findLayerViolations(
+  srcDir: string,
+  rules: readonly LayerRule[] = LAYER_RULES,
+): Promise<Violation[]> {
+  const violations: Violation[] = [];
+  for (const path of await listTypeScript(srcDir)) {
+    const file = relative(srcDir, path).split(sep).join('/');
+    const rule = rules.find((r) => within(file, r.layer));
+    if (!rule) continue;
+    for (const specifier of importsOf(await readFile(path, 'utf8'))) {
+      const imported = target(file, specifier);
+      if (rule.mayNotImport.some((forbidden) => within(imported, forbidden)))
+        violations.push({ file, imports: specifier, rule });
+    }
+  }
+  return violations;
+}
+// #endregion find-violations
+
+async function listTypeScript(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return listTypeScript(path);
+      return Promise.resolve(entry.name.endsWith('.ts') ? [path] : []);
+    }),
+  );
+  return nested.flat().sort();
+}

@@ -1,0 +1,114 @@
+import { useTestDatabase } from '@cookbook/shared/testing';
+import type { Sequelize } from 'sequelize';
+import request, { type Response } from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toHttpError } from '../src/api/http-errors.js';
+import { createHttpApp } from '../src/app.js';
+import { createServices } from '../src/composition.js';
+import { AppError, EmailTakenError, NotFoundError, ValidationError } from '../src/errors.js';
+import { createFastifyApp } from '../src/fastify-app.js';
+import { MemoryUserRepository } from '../src/repositories/memory-user-repository.js';
+import { MemoryOutbox } from '../src/services/email-sender.js';
+import { ProductService } from '../src/services/product-service.js';
+import { UserService } from '../src/services/user-service.js';
+import { createMemoryLogger } from '../src/utils/logger.js';
+import { openMigratedDatabase } from './support.js';
+
+describe('toHttpError: the one table from errors to HTTP', () => {
+  it.each([
+    [new NotFoundError('User', 7), 404, 'NOT_FOUND'],
+    [new EmailTakenError('a@b.c'), 409, 'EMAIL_TAKEN'],
+    [new ValidationError([{ field: 'email', message: 'bad' }]), 400, 'VALIDATION_FAILED'],
+    [Object.assign(new Error('request entity too large'), { status: 413, expose: true }), 413, 'BAD_REQUEST'],
+    [
+      Object.assign(new Error('Body is not valid JSON'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' }),
+      400,
+      'BAD_REQUEST',
+    ],
+    [Object.assign(new Error('upstream said 404'), { status: 404 }), 500, 'INTERNAL'],
+    [Object.assign(new Error('upstream exploded'), { statusCode: 502 }), 500, 'INTERNAL'],
+    [new Error('anything else'), 500, 'INTERNAL'],
+    [new AppError('UNMAPPED', 'an AppError nobody mapped'), 500, 'INTERNAL'],
+    ['a thrown string', 500, 'INTERNAL'],
+  ])('%s → %i %s', (error, status, code) => {
+    const mapped = toHttpError(error, 'req-1');
+    expect(mapped.status).toBe(status);
+    expect(mapped.body.error).toMatchObject({ code, requestId: 'req-1' });
+    expect(mapped.unexpected).toBe(status === 500);
+  });
+});
+
+/** A repository whose database is down, with a message full of things a client must never see. */
+class BrokenRepository extends MemoryUserRepository {
+  override async findById(): Promise<never> {
+    throw new Error('connect ECONNREFUSED db-internal.corp:5432 user=app password=hunter2');
+  }
+}
+
+function brokenStack() {
+  const logger = createMemoryLogger();
+  const users = new UserService({
+    users: new BrokenRepository(),
+    hashPassword: async (p) => p,
+    mailer: new MemoryOutbox(),
+    logger,
+  });
+  const products = new ProductService({
+    create: async (p) => ({ ...p, id: 1, stock: p.stock ?? 0, createdAt: new Date() }),
+    findById: async () => undefined,
+    list: async () => ({ items: [], nextCursor: null }),
+  });
+  return { logger, users, products };
+}
+
+function expectInternalError(res: Response, logger: ReturnType<typeof createMemoryLogger>) {
+  expect(res.status).toBe(500);
+  expect(res.body).toEqual({ error: { code: 'INTERNAL', message: 'Internal server error', requestId: 'incident-7' } });
+  expect(res.text).not.toMatch(/hunter2|ECONNREFUSED|db-internal/);
+  const [entry] = logger.entries;
+  expect(entry?.fields).toMatchObject({
+    requestId: 'incident-7',
+    errorMessage: expect.stringContaining('ECONNREFUSED'),
+  });
+  expect(entry?.fields.stack).toMatch(/BrokenRepository\.findById/);
+}
+
+describe('an unexpected error: 500, nothing leaked, the stack logged under the request id', () => {
+  it('Express (no try/catch in the controller: Express 5 forwards the rejection)', async () => {
+    const stack = brokenStack();
+    const res = await request(createHttpApp(stack)).get('/users/1').set('x-request-id', 'incident-7');
+    expectInternalError(res, stack.logger);
+  });
+
+  it('Fastify, through the same error table', async () => {
+    const stack = brokenStack();
+    const app = createFastifyApp(stack);
+    try {
+      await app.ready();
+      const res = await request(app.server).get('/users/1').set('x-request-id', 'incident-7');
+      expectInternalError(res, stack.logger);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('typed errors against the Q&A plain Error, same request', () => {
+  const database = useTestDatabase('arch-errors');
+  let db: Sequelize | undefined;
+  beforeAll(async () => {
+    db = await openMigratedDatabase(database.url);
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('an unknown user: NotFoundError → 404; the naive `new Error("User not found")` → 500', async () => {
+    if (!db) throw new Error('no database');
+    const services = createServices({ db, mailer: new MemoryOutbox(), logger: createMemoryLogger() });
+    const fixed = await request(createHttpApp(services)).get('/users/424242');
+    const naive = await request(createHttpApp({ ...services, users: services.naiveUsers })).get('/users/424242');
+    expect([fixed.status, fixed.body.error.code]).toEqual([404, 'NOT_FOUND']);
+    expect([naive.status, naive.body.error.code]).toEqual([500, 'INTERNAL']);
+  });
+});

@@ -1,0 +1,30 @@
+import { useTestDatabase } from '@cookbook/shared/testing';
+import type { FastifyInstance } from 'fastify';
+import type { Sequelize } from 'sequelize';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { createServices } from '../src/composition.js';
+import { createFastifyApp } from '../src/fastify-app.js';
+import { MemoryOutbox } from '../src/services/email-sender.js';
+import { createMemoryLogger } from '../src/utils/logger.js';
+import { routeCases } from './route-table.js';
+import { type Http, httpClient, openMigratedDatabase } from './support.js';
+
+const database = useTestDatabase('arch-fastify');
+let db: Sequelize | undefined;
+let app: FastifyInstance | undefined;
+let http: Http;
+
+beforeAll(async () => {
+  db = await openMigratedDatabase(database.url);
+  app = createFastifyApp(createServices({ db, mailer: new MemoryOutbox(), logger: createMemoryLogger() }));
+  await app.ready();
+  http = httpClient(app.server);
+});
+afterAll(async () => {
+  await app?.close();
+  await db?.close();
+});
+
+describe('the same route table through Fastify: the HTTP layer is replaceable', () => {
+  for (const routeCase of routeCases) it(routeCase.name, () => routeCase.run(http));
+});

@@ -1,0 +1,128 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { useTestDatabase } from '@cookbook/shared/testing';
+import { QueryTypes, type Sequelize } from 'sequelize';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createDatabase } from '../src/config/database.js';
+import { type Migration, migrate, naiveSyncSchema } from '../src/migrate.js';
+import { migrations } from '../src/migrations/index.js';
+import { defineModels } from '../src/models/index.js';
+
+const ALL = migrations.map((m) => m.name);
+const database = useTestDatabase('arch-migrate');
+const opened: Sequelize[] = [];
+
+/**
+ * Each test starts from an empty schema: migrations are about what a database already has.
+ * (Recreating the public schema is much quicker than a new database per test.)
+ */
+async function freshDatabase(): Promise<string> {
+  const admin = createDatabase(database.url, { poolMax: 1 });
+  try {
+    await admin.query('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+  } finally {
+    await admin.close();
+  }
+  return database.url;
+}
+
+function connect(url: string): Sequelize {
+  const db = createDatabase(url, { poolMax: 2 });
+  opened.push(db);
+  return db;
+}
+
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((db) => db.close()));
+});
+
+async function applied(db: Sequelize): Promise<string[]> {
+  const rows = await db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name', {
+    type: QueryTypes.SELECT,
+  });
+  return rows.map((row) => row.name);
+}
+
+describe('migrate', () => {
+  it('applies every migration in order once; a second run has nothing to do', async () => {
+    const db = connect(await freshDatabase());
+    expect(await migrate(db, migrations)).toEqual(ALL);
+    expect(await migrate(db, migrations)).toEqual([]);
+    expect(await applied(db)).toEqual(ALL);
+  });
+
+  it('two processes migrating at once: the advisory lock lets one apply, the other finds nothing', async () => {
+    const url = await freshDatabase();
+    const results = await Promise.all([migrate(connect(url), migrations), migrate(connect(url), migrations)]);
+    expect(results.map((names) => names.length).sort()).toEqual([0, ALL.length]);
+  });
+
+  it('a failing migration leaves nothing behind: no half-made table, no history row', async () => {
+    const db = connect(await freshDatabase());
+    const broken: Migration = {
+      name: '004-broken',
+      up: 'CREATE TABLE half_made (id int); SELECT no_such_column FROM half_made;',
+    };
+    await expect(migrate(db, [...migrations, broken])).rejects.toThrow(/no_such_column/);
+    const [table] = await db.query<{ name: string | null }>("SELECT to_regclass('half_made')::text AS name", {
+      type: QueryTypes.SELECT,
+    });
+    expect(table?.name).toBeNull();
+    // All-or-nothing per run: the three good ones rolled back with it, and apply cleanly after the fix.
+    expect(await migrate(db, migrations)).toEqual(ALL);
+  });
+
+  it('refuses a database that a newer release migrated', async () => {
+    const db = connect(await freshDatabase());
+    await migrate(db, migrations);
+    await db.query("INSERT INTO schema_migrations (name) VALUES ('099-from-the-future')");
+    await expect(migrate(db, migrations)).rejects.toThrow(/does not know: 099-from-the-future/);
+  });
+});
+
+describe('sync() instead of migrations', () => {
+  // #region sync-pitfall-test
+  it('leaves a table from an older release without the new column; the migration adds it', async () => {
+    const db = connect(await freshDatabase());
+    await migrate(db, migrations, { to: '002-create-products' }); // the schema as the previous release left it
+    const { Product } = defineModels(db);
+
+    await naiveSyncSchema(db); // "creates the schema" at startup: products exists, so it is left alone
+    await expect(Product.findAll()).rejects.toThrow(/column "stock" does not exist/);
+
+    expect(await migrate(db, migrations)).toEqual(['003-add-product-stock']);
+    await expect(Product.findAll()).resolves.toEqual([]);
+  });
+  // #endregion sync-pitfall-test
+});
+
+describe('the migrate script', () => {
+  const script = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'migrate.ts');
+  const children = new Set<ChildProcess>();
+  afterAll(() => {
+    for (const child of children) child.kill('SIGKILL');
+  });
+  const run = (env: Record<string, string>) =>
+    new Promise<{ code: number | null; out: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env } });
+      children.add(child);
+      let out = '';
+      child.stdout.on('data', (chunk) => (out += chunk));
+      child.stderr.on('data', (chunk) => (out += chunk));
+      child.on('error', reject);
+      child.on('exit', (code) => {
+        children.delete(child);
+        resolve({ code, out });
+      });
+    });
+
+  it('applies the pending migrations, then reports the schema up to date; a bad DATABASE_URL exits 2', async () => {
+    const url = await freshDatabase();
+    const [first, bad] = await Promise.all([run({ DATABASE_URL: url }), run({ DATABASE_URL: 'mysql://db/app' })]);
+    expect(first).toEqual({ code: 0, out: `applied ${ALL.join(', ')}\n` });
+    expect(await run({ DATABASE_URL: url })).toEqual({ code: 0, out: 'schema is up to date\n' });
+    expect(bad.code).toBe(2);
+    expect(bad.out).toMatch(/DATABASE_URL/);
+  });
+});

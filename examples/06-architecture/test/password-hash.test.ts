@@ -1,0 +1,50 @@
+import { useTestDatabase } from '@cookbook/shared/testing';
+import { QueryTypes, type Sequelize } from 'sequelize';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpApp } from '../src/app.js';
+import { createServices } from '../src/composition.js';
+import { MemoryOutbox } from '../src/services/email-sender.js';
+import { createMemoryLogger } from '../src/utils/logger.js';
+import { verifyPassword } from '../src/utils/password.js';
+import { openMigratedDatabase, uniqueEmail } from './support.js';
+
+const database = useTestDatabase('arch-hash');
+let db: Sequelize | undefined;
+
+beforeAll(async () => {
+  db = await openMigratedDatabase(database.url);
+});
+afterAll(async () => {
+  await db?.close();
+});
+
+const PASSWORD = 'correct horse battery';
+
+describe('the password hash never leaves the repository', () => {
+  it('the naive repository returns the ORM row from create: the 201 body carries the hash', async () => {
+    if (!db) throw new Error('no database');
+    const services = createServices({ db, mailer: new MemoryOutbox(), logger: createMemoryLogger() });
+    const res = await request(createHttpApp({ ...services, users: services.naiveUsers }))
+      .post('/users')
+      .send({ email: uniqueEmail(), name: 'Ada', password: PASSWORD });
+    expect(res.status).toBe(201);
+    expect(res.body.passwordHash).toMatch(/^scrypt\$/);
+  });
+
+  it('the fix maps rows to User explicitly: no hash in the body, and the stored hash verifies', async () => {
+    if (!db) throw new Error('no database');
+    const services = createServices({ db, mailer: new MemoryOutbox(), logger: createMemoryLogger() });
+    const email = uniqueEmail();
+    const res = await request(createHttpApp(services)).post('/users').send({ email, name: 'Ada', password: PASSWORD });
+    expect(res.status).toBe(201);
+    expect(Object.keys(res.body).sort()).toEqual(['createdAt', 'email', 'id', 'name']);
+    const [row] = await db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE email = $1', {
+      bind: [email],
+      type: QueryTypes.SELECT,
+    });
+    expect(row?.password_hash).not.toContain(PASSWORD);
+    expect(await verifyPassword(PASSWORD, row?.password_hash ?? '')).toBe(true);
+    expect(await verifyPassword('wrong password', row?.password_hash ?? '')).toBe(false);
+  });
+});

@@ -1,0 +1,49 @@
+import { useTestDatabase } from '@cookbook/shared/testing';
+import pg from 'pg';
+import type { Sequelize } from 'sequelize';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NotFoundError } from '../src/errors.js';
+import { defineModels } from '../src/models/index.js';
+import { PgProductRepository } from '../src/repositories/pg-product-repository.js';
+import { SequelizeProductRepository } from '../src/repositories/product-repository.js';
+import { type ProductRepository, ProductService } from '../src/services/product-service.js';
+import { openMigratedDatabase } from './support.js';
+
+const database = useTestDatabase('arch-products');
+let db: Sequelize | undefined;
+let pool: pg.Pool | undefined;
+
+beforeAll(async () => {
+  db = await openMigratedDatabase(database.url);
+  pool = new pg.Pool({ connectionString: database.url, max: 2 });
+});
+afterAll(async () => {
+  await pool?.end();
+  await db?.close();
+});
+
+/** One contract, two implementations: the service cannot tell which repository it was given. */
+const implementations: [string, () => ProductRepository][] = [
+  ['Sequelize', () => new SequelizeProductRepository(defineModels(db as Sequelize).Product)],
+  ['plain pg', () => new PgProductRepository(pool as pg.Pool)],
+];
+
+describe.each(implementations)('ProductService on the %s repository', (_name, repository) => {
+  it('creates, finds and pages products with the same shapes', async () => {
+    const service = new ProductService(repository());
+    const created = await service.create({ name: 'Kettle', priceCents: 2599 });
+    expect(created).toEqual({
+      id: expect.any(Number),
+      name: 'Kettle',
+      priceCents: 2599,
+      stock: 0,
+      createdAt: expect.any(Date),
+    });
+    expect(await service.getById(created.id)).toEqual(created);
+    await expect(service.getById(2_147_483_000)).rejects.toBeInstanceOf(NotFoundError);
+    const second = await service.create({ name: 'Mug', priceCents: 899, stock: 5 });
+    const page = await service.list({ limit: 1, after: created.id - 1 });
+    expect(page).toEqual({ items: [created], nextCursor: created.id });
+    expect((await service.list({ limit: 1, after: created.id })).items).toEqual([second]);
+  });
+});

@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { Express } from 'express';
+import type { Sequelize } from 'sequelize';
+import request, { type Response } from 'supertest';
+import { expect } from 'vitest';
+import { createDatabase } from '../src/config/database.js';
+import { migrate } from '../src/migrate.js';
+import { migrations } from '../src/migrations/index.js';
+
+/** A Sequelize on the file's own test database, migrated to the latest schema. Small pool: the server is shared. */
+export async function openMigratedDatabase(url: string): Promise<Sequelize> {
+  const db = createDatabase(url, { poolMax: 4 });
+  await migrate(db, migrations);
+  return db;
+}
+
+export function uniqueEmail(label = 'user'): string {
+  return `${label}.${randomBytes(5).toString('hex')}@example.com`;
+}
+
+export type Method = 'get' | 'post' | 'patch' | 'delete';
+
+/** The HTTP client the route table uses, whatever framework serves the routes. */
+export interface Http {
+  call(method: Method, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** Sends raw text as JSON, for malformed bodies. */
+  raw(method: Method, path: string, text: string): Promise<Response>;
+}
+
+/** A hash field by either name, a hash value, or the plaintext every test registers with. */
+const LEAK = /password_?hash|scrypt\$|correct horse|another password/i;
+
+/**
+ * Every response through this client is checked for password material, so "no route ever
+ * returns the hash" is asserted on every body of every test, not in one place.
+ */
+export function httpClient(target: Express | Server): Http {
+  const check = (method: Method, path: string, res: Response) => {
+    expect(res.text, `${method.toUpperCase()} ${path} leaked password material`).not.toMatch(LEAK);
+    return res;
+  };
+  return {
+    call: async (method, path, body, headers = {}) => {
+      const req = request(target)[method](path).set(headers);
+      return check(method, path, await (body === undefined ? req : req.send(body as object)));
+    },
+    raw: async (method, path, text) =>
+      check(method, path, await request(target)[method](path).set('content-type', 'application/json').send(text)),
+  };
+}

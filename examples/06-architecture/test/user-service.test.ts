@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { EmailTakenError, NotFoundError } from '../src/errors.js';
+import { MemoryUserRepository } from '../src/repositories/memory-user-repository.js';
+import { type EmailSender, MemoryOutbox } from '../src/services/email-sender.js';
+import { UserService } from '../src/services/user-service.js';
+import { createMemoryLogger } from '../src/utils/logger.js';
+
+// #region service-fakes
+/** No database, no HTTP: the service gets fakes through its constructor, as the composition root would pass real ones. */
+function serviceWith(mailer: EmailSender = new MemoryOutbox()) {
+  const users = new MemoryUserRepository();
+  const logger = createMemoryLogger();
+  const hashed: string[] = [];
+  const hashPassword = async (password: string) => {
+    hashed.push(password);
+    return `fake-hash:${password.length}`;
+  };
+  return { service: new UserService({ users, hashPassword, mailer, logger }), users, logger, hashed };
+}
+// #endregion service-fakes
+
+describe('UserService with a fake repository', () => {
+  // #region service-unit-test
+  it('registers with a normalised email, hashes the password, returns no hash, sends one welcome', async () => {
+    const outbox = new MemoryOutbox();
+    const { service, hashed } = serviceWith(outbox);
+    const user = await service.register({ email: ' Ada@Example.COM ', name: 'Ada', password: 'correct horse' });
+    expect(user).toEqual({ id: 1, email: 'ada@example.com', name: 'Ada', createdAt: expect.any(Date) });
+    expect(hashed).toEqual(['correct horse']);
+    await service.drain();
+    expect(outbox.sent).toEqual([{ to: 'ada@example.com', name: 'Ada' }]);
+  });
+  // #endregion service-unit-test
+
+  it('a second registration of the email is EmailTakenError', async () => {
+    const { service } = serviceWith();
+    await service.register({ email: 'ada@example.com', name: 'Ada', password: 'correct horse' });
+    await expect(
+      service.register({ email: 'ADA@example.com', name: 'Eve', password: 'other pass' }),
+    ).rejects.toBeInstanceOf(EmailTakenError);
+  });
+
+  it('unknown ids are NotFoundError for get, update and remove', async () => {
+    const { service } = serviceWith();
+    await expect(service.getById(9)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(service.update(9, { name: 'X' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(service.remove(9)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('a failing mailer leaves the registration successful and logs the failure', async () => {
+    const { service, logger } = serviceWith({ sendWelcome: () => Promise.reject(new Error('mailer down')) });
+    const user = await service.register({ email: 'ada@example.com', name: 'Ada', password: 'correct horse' });
+    await service.drain();
+    expect(await service.getById(user.id)).toEqual(user);
+    expect(logger.entries).toEqual([
+      { level: 'error', message: 'welcome email failed', fields: { userId: user.id, error: 'Error: mailer down' } },
+    ]);
+  });
+
+  it('a mailer that throws synchronously cannot fail the registration either', async () => {
+    const { service, logger } = serviceWith({
+      sendWelcome: () => {
+        throw new Error('mailer misconfigured');
+      },
+    });
+    await expect(
+      service.register({ email: 'ada@example.com', name: 'Ada', password: 'correct horse' }),
+    ).resolves.toMatchObject({ id: 1 });
+    await service.drain();
+    expect(logger.entries.map((e) => e.message)).toEqual(['welcome email failed']);
+  });
+
+  it('lists page by page', async () => {
+    const { service } = serviceWith();
+    for (const name of ['a', 'b', 'c'])
+      await service.register({ email: `${name}@example.com`, name, password: 'correct horse' });
+    const first = await service.list({ limit: 2 });
+    expect(first.items.map((u) => u.name)).toEqual(['a', 'b']);
+    const second = await service.list({ limit: 2, after: first.nextCursor ?? 0 });
+    expect([second.items.map((u) => u.name), second.nextCursor]).toEqual([['c'], null]);
+  });
+});
