@@ -1,0 +1,11 @@
+// #region task
+/** The CPU-bound job: naive recursive Fibonacci, so it burns CPU predictably (fib(36) ≈ 130 ms). */
+export function fibonacci(n: number): number {
+  return n < 2 ? n : fibonacci(n - 1) + fibonacci(n - 2);
+}
+
+/** The entry a pool thread runs; piscina calls it by name (`name: 'run'`). */
+export function run({ n }: { n: number }): number {
+  return fibonacci(n);
+}
+// #endregion task

@@ -1,0 +1,38 @@
+import { createServer, type Server } from 'node:http';
+import express, { type Express } from 'express';
+import Fastify, { type FastifyInstance } from 'fastify';
+
+/** The payload every framework serves at GET /hello, so only the framework differs. */
+export const GREETING = { hello: 'world' } as const;
+
+// #region frameworks
+/** The platform alone: the floor every framework adds its cost to. */
+export function createNodeHelloServer(): Server {
+  const body = JSON.stringify(GREETING);
+  return createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/hello') {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(body);
+    } else {
+      res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' }).end('{"error":"not found"}');
+    }
+  });
+}
+
+/** Fastify: a response schema lets it serialize with a compiled stringifier. */
+export function createFastifyHelloApp(): FastifyInstance {
+  const app = Fastify({ logger: false });
+  const schema = { response: { 200: { type: 'object', properties: { hello: { type: 'string' } } } } };
+  app.get('/hello', { schema }, async () => GREETING);
+  return app;
+}
+
+/** Express 5: the most familiar API, and the most per-request work. */
+export function createExpressHelloApp(): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/hello', (_req, res) => {
+    res.json(GREETING);
+  });
+  return app;
+}
+// #endregion frameworks

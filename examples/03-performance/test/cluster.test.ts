@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { CrashHistory } from '../src/cluster-policy.js';
+import { getJson, isAlive, killIfAlive, type Spawned, spawnTs } from './support/process.js';
+
+// Real processes: a primary spawned with tsx, forking 2 workers (never one per CPU in a test).
+const PRIMARY = new URL('./fixtures/cluster-primary.ts', import.meta.url);
+const spawned: Spawned[] = [];
+
+function startPrimary(...args: string[]): Spawned {
+  const primary = spawnTs(PRIMARY, args);
+  spawned.push(primary);
+  return primary;
+}
+
+/** Worker pids the primary has logged, in order (restarts included). */
+function workerPids(lines: string[], event = 'listening'): number[] {
+  return lines.flatMap((line) => line.match(new RegExp(`^worker (\\d+) ${event}`))?.[1] ?? []).map(Number);
+}
+
+async function readyCluster(): Promise<{ primary: Spawned; url: string }> {
+  const primary = startPrimary();
+  const [, url = ''] = await primary.waitForLine(/^ready (http:\S+)/);
+  await primary.waitUntil((lines) => (workerPids(lines).length >= 2 ? true : undefined));
+  return { primary, url };
+}
+
+afterEach(() => {
+  // Kill whatever a failed test left: the primaries and every worker they logged.
+  for (const { child, lines } of spawned.splice(0)) {
+    for (const pid of [...workerPids(lines), ...workerPids(lines, 'started')]) killIfAlive(pid);
+    killIfAlive(child.pid);
+  }
+});
+
+describe('cluster', () => {
+  it('answers from more than one worker process', async () => {
+    const { url } = await readyCluster();
+    const pids = new Set<number>();
+    for (let i = 0; i < 10; i++) pids.add((await getJson<{ pid: number }>(url)).pid);
+    expect(pids.size).toBe(2);
+  });
+
+  it('keeps answering when a worker is killed mid-load, and replaces it', async () => {
+    const { primary, url } = await readyCluster();
+    const [victim = 0] = workerPids(primary.lines);
+    const concurrency = 4;
+    let ok = 0;
+    let failed = 0;
+    let killed = false;
+    const replaced = primary.waitUntil((lines) => (workerPids(lines).length >= 3 ? true : undefined));
+    let replacementSeen = false;
+    replaced.then(() => (replacementSeen = true));
+    const client = async () => {
+      while (!replacementSeen || ok < 100) {
+        await getJson(url).then(
+          () => ok++,
+          () => failed++,
+        );
+        if (!killed && ok >= 20) {
+          killed = true;
+          process.kill(victim, 'SIGKILL');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, client));
+    expect(isAlive(victim)).toBe(false);
+    // Only requests the killed worker already held may fail.
+    expect(failed).toBeLessThanOrEqual(concurrency);
+    expect(ok).toBeGreaterThanOrEqual(100);
+    expect(primary.lines.join('\n')).toMatch(new RegExp(`worker ${victim} died \\(SIGKILL\\), restarting`));
+  });
+
+  it('SIGTERM lets an in-flight request finish, then exits 0 with no worker left', async () => {
+    const { primary, url } = await readyCluster();
+    const slow = getJson<{ pid: number }>(`${url}/slow?ms=1000`);
+    await primary.waitForLine(/holding a request/);
+    primary.child.kill('SIGTERM');
+    await expect(slow).resolves.toHaveProperty('pid');
+    expect(await primary.exited).toBe(0);
+    for (const pid of workerPids(primary.lines)) expect(isAlive(pid)).toBe(false);
+  });
+
+  it('a worker that crashes at startup: the primary backs off, gives up and exits 1', async () => {
+    const primary = startPrimary('crashing');
+    expect(await primary.exited).toBe(1);
+    // 2 initial workers + at most 3 restarts: the 4th crash in the window stops it.
+    const forks = workerPids(primary.lines, 'started').length;
+    expect(forks).toBeGreaterThanOrEqual(4);
+    expect(forks).toBeLessThanOrEqual(5);
+    expect(primary.lines.join('\n')).toMatch(/crash loop: 4 crashes .* giving up/);
+  });
+
+  it('❌ seed: the naive primary re-forks a crashing worker without end', async () => {
+    const primary = startPrimary('crashing', 'naive');
+    // Far past the safe primary's budget of 5 forks, and still going.
+    await primary.waitUntil((lines) => (workerPids(lines, 'started').length >= 10 ? true : undefined));
+    expect(primary.child.exitCode).toBeNull();
+  });
+});
+
+describe('restart policy', () => {
+  it('backs off exponentially and gives up after maxRestarts in the window', () => {
+    const history = new CrashHistory({ maxRestarts: 3, windowMs: 1000, baseDelayMs: 100, maxDelayMs: 250 });
+    expect([history.record(0), history.record(10), history.record(20), history.record(30)]).toEqual([
+      { restart: true, delayMs: 100 },
+      { restart: true, delayMs: 200 },
+      { restart: true, delayMs: 250 },
+      { restart: false, crashes: 4 },
+    ]);
+    expect(history.record(5000)).toEqual({ restart: true, delayMs: 100 }); // old crashes age out
+  });
+});

@@ -1,0 +1,72 @@
+import { get } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { createUsersApp } from '../src/compression.js';
+import { serve } from './support/http.js';
+
+interface RawResponse {
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/** The bytes on the wire, not decompressed (fetch and supertest would hide what we measure). */
+function rawGet(url: string, acceptEncoding?: string): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const headers = acceptEncoding ? { 'accept-encoding': acceptEncoding } : {};
+    get(url, { headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}
+
+describe('compression', () => {
+  it('gzips the 1000-user list to a fraction of its size, same JSON inside', async () => {
+    const { url, close } = await serve(createUsersApp({ compress: true }));
+    try {
+      const gzipped = await rawGet(`${url}/users`, 'gzip');
+      const plain = await rawGet(`${url}/users`);
+      expect(gzipped.headers['content-encoding']).toBe('gzip');
+      expect(gzipped.headers.vary).toMatch(/Accept-Encoding/i);
+      expect(plain.headers['content-encoding']).toBeUndefined(); // the client did not ask for it
+      expect(plain.body.length / gzipped.body.length).toBeGreaterThan(5);
+      expect(gunzipSync(gzipped.body).equals(plain.body)).toBe(true);
+    } finally {
+      await close();
+    }
+  });
+
+  it('prefers brotli when the client offers it (compression 1.8+)', async () => {
+    const { url, close } = await serve(createUsersApp({ compress: true }));
+    try {
+      const res = await rawGet(`${url}/users`, 'gzip, deflate, br');
+      expect(res.headers['content-encoding']).toBe('br');
+      expect(JSON.parse(brotliDecompressSync(res.body).toString())).toHaveLength(1000);
+    } finally {
+      await close();
+    }
+  });
+
+  it('sends a response below the 1 KiB threshold uncompressed', async () => {
+    const { url, close } = await serve(createUsersApp({ compress: true }));
+    try {
+      const health = await rawGet(`${url}/health`, 'gzip');
+      expect(health.headers['content-encoding']).toBeUndefined();
+      expect(JSON.parse(health.body.toString())).toEqual({ ok: true });
+    } finally {
+      await close();
+    }
+  });
+
+  it('without the middleware, nothing is compressed', async () => {
+    const { url, close } = await serve(createUsersApp({ compress: false }));
+    try {
+      const users = await rawGet(`${url}/users`, 'gzip');
+      expect(users.headers['content-encoding']).toBeUndefined();
+      expect(JSON.parse(users.body.toString())).toHaveLength(1000);
+    } finally {
+      await close();
+    }
+  });
+});

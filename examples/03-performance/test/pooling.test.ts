@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { useTestDatabase } from '@cookbook/shared/testing';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createPool,
+  leakyWithClient,
+  naivePool,
+  PoolTimeoutError,
+  queryWithNewClient,
+  withClient,
+} from '../src/pooling.js';
+
+const database = useTestDatabase('pooling');
+let observer: pg.Client;
+const pools: pg.Pool[] = [];
+
+beforeAll(async () => {
+  observer = new pg.Client({ connectionString: database.url });
+  await observer.connect();
+});
+afterAll(async () => {
+  await Promise.all(pools.map(closePool));
+  await observer.end();
+});
+
+/** Wraps a pool from the code under test so afterAll waits for its connections to close. */
+function track(pool: pg.Pool): pg.Pool {
+  pool.on('connect', (client) => closing.push(once(client, 'end')));
+  pools.push(pool);
+  return pool;
+}
+
+const closing: Promise<unknown>[] = [];
+async function closePool(pool: pg.Pool): Promise<void> {
+  await pool.end();
+  await Promise.all(closing);
+}
+
+/** Runs `work` while sampling how many server connections carry `appName`; returns the peak. */
+async function peakConnections(appName: string, work: () => Promise<unknown>): Promise<number> {
+  let peak = 0;
+  let running = true;
+  const sampling = (async () => {
+    while (running) {
+      const { rows } = await observer.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1',
+        [appName],
+      );
+      peak = Math.max(peak, rows[0]?.n ?? 0);
+    }
+  })();
+  await work();
+  running = false;
+  await sampling;
+  return peak;
+}
+
+const SLOW_QUERY = 'SELECT pg_sleep(0.05)';
+
+describe('pooling', () => {
+  it('20 concurrent requests: the pool never opens more than max; a client per request opens ~20', async () => {
+    const pooledName = `pool_${randomBytes(3).toString('hex')}`;
+    const pool = track(createPool(database.url, 4, pooledName));
+    const pooledPeak = await peakConnections(pooledName, () =>
+      Promise.all(Array.from({ length: 20 }, () => pool.query(SLOW_QUERY))),
+    );
+    const naiveName = `naive_${randomBytes(3).toString('hex')}`;
+    const naivePeak = await peakConnections(naiveName, () =>
+      Promise.all(Array.from({ length: 20 }, () => queryWithNewClient(database.url, SLOW_QUERY, [], naiveName))),
+    );
+    expect(pooledPeak).toBeGreaterThanOrEqual(2);
+    expect(pooledPeak).toBeLessThanOrEqual(4);
+    expect(naivePeak).toBeGreaterThan(4);
+  });
+
+  it('a query that throws still releases its client', async () => {
+    const pool = track(createPool(database.url, 2));
+    for (let i = 0; i < 10; i++) {
+      await expect(withClient(pool, (client) => client.query('SELECT * FROM no_such_table'))).rejects.toThrow(
+        /does not exist/,
+      );
+    }
+    expect(pool.idleCount).toBe(pool.totalCount);
+    expect(await withClient(pool, (client) => client.query('SELECT 1 AS one'))).toHaveProperty('rows', [{ one: 1 }]);
+  });
+
+  it('❌ without finally, two failed queries exhaust a pool of two', async () => {
+    const pool = track(new pg.Pool({ connectionString: database.url, max: 2, connectionTimeoutMillis: 300 }));
+    const leaked: pg.PoolClient[] = [];
+    pool.on('acquire', (client) => leaked.push(client)); // only so the test can clean up
+    try {
+      for (let i = 0; i < 2; i++) {
+        await expect(leakyWithClient(pool, (client) => client.query('SELECT * FROM no_such_table'))).rejects.toThrow();
+      }
+      expect(pool.idleCount).toBe(0);
+      await expect(withClient(pool, (client) => client.query('SELECT 1'))).rejects.toBeInstanceOf(PoolTimeoutError);
+    } finally {
+      for (const client of leaked.splice(0)) client.release();
+    }
+  });
+
+  it('an exhausted pool fails with a clear timeout error, not a hang', async () => {
+    const pool = track(new pg.Pool({ connectionString: database.url, max: 2, connectionTimeoutMillis: 200 }));
+    const held = await Promise.all([pool.connect(), pool.connect()]);
+    try {
+      const error = await withClient(pool, (client) => client.query('SELECT 1')).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PoolTimeoutError);
+      expect((error as Error).message).toMatch(/within 200 ms: all 2 in use/);
+    } finally {
+      for (const client of held) client.release();
+    }
+  });
+
+  it('❌ with pg defaults, a request for an exhausted pool waits until someone releases', async () => {
+    const pool = track(naivePool(database.url, 1));
+    const held = await pool.connect();
+    let settled = false;
+    const waiting = pool.connect().finally(() => (settled = true));
+    await observer.query('SELECT pg_sleep(0.3)'); // plenty of time for a timeout, had there been one
+    expect([settled, pool.waitingCount]).toEqual([false, 1]);
+    held.release();
+    (await waiting).release();
+  });
+});
