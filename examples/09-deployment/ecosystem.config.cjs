@@ -1,0 +1,40 @@
+// pm2 process file: `pnpm exec pm2 start ecosystem.config.cjs`, then `pm2 reload api` to deploy.
+const path = require('node:path');
+
+// pm2 SIGKILLs a worker kill_timeout ms after asking it to stop; the app's own deadline must come first.
+const SHUTDOWN_TIMEOUT_MS = 20_000;
+
+// #region ecosystem
+module.exports = {
+  apps: [
+    {
+      name: 'api',
+      cwd: __dirname,
+      // The TypeScript source through tsx keeps this repo build-free; a VM deploy can point
+      // script at the compiled dist/start.js (see the Dockerfile's build stage) and drop node_args.
+      script: 'src/start.ts',
+      interpreter: 'node',
+      node_args: ['--import', 'tsx'],
+      // One worker per core, unless told otherwise; each opens its own pool (DB_POOL_MAX connections).
+      instances: Number(process.env.WEB_CONCURRENCY) || 'max',
+      exec_mode: 'cluster',
+      // A reload retires an old worker only after its replacement sent process.send('ready').
+      wait_ready: true,
+      listen_timeout: 15_000,
+      kill_timeout: SHUTDOWN_TIMEOUT_MS + 5_000,
+      // A leak gets a clean restart instead of a swap storm; pm2 checks this every 30 s.
+      max_memory_restart: '512M',
+      // The app writes JSON lines to stdout; pm2 owns the files (rotate with pm2-logrotate).
+      out_file: path.join(__dirname, 'logs', 'api.out.log'),
+      error_file: path.join(__dirname, 'logs', 'api.err.log'),
+      merge_logs: true,
+      // Crash loops back off instead of spinning.
+      exp_backoff_restart_delay: 100,
+      env: {
+        NODE_ENV: 'production',
+        SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
+      },
+    },
+  ],
+};
+// #endregion ecosystem

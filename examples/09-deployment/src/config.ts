@@ -1,0 +1,119 @@
+import { cleanEnv, EnvError, EnvMissingError, makeValidator, num, str, url } from 'envalid';
+
+export const ENVIRONMENTS = ['development', 'test', 'production'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  readonly env: Environment;
+  readonly service: string;
+  readonly host: string;
+  readonly port: number;
+  readonly databaseUrl: string;
+  readonly dbPoolMax: number;
+  readonly redisUrl: string;
+  readonly redisKeyPrefix: string;
+  readonly logLevel: LogLevel;
+  /** Each readiness check gives up after this long: a hung dependency is a failed one. */
+  readonly healthCheckTimeoutMs: number;
+  /** Time between "not ready" and "stop accepting", so a load balancer notices first. */
+  readonly drainDelayMs: number;
+  /** Hard deadline for the whole shutdown; past it the process exits 1. */
+  readonly shutdownTimeoutMs: number;
+}
+
+/** Startup refused: the message is one line that names every bad variable, and never its value. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly variables: readonly string[],
+    detail: string,
+  ) {
+    super(`Invalid configuration: ${detail}`);
+  }
+}
+
+// Why each variable may be rejected; values are never echoed (DATABASE_URL carries a password).
+const EXPECTED: Record<string, string> = {
+  NODE_ENV: `one of ${ENVIRONMENTS.join(', ')}`,
+  PORT: 'an integer from 0 to 65535 (0 picks a free port)',
+  DATABASE_URL: 'a postgres:// URL',
+  REDIS_URL: 'a redis:// URL',
+  LOG_LEVEL: `one of ${LOG_LEVELS.join(', ')}`,
+};
+
+// #region load-config
+/**
+ * Reads the environment once, at startup, into a typed and frozen object. Development and test
+ * get local defaults; production gets no default for anything that must differ per deploy, so a
+ * forgotten DATABASE_URL stops the boot instead of surfacing at the first query. An unset
+ * NODE_ENV counts as production: forgetting it must not quietly select the laptop settings.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const clean = cleanEnv(
+    env,
+    {
+      NODE_ENV: str({ choices: ENVIRONMENTS, default: 'production' }),
+      SERVICE_NAME: str({ default: 'api' }),
+      HOST: str({ default: '0.0.0.0', devDefault: '127.0.0.1' }),
+      PORT: listenPort({ default: 3000 }),
+      DATABASE_URL: url({ devDefault: 'postgres://postgres:postgres@127.0.0.1:5432/postgres' }),
+      DB_POOL_MAX: num({ default: 10 }),
+      REDIS_URL: url({ devDefault: 'redis://127.0.0.1:6379' }),
+      REDIS_KEY_PREFIX: str({ default: 'api:' }),
+      LOG_LEVEL: str({ choices: LOG_LEVELS, default: 'info', devDefault: 'debug', testDefault: 'warn' }),
+      HEALTH_CHECK_TIMEOUT_MS: num({ default: 1_000 }),
+      DRAIN_DELAY_MS: num({ default: 5_000, devDefault: 0 }),
+      SHUTDOWN_TIMEOUT_MS: num({ default: 20_000, devDefault: 10_000 }),
+    },
+    { reporter: throwConfigError },
+  );
+  return Object.freeze({
+    env: clean.NODE_ENV,
+    service: clean.SERVICE_NAME,
+    host: clean.HOST,
+    port: clean.PORT,
+    databaseUrl: clean.DATABASE_URL,
+    dbPoolMax: clean.DB_POOL_MAX,
+    redisUrl: clean.REDIS_URL,
+    redisKeyPrefix: clean.REDIS_KEY_PREFIX,
+    logLevel: clean.LOG_LEVEL,
+    healthCheckTimeoutMs: clean.HEALTH_CHECK_TIMEOUT_MS,
+    drainDelayMs: clean.DRAIN_DELAY_MS,
+    shutdownTimeoutMs: clean.SHUTDOWN_TIMEOUT_MS,
+  });
+}
+// #endregion load-config
+
+const listenPort = makeValidator<number>((input) => {
+  const value = Number(input);
+  if (!/^\d+$/.test(input) || value > 65_535) throw new EnvError('not a port');
+  return value;
+});
+
+function throwConfigError({ errors, env }: { errors: Partial<Record<string, Error>>; env: unknown }): void {
+  const bad = Object.entries(errors).filter((entry): entry is [string, Error] => entry[1] !== undefined);
+  if (bad.length === 0) return;
+  const mode = (env as { NODE_ENV?: string }).NODE_ENV ?? 'production';
+  const parts = bad.map(([name, error]) =>
+    error instanceof EnvMissingError
+      ? `${name} is required when NODE_ENV=${mode}`
+      : `${name} must be ${EXPECTED[name] ?? 'a number'}`,
+  );
+  throw new ConfigError(
+    bad.map(([name]) => name),
+    parts.join('; '),
+  );
+}
+
+// #region naive-config
+/** The Q&A's config: a lookup table keyed by NODE_ENV, read without validation. */
+export function naiveConfig(env: NodeJS.ProcessEnv = process.env) {
+  const table = {
+    development: { port: 3000, databaseUrl: 'postgres://localhost/myapp_dev', logLevel: 'debug' },
+    production: { port: env.PORT, databaseUrl: env.DATABASE_URL, logLevel: 'error' },
+  };
+  return table[(env.NODE_ENV || 'development') as keyof typeof table];
+}
+// #endregion naive-config

@@ -1,0 +1,72 @@
+import type { Writable } from 'node:stream';
+import winston from 'winston';
+
+export type Logger = winston.Logger;
+
+export interface LoggerOptions {
+  service: string;
+  level: string;
+  /** Where JSON lines go; stdout by default, so the platform (pm2, Docker) owns files and rotation. */
+  stream?: Writable;
+}
+
+// #region create-logger
+/**
+ * One JSON object per line: timestamp, level, service, message and fields. Secrets are scrubbed
+ * before serialising, so a careless `log.info('...', { headers })` cannot leak a token.
+ */
+export function createLogger({ service, level, stream }: LoggerOptions): Logger {
+  return winston.createLogger({
+    level,
+    defaultMeta: { service },
+    format: winston.format.combine(
+      winston.format.timestamp(),
+      winston.format.errors({ stack: true }),
+      redactSecrets(),
+      winston.format.json(),
+    ),
+    transports: [stream ? new winston.transports.Stream({ stream }) : new winston.transports.Console()],
+  });
+}
+// #endregion create-logger
+
+// #region redact
+const SECRET_KEY = /authorization|cookie|password|passwd|secret|token|api[-_]?key/i;
+// scheme://user:password@host -> scheme://user:***@host
+const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:)[^@\s]+@/gi;
+
+/** A winston format that copies the entry with secret fields masked and errors made serialisable. */
+export const redactSecrets = winston.format((info) => {
+  for (const key of Object.keys(info)) info[key] = scrub(info[key], key);
+  return info;
+});
+
+function scrub(value: unknown, key: string, depth = 0): unknown {
+  if (SECRET_KEY.test(key)) return '[REDACTED]';
+  if (typeof value === 'string') return value.replace(URL_CREDENTIALS, '$1***@');
+  if (depth > 5 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) {
+    return { name: value.name, message: scrub(value.message, 'message'), stack: scrub(value.stack, 'stack') };
+  }
+  if (Array.isArray(value)) return value.map((item) => scrub(item, '', depth + 1));
+  const copy: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) copy[k] = scrub(v, k, depth + 1);
+  return copy;
+}
+// #endregion redact
+
+// #region naive-logger
+/** The Q&A's logger minus its files: JSON with a timestamp, but nothing masks what it is given. */
+export function naiveLogger(stream?: Writable): Logger {
+  return winston.createLogger({
+    level: 'info',
+    format: winston.format.combine(
+      winston.format.timestamp(),
+      winston.format.errors({ stack: true }),
+      winston.format.json(),
+    ),
+    defaultMeta: { service: 'api' },
+    transports: [stream ? new winston.transports.Stream({ stream }) : new winston.transports.Console()],
+  });
+}
+// #endregion naive-logger

@@ -1,0 +1,77 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Writable } from 'node:stream';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import { Lifecycle } from './health.js';
+import { createLogger, type Logger } from './logger.js';
+import { gracefulShutdown, type ShutdownOptions } from './shutdown.js';
+
+export interface Service {
+  url: string;
+  server: Server;
+  logger: Logger;
+  lifecycle: Lifecycle;
+  shutdown(signal: string): Promise<void>;
+}
+
+export interface ServiceOptions {
+  logStream?: Writable;
+  exit?: (code: number) => void;
+  /** How the service stops; tests swap in the naive version to compare. */
+  shutdownWith?: (options: ShutdownOptions) => (signal: string) => Promise<void>;
+}
+
+// #region start-service
+/** Wires config, logger, pools, app, server and shutdown; resolves once it is listening. */
+export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
+  const logger = createLogger({ service: config.service, level: config.logLevel, stream: options.logStream });
+  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.dbPoolMax });
+  pool.on('error', (error) => logger.error('idle postgres client failed', { err: error }));
+  const redis = new Redis(config.redisUrl, { keyPrefix: config.redisKeyPrefix, maxRetriesPerRequest: 2 });
+  logRedisState(redis, logger);
+  const lifecycle = new Lifecycle();
+  const server = createServer(
+    createApp({ pool, redis, logger, lifecycle, healthCheckTimeoutMs: config.healthCheckTimeoutMs }),
+  );
+  // Outlive the load balancer's idle timeout (60 s on common ones) so it never reuses a socket we closed.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  const shutdown = (options.shutdownWith ?? gracefulShutdown)({
+    server,
+    lifecycle,
+    logger,
+    closers: [
+      { name: 'postgres', close: () => pool.end() },
+      // quit() waits for a reply that an unreachable Redis never sends.
+      { name: 'redis', close: async () => (redis.status === 'ready' ? redis.quit() : redis.disconnect()) },
+    ],
+    drainDelayMs: config.drainDelayMs,
+    timeoutMs: config.shutdownTimeoutMs,
+    ...(options.exit ? { exit: options.exit } : {}),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  logger.info('listening', { url, pid: process.pid, env: config.env });
+  return { url, server, logger, lifecycle, shutdown };
+}
+// #endregion start-service
+
+/** One line when Redis goes away and one when it is back, not one per reconnect attempt. */
+function logRedisState(redis: Redis, logger: Logger): void {
+  let down = false;
+  redis.on('error', (error: Error) => {
+    if (!down) logger.warn('redis unavailable', { err: error });
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) logger.info('redis available again');
+    down = false;
+  });
+}

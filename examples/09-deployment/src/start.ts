@@ -1,0 +1,15 @@
+// The process entry that pm2, Docker and `node` run: config first, then the service, then signals.
+import { ConfigError, loadConfig } from './config.js';
+import { startService } from './service.js';
+import { onSignals } from './shutdown.js';
+
+try {
+  const service = await startService(loadConfig());
+  onSignals(service.shutdown);
+  // pm2 `wait_ready`: a reload only retires the old worker once this one is listening.
+  process.send?.('ready');
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}

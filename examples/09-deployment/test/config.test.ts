@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, naiveConfig } from '../src/config.js';
+import { killAllChildren, spawnTs } from './support/child.js';
+
+const production = {
+  NODE_ENV: 'production',
+  DATABASE_URL: 'postgres://app:s3cret-pw@db.internal:5432/app',
+  REDIS_URL: 'redis://cache.internal:6379',
+};
+
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('loadConfig accepted the environment');
+}
+
+describe('loadConfig', () => {
+  it('gives development local defaults and a chatty log level', () => {
+    const config = loadConfig({ NODE_ENV: 'development' });
+    expect(config).toMatchObject({
+      env: 'development',
+      port: 3000,
+      host: '127.0.0.1',
+      databaseUrl: 'postgres://postgres:postgres@127.0.0.1:5432/postgres',
+      redisUrl: 'redis://127.0.0.1:6379',
+      logLevel: 'debug',
+      drainDelayMs: 0,
+    });
+  });
+
+  it('keeps tests quiet by default', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('warn');
+  });
+
+  it('takes production values from the environment, with production defaults for the rest', () => {
+    const config = loadConfig({ ...production, PORT: '8080', LOG_LEVEL: 'warn' });
+    expect(config).toMatchObject({
+      env: 'production',
+      port: 8080,
+      host: '0.0.0.0',
+      databaseUrl: production.DATABASE_URL,
+      logLevel: 'warn',
+      drainDelayMs: 5_000,
+      shutdownTimeoutMs: 20_000,
+    });
+  });
+
+  it('returns a frozen object: nothing can reconfigure the process after startup', () => {
+    const config = loadConfig({ NODE_ENV: 'development' });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(() => Object.assign(config, { port: 1 })).toThrow(TypeError);
+  });
+
+  it.each([
+    ['DATABASE_URL', { DATABASE_URL: undefined }, 'DATABASE_URL is required when NODE_ENV=production'],
+    ['REDIS_URL', { REDIS_URL: undefined }, 'REDIS_URL is required when NODE_ENV=production'],
+    ['DATABASE_URL', { DATABASE_URL: 'not a url' }, 'DATABASE_URL must be a postgres:// URL'],
+    ['PORT', { PORT: 'eighty' }, 'PORT must be an integer from 0 to 65535'],
+    ['PORT', { PORT: '70000' }, 'PORT must be an integer from 0 to 65535'],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of error, warn'],
+    ['NODE_ENV', { NODE_ENV: 'staging' }, 'NODE_ENV must be one of development, test, production'],
+    ['SHUTDOWN_TIMEOUT_MS', { SHUTDOWN_TIMEOUT_MS: 'soon' }, 'SHUTDOWN_TIMEOUT_MS must be a number'],
+  ])('refuses a missing or malformed %s with one line naming it', (name, change, expected) => {
+    const error = configError({ ...production, ...change });
+    expect(error.variables).toEqual([name]);
+    expect(error.message).toContain(expected);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('never echoes the value it rejected (a URL can carry a password)', () => {
+    const error = configError({ ...production, DATABASE_URL: 'postgres//app:s3cret-pw@db' });
+    expect(error.message).not.toContain('s3cret-pw');
+  });
+
+  it('treats an unset NODE_ENV as production, so a forgotten variable cannot select laptop settings', () => {
+    const error = configError({ DATABASE_URL: production.DATABASE_URL });
+    expect(error.variables).toEqual(['REDIS_URL']);
+  });
+
+  it('names every bad variable at once, not one per restart', () => {
+    expect(configError({ NODE_ENV: 'production', PORT: 'x' }).variables).toEqual(['PORT', 'DATABASE_URL', 'REDIS_URL']);
+  });
+});
+
+describe('naiveConfig (the Q&A)', () => {
+  it('starts production without a database URL and with a port that is undefined', () => {
+    const config = naiveConfig({ NODE_ENV: 'production' });
+    expect(config?.databaseUrl).toBeUndefined();
+    // server.listen(undefined) binds a random port: the service "starts", behind nothing.
+    expect(config?.port).toBeUndefined();
+  });
+
+  it('returns a string port and an undefined config where loadConfig refuses', () => {
+    expect(naiveConfig({ ...production, PORT: 'eighty' })?.port).toBe('eighty');
+    expect(naiveConfig({ NODE_ENV: 'staging' })).toBeUndefined();
+  });
+
+  it('falls back to development settings when NODE_ENV is forgotten', () => {
+    expect(naiveConfig({ DATABASE_URL: production.DATABASE_URL })?.databaseUrl).toBe('postgres://localhost/myapp_dev');
+  });
+});
+
+describe('the process entry', () => {
+  it('refuses to start in production without DATABASE_URL: one line on stderr, exit 1', async () => {
+    const entry = spawnTs('src/start.ts', { NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:1', PORT: '0' });
+    try {
+      expect(await entry.exited).toEqual({ code: 1, signal: null });
+      expect(entry.stderr.raw.trim()).toBe('Invalid configuration: DATABASE_URL is required when NODE_ENV=production');
+      expect(entry.stdout.raw).toBe('');
+    } finally {
+      killAllChildren();
+    }
+  });
+});

@@ -1,0 +1,139 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  createTestDatabase,
+  deleteRedisPrefix,
+  redisPrefix,
+  type TestDatabase,
+  testServices,
+} from '@cookbook/shared/testing';
+import { validate } from 'dockerfile-utils';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadConfig } from '../src/config.js';
+import { parseDockerfile, productionImageProblems } from '../src/dockerfile-policy.js';
+import { killAllChildren, spawnNode } from './support/child.js';
+import { type Compose, composeConfig, unhealthyDependencies } from './support/compose.js';
+import { assembleRuntime, dockerignore, readText, rehearseBuildStage } from './support/rehearsal.js';
+import { unusedPort } from './support/service.js';
+
+const here = fileURLToPath(new URL('..', import.meta.url));
+const repoRoot = join(here, '../..');
+const dockerfile = readText(join(here, 'Dockerfile'));
+
+describe('Dockerfile', () => {
+  it('passes the offline Dockerfile validator, which does flag a broken file', () => {
+    expect(validate(dockerfile)).toEqual([]);
+    expect(validate(`${dockerfile}\nCOPYY dist ./dist\n`).map((d) => d.message)).toContain(
+      'Unknown instruction: COPYY',
+    );
+  });
+
+  it('meets the production rules, which the Q&A Dockerfile breaks', () => {
+    expect(productionImageProblems(dockerfile)).toEqual([]);
+    expect(productionImageProblems(readText(join(here, 'Dockerfile.naive')))).toEqual([
+      'runtime image node:18-alpine is not a supported Node LTS (20+)',
+      'npm --only=production is gone: use --omit=dev',
+      'NODE_ENV=production not set',
+      'no HEALTHCHECK',
+      'runtime copies the whole build context (COPY . .)',
+    ]);
+  });
+
+  it('has a .dockerignore that keeps node_modules, builds, logs and secrets out of the context', () => {
+    const ignored = dockerignore(readText(join(here, 'Dockerfile.dockerignore')));
+    for (const path of [
+      'node_modules',
+      'examples/09-deployment/node_modules',
+      'examples/09-deployment/dist',
+      '.env',
+      '.git',
+    ]) {
+      expect(ignored(path), path).toBe(true);
+    }
+    expect(ignored('examples/09-deployment/src/start.ts')).toBe(false);
+  });
+});
+
+describe('the image, rehearsed without a Docker engine', () => {
+  const work = mkdtempSync(join(tmpdir(), 'cookbook-image-'));
+  const app = join(work, 'app');
+  const prefix = redisPrefix('deployment-docker');
+  let database: TestDatabase;
+
+  beforeAll(() => {
+    const [build, runtime] = parseDockerfile(dockerfile);
+    if (!build || !runtime) throw new Error('expected a build and a runtime stage');
+    const ignored = dockerignore(readText(join(here, 'Dockerfile.dockerignore')));
+    rehearseBuildStage(build, repoRoot, ignored, join(work, 'build'));
+    assembleRuntime(runtime, join(work, 'build'), app);
+  }, 120_000);
+
+  afterAll(async () => {
+    killAllChildren();
+    rmSync(work, { recursive: true, force: true });
+    await database?.drop();
+    const redis = new Redis(testServices().redisUrl);
+    await deleteRedisPrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  it('holds compiled JavaScript and production dependencies only', () => {
+    expect(existsSync(join(app, 'dist/start.js'))).toBe(true);
+    expect(existsSync(join(app, 'dist/main.js'))).toBe(false);
+    const modules = readdirSync(join(app, 'node_modules'));
+    expect(modules).toEqual(expect.arrayContaining(['express', 'pg', 'ioredis', 'winston', 'envalid']));
+    for (const dev of ['typescript', 'tsx', 'vitest', 'supertest', '@types', '@cookbook'])
+      expect(modules).not.toContain(dev);
+  });
+
+  it('starts with its CMD and ENV, and its HEALTHCHECK passes then fails when nothing answers', async () => {
+    database = await createTestDatabase(testServices().databaseUrl, 'deployment_docker');
+    const runtime = parseDockerfile(dockerfile)[1];
+    const cmd = JSON.parse(runtime?.instructions.find((i) => i.keyword === 'CMD')?.args ?? '[]') as string[];
+    const probe = JSON.parse(
+      /CMD (\[.*\])$/.exec(runtime?.instructions.find((i) => i.keyword === 'HEALTHCHECK')?.args ?? '')?.[1] ?? '[]',
+    ) as string[];
+    const port = String(await unusedPort());
+    const env = {
+      NODE_ENV: 'production',
+      PORT: port,
+      HOST: '127.0.0.1',
+      DATABASE_URL: database.url,
+      REDIS_URL: testServices().redisUrl,
+      REDIS_KEY_PREFIX: prefix,
+      DRAIN_DELAY_MS: '0',
+    };
+    const server = spawnNode(cmd.slice(1), env, app);
+    await server.waitForLog((e) => e.message === 'listening');
+    const healthcheck = (p: string) =>
+      spawnSync(process.execPath, probe.slice(1), { cwd: app, env: { PORT: p } }).status;
+    expect(healthcheck(port)).toBe(0);
+    expect(healthcheck(String(await unusedPort()))).toBe(1);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+  });
+});
+
+describe('compose.yaml', () => {
+  it('is valid for docker-compose, and so is the Q&A one', () => {
+    expect(composeConfig(join(here, 'compose.yaml'))).toEqual({ status: 0, stderr: '' });
+    expect(composeConfig(join(here, 'compose.naive.yaml')).status).toBe(0);
+  });
+
+  it('starts the api only once Postgres and Redis are healthy; the Q&A file only waits for a container', () => {
+    expect(unhealthyDependencies(parse(readText(join(here, 'compose.yaml'))) as Compose)).toEqual([]);
+    expect(unhealthyDependencies(parse(readText(join(here, 'compose.naive.yaml'))) as Compose)).toEqual(['db']);
+  });
+
+  it('gives the container more time to stop than the app gives itself', () => {
+    const api = (parse(readText(join(here, 'compose.yaml'))) as Compose).services.api;
+    const grace = Number(/^(\d+)s$/.exec(api?.stop_grace_period ?? '')?.[1]) * 1000;
+    const config = loadConfig(api?.environment);
+    expect(grace).toBeGreaterThan(config.shutdownTimeoutMs);
+  });
+});

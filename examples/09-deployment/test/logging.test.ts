@@ -1,0 +1,154 @@
+import { deleteRedisPrefix, redisPrefix, testServices, useTestDatabase } from '@cookbook/shared/testing';
+import express, { type Express, type RequestHandler } from 'express';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
+import { Lifecycle } from '../src/health.js';
+import { createLogger, type Logger, naiveLogger } from '../src/logger.js';
+import { errorHandler, naiveRequestLogging, requestLogging } from '../src/request-logging.js';
+import { CapturedLog } from './support/lines.js';
+
+const database = useTestDatabase('deployment_logging');
+const prefix = redisPrefix('deployment-logging');
+let pool: pg.Pool;
+let redis: Redis;
+
+beforeAll(() => {
+  pool = new pg.Pool({ connectionString: database.url, max: 2 });
+  redis = new Redis(testServices().redisUrl, { keyPrefix: prefix });
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await redis?.quit();
+  const admin = new Redis(testServices().redisUrl);
+  await deleteRedisPrefix(admin, prefix);
+  await admin.quit();
+});
+
+const SECRETS = {
+  bearer: 'tok-bearer-5f2c',
+  cookie: 'sess-cookie-91ad',
+  password: 'pw-hunter2-77',
+  query: 'qs-token-3b0e',
+};
+
+function service(level = 'info') {
+  const log = new CapturedLog();
+  const logger = createLogger({ service: 'orders-api', level, stream: log });
+  const app = createApp({ pool, redis, logger, lifecycle: new Lifecycle(), healthCheckTimeoutMs: 1_000 });
+  return { app, log };
+}
+
+/** A login route and a failing route behind the given request logger: the same load for both. */
+function loginApp(logger: Logger, logging: (logger: Logger) => RequestHandler): Express {
+  const app = express().use(express.json()).use(logging(logger));
+  app.post('/login', (_req, res) => void res.status(204).end());
+  app.get('/boom', function failingHandler() {
+    throw new Error('orders table is on fire');
+  });
+  return app.use(errorHandler());
+}
+
+async function sendSecrets(app: Express): Promise<void> {
+  await request(app)
+    .post(`/login?token=${SECRETS.query}`)
+    .set('authorization', `Bearer ${SECRETS.bearer}`)
+    .set('cookie', `session=${SECRETS.cookie}`)
+    .send({ user: 'ada', password: SECRETS.password });
+}
+
+describe('request logging', () => {
+  it('logs one JSON line per request with timestamp, level, service, request id and duration', async () => {
+    const { app, log } = service();
+    const reply = await request(app).get('/api/time');
+    expect(reply.status).toBe(200);
+    const [entry] = log.entries.filter((e) => e.message === 'request');
+    expect(entry).toMatchObject({
+      level: 'info',
+      service: 'orders-api',
+      method: 'GET',
+      path: '/api/time',
+      status: 200,
+    });
+    expect(entry?.requestId).toBe(reply.headers['x-request-id']);
+    expect(Date.parse(String(entry?.timestamp))).not.toBeNaN();
+    expect(entry?.durationMs).toBeGreaterThan(0);
+  });
+
+  it("keeps the caller's request id when it is sane, and replaces one that is not", async () => {
+    const { app, log } = service();
+    await request(app).get('/health/live').set('x-request-id', 'edge-7f3a');
+    await request(app).get('/health/live').set('x-request-id', 'drop table;--');
+    const ids = log.entries.map((e) => e.requestId);
+    expect(ids[0]).toBe('edge-7f3a');
+    expect(ids[1]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('logs 4xx at warn, and answers bad input with a 400 naming the field', async () => {
+    const { app, log } = service();
+    const reply = await request(app).get('/api/work?ms=soon');
+    expect(reply.status).toBe(400);
+    expect(reply.body).toMatchObject({ error: 'invalid_input', field: 'ms' });
+    expect(log.entries[0]).toMatchObject({ level: 'warn', status: 400 });
+  });
+
+  it('takes its level from config: at warn, successful requests are not logged', async () => {
+    const { app, log } = service('warn');
+    await request(app).get('/health/live');
+    await request(app).get('/api/work?ms=-1');
+    expect(log.entries.map((e) => e.status)).toEqual([400]);
+  });
+});
+
+describe('errors', () => {
+  it('logs the stack with the request id, and gives the client a 500 without it', async () => {
+    const log = new CapturedLog();
+    const reply = await request(
+      loginApp(createLogger({ service: 'api', level: 'info', stream: log }), requestLogging),
+    ).get('/boom');
+    expect(reply.status).toBe(500);
+    expect(reply.body).toEqual({ error: 'internal', requestId: reply.headers['x-request-id'] });
+    const failure = log.entries.find((e) => e.message === 'unhandled error') as { err: { stack: string } } | undefined;
+    expect(failure).toMatchObject({ level: 'error', requestId: reply.headers['x-request-id'] });
+    expect(failure?.err.stack).toContain('failingHandler');
+  });
+
+  it('answers malformed JSON with a 400 naming the body, not a 500', async () => {
+    const log = new CapturedLog();
+    const app = loginApp(createLogger({ service: 'api', level: 'info', stream: log }), requestLogging);
+    const reply = await request(app).post('/login').set('content-type', 'application/json').send('{"user":');
+    expect(reply.status).toBe(400);
+    expect(reply.body).toEqual({ error: 'invalid_json', field: 'body' });
+  });
+});
+
+describe('secrets', () => {
+  it('never reach the log: authorization, cookie, password and query-string token are absent', async () => {
+    const log = new CapturedLog();
+    await sendSecrets(loginApp(createLogger({ service: 'api', level: 'debug', stream: log }), requestLogging));
+    expect(log.entries).toHaveLength(1);
+    for (const secret of Object.values(SECRETS)) expect(log.raw).not.toContain(secret);
+  });
+
+  it('leak with the naive logger and its dump-the-request habit, under the same requests', async () => {
+    const log = new CapturedLog();
+    await sendSecrets(loginApp(naiveLogger(log), naiveRequestLogging));
+    for (const secret of Object.values(SECRETS)) expect(log.raw).toContain(secret);
+  });
+
+  it('are masked even when passed to the logger by mistake, including a password inside a URL', () => {
+    const log = new CapturedLog();
+    const logger = createLogger({ service: 'api', level: 'info', stream: log });
+    logger.info('connecting', {
+      databaseUrl: 'postgres://app:pw-in-url-19@db:5432/app',
+      headers: { Authorization: `Bearer ${SECRETS.bearer}` },
+    });
+    logger.error(new Error('login failed for postgres://app:pw-in-url-19@db'));
+    expect(log.raw).not.toContain('pw-in-url-19');
+    expect(log.raw).not.toContain(SECRETS.bearer);
+    expect(log.entries[0]).toMatchObject({ databaseUrl: 'postgres://app:***@db:5432/app' });
+  });
+});

@@ -1,0 +1,148 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createTestDatabase,
+  deleteRedisPrefix,
+  redisPrefix,
+  type TestDatabase,
+  testServices,
+} from '@cookbook/shared/testing';
+import { Redis } from 'ioredis';
+import type { StartOptions } from 'pm2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { eventually, get } from './support/http.js';
+import { servedBy, underLoad } from './support/load.js';
+import { type Pm2Client, pm2Client } from './support/pm2.js';
+import { unusedPort } from './support/service.js';
+
+type App = StartOptions & { name: string; env: Record<string, string>; kill_timeout?: number; wait_ready?: boolean };
+const load = (file: string) => (createRequire(import.meta.url)(file) as { apps: App[] }).apps[0] as App;
+const app = load('../ecosystem.config.cjs');
+const naiveApp = load('../ecosystem.naive.cjs');
+const home = mkdtempSync(join(tmpdir(), 'cookbook-pm2-'));
+const prefix = redisPrefix('deployment-pm2');
+let pm2: Pm2Client;
+let database: TestDatabase;
+let url: string;
+
+/** pid of each online worker, once `count` workers are online. */
+async function onlinePids(count: number, name = 'api'): Promise<number[]> {
+  return eventually(`${count} online workers`, async () => {
+    const online = (await pm2.list()).filter((p) => p.name === name && p.pm2_env?.status === 'online' && p.pid);
+    return online.length === count ? online.map((p) => p.pid as number) : undefined;
+  });
+}
+
+/** Starts two workers of `definition` on a free port, as its ecosystem file says, and waits until they answer. */
+async function startApp(definition: App): Promise<string> {
+  const port = await unusedPort();
+  await pm2.start({
+    ...definition,
+    instances: 2,
+    out_file: join(home, `${definition.name}.out.log`),
+    error_file: join(home, `${definition.name}.err.log`),
+    env: {
+      ...definition.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATABASE_URL: database.url,
+      REDIS_URL: testServices().redisUrl,
+      REDIS_KEY_PREFIX: prefix,
+      DB_POOL_MAX: '3',
+      // No load balancer polls /health/ready here: pm2's own primary stops routing to a closing worker.
+      DRAIN_DELAY_MS: '0',
+    },
+  } as StartOptions);
+  await onlinePids(2, definition.name);
+  const appUrl = `http://127.0.0.1:${port}`;
+  await eventually(`${definition.name} to answer`, () =>
+    get(`${appUrl}/health/ready`).then((r) => r.status === 200 || undefined),
+  );
+  return appUrl;
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase(testServices().databaseUrl, 'deployment_pm2');
+  pm2 = pm2Client(home);
+  await pm2.connect();
+  url = await startApp(app);
+}, 60_000);
+
+afterAll(async () => {
+  try {
+    await pm2?.deleteAll().catch(() => {});
+    await pm2?.killDaemon().catch(() => {});
+    pm2?.disconnect();
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+    await database?.drop();
+    const redis = new Redis(testServices().redisUrl);
+    await deleteRedisPrefix(redis, prefix);
+    await redis.quit();
+  }
+}, 60_000);
+
+describe('ecosystem.config.cjs', () => {
+  it('gives pm2 more time than the app gives itself, so the app always exits on its own', () => {
+    const config = loadConfig({ ...app.env, DATABASE_URL: 'postgres://db/app', REDIS_URL: 'redis://cache' });
+    expect(app.kill_timeout).toBeGreaterThan(config.shutdownTimeoutMs);
+    expect(app).toMatchObject({ exec_mode: 'cluster', wait_ready: true, max_memory_restart: '512M' });
+    // The Q&A's file leaves pm2's default: SIGKILL 1.6 s after asking a worker to stop.
+    expect(naiveApp.kill_timeout).toBeUndefined();
+  });
+});
+
+describe('pm2 cluster mode, driven through its API', () => {
+  it('restarts a killed worker while the other keeps answering', async () => {
+    const [victim, survivor] = await onlinePids(2);
+    process.kill(victim as number, 'SIGKILL');
+    await eventually('pm2 to notice the death', async () =>
+      (await pm2.list()).some((p) => p.pid === victim && p.pm2_env?.status === 'online') ? undefined : true,
+    );
+    const served: number[] = [];
+    let replacement: number[] = [];
+    while (replacement.length === 0) {
+      served.push(await servedBy(url));
+      const online = (await pm2.list()).filter((p) => p.pm2_env?.status === 'online' && p.pid !== survivor);
+      replacement = online.map((p) => p.pid as number);
+    }
+    expect(served.length).toBeGreaterThan(0);
+    expect(new Set(served)).toEqual(new Set([survivor]));
+    const restarted = (await pm2.list()).find((p) => p.pid === replacement[0]);
+    expect(restarted?.pm2_env?.restart_time).toBe(1);
+  });
+
+  it('reloads under load without failing a single request', async () => {
+    const before = await onlinePids(2);
+    const outcomes = await underLoad(url, () => pm2.reload('api'));
+    const after = await onlinePids(2);
+    expect(after.some((pid) => before.includes(pid))).toBe(false);
+    expect(outcomes.failed).toBe(0);
+    expect(outcomes.ok).toBeGreaterThan(4);
+    // Requests were served by the old workers and by their replacements.
+    expect([...outcomes.pids].some((pid) => before.includes(pid))).toBe(true);
+    expect([...outcomes.pids].some((pid) => after.includes(pid))).toBe(true);
+  });
+
+  it("the Q&A's ecosystem under the same load: pm2 kills workers mid-request after its default 1.6 s", async () => {
+    const naiveUrl = await startApp(naiveApp);
+    try {
+      const outcomes = await underLoad(naiveUrl, () => pm2.reload(naiveApp.name));
+      expect(outcomes.failed).toBeGreaterThan(0);
+    } finally {
+      await pm2.delete(naiveApp.name);
+    }
+  });
+
+  it('writes the JSON request logs to the files the ecosystem names', async () => {
+    const lines = await eventually('request lines in the pm2 log', async () => {
+      const text = readFileSync(join(home, `${app.name}.out.log`), 'utf8');
+      const found = text.split('\n').filter((line) => line.includes('"message":"request"'));
+      return found.length > 0 ? found : undefined;
+    });
+    expect(JSON.parse(lines[0] as string)).toMatchObject({ service: 'api', method: 'GET' });
+  });
+});

@@ -1,0 +1,63 @@
+import { createServer, type Server } from 'node:net';
+import { loadConfig } from '../../src/config.js';
+import { type Service, startService } from '../../src/service.js';
+import { CapturedLog } from './lines.js';
+
+export interface TestService extends Service {
+  log: CapturedLog;
+  /** Runs the real shutdown and resolves with the exit code it asked for. */
+  stop(): Promise<number>;
+}
+
+/** The real service, in-process, on a free port, logging into memory; exit() is captured, not run. */
+export async function startTestService(env: NodeJS.ProcessEnv): Promise<TestService> {
+  const log = new CapturedLog();
+  let exited: (code: number) => void = () => {};
+  const exitCode = new Promise<number>((resolve) => {
+    exited = resolve;
+  });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    DB_POOL_MAX: '3',
+    ...env,
+  });
+  const service = await startService(config, { logStream: log, exit: (code) => exited(code) });
+  return {
+    ...service,
+    log,
+    stop: async () => {
+      void service.shutdown('SIGTERM');
+      return exitCode;
+    },
+  };
+}
+
+/** A port nothing listens on: bound, read, released. */
+export async function unusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A TCP peer that accepts connections and never answers: a dependency that hangs. */
+export async function blackHole(): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<import('node:net').Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
