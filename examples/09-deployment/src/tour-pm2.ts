@@ -25,6 +25,16 @@ export async function pm2Demo(context: TourContext): Promise<void> {
     new Promise<T>((resolve, reject) => run((error, value) => (error ? reject(error) : resolve(value))));
   const pids = async () =>
     (await call<ProcessDescription[]>((done) => pm2.list(done))).map((p) => `${p.pid}:${p.pm2_env?.status}`);
+  const stopDaemon = async () => {
+    await call((done) => pm2.delete('all', done)).catch(() => {});
+    await call((done) => pm2.killDaemon(done)).catch(() => {});
+    pm2.disconnect();
+    rmSync(home, { recursive: true, force: true });
+  };
+  // The daemon runs outside our process group: a Ctrl-C mid-tour must take it down, not orphan it.
+  const interrupted = () => void stopDaemon().finally(() => process.exit(130));
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     await call<void>((done) => pm2.connect((error) => done(error, undefined)));
     const port = await unusedPort();
@@ -51,9 +61,8 @@ export async function pm2Demo(context: TourContext): Promise<void> {
     console.log('  after pm2 reload (one worker at a time, each waiting for "ready"):', await pids());
     console.log('Look for: requests alternate between the two pids; after reload both pids are new.');
   } finally {
-    await call((done) => pm2.delete('all', done)).catch(() => {});
-    await call((done) => pm2.killDaemon(done)).catch(() => {});
-    pm2.disconnect();
-    rmSync(home, { recursive: true, force: true });
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
+    await stopDaemon();
   }
 }
