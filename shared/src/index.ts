@@ -2,6 +2,8 @@ export { dockerAvailable } from './docker.js';
 export { isMain } from './is-main.js';
 export { type LoopDelay, type LoopDelayProbe, measureLoopDelay, startLoopDelayProbe } from './loop-delay.js';
 export { PROBES, probePostgres, probeRabbitmq, probeRedis } from './probes.js';
+export { deleteRabbitNames, type RabbitNames, rabbitNames } from './rabbit-names.js';
+export { deleteRedisPrefix, redisPrefix } from './redis-prefix.js';
 export {
   missingServiceMessage,
   type ResolvedService,

@@ -2,10 +2,10 @@ import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { deleteRabbitNames, rabbitNames } from '../src/rabbit-names.js';
+import { deleteRedisPrefix, redisPrefix } from '../src/redis-prefix.js';
 import { createScratchDatabase } from '../src/scratch-database.js';
 import { SERVICES } from '../src/services.js';
-import { deleteRabbitNames, rabbitNames } from '../src/testing/rabbitmq.js';
-import { deleteRedisPrefix, redisPrefix } from '../src/testing/redis.js';
 
 const adminUrl = SERVICES.postgres.defaultUrl;
 
