@@ -1,0 +1,102 @@
+import type { ChildProcess } from 'node:child_process';
+import { deleteRedisPrefix, redisPrefix, testServices } from '@cookbook/shared/testing';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type BullEmailQueue,
+  createBullEmailQueue,
+  enqueueEmail,
+  processEmails,
+  seedEnqueueEmail,
+} from '../src/bull-queue.js';
+import type { QueueSettings } from '../src/email.js';
+import { killAll, nextMessage, spawnTsChild } from './child-process.js';
+import { until } from './poll.js';
+import { email, gapsBetweenAttempts, recordingMailer } from './queue-harness.js';
+
+const prefix = redisPrefix('bull').slice(0, -1);
+const fast = { attempts: 3, backoffMs: 100 };
+let redis: Redis;
+const queues: BullEmailQueue[] = [];
+const children: ChildProcess[] = [];
+
+function settings(name: string): QueueSettings {
+  return { redisUrl: testServices().redisUrl, prefix, name, lockDurationMs: 1000, stalledIntervalMs: 500 };
+}
+function queue(name: string): BullEmailQueue {
+  const created = createBullEmailQueue(settings(name));
+  queues.push(created);
+  return created;
+}
+const finished = (q: BullEmailQueue, n: number) => async () => {
+  const counts = await q.getJobCounts();
+  return counts.completed + counts.failed >= n;
+};
+
+beforeAll(() => {
+  redis = new Redis(testServices().redisUrl);
+});
+afterAll(async () => {
+  killAll(children);
+  await Promise.all(queues.map((q) => q.close()));
+  await deleteRedisPrefix(redis, prefix);
+  await redis.quit();
+});
+
+describe('a Bull email queue', () => {
+  it('runs jobs one at a time, in the order they were added', async () => {
+    const q = queue('order');
+    const mailer = recordingMailer();
+    for (let n = 1; n <= 10; n++) await enqueueEmail(q, email(n), fast);
+    void processEmails(q, mailer.send);
+    await until(finished(q, 10), '10 jobs');
+    expect(mailer.sent).toEqual(Array.from({ length: 10 }, (_, i) => email(i + 1).to));
+    expect(mailer.maxActive).toBe(1);
+  });
+
+  it("retries with exponential backoff where the Q&A's single attempt drops the email", async () => {
+    const q = queue('retry');
+    const mailer = recordingMailer((_, attempt) => attempt < 3);
+    const seed = await seedEnqueueEmail(q, email(1));
+    const retried = await enqueueEmail(q, email(2), fast);
+    void processEmails(q, mailer.send);
+    await until(finished(q, 2), 'both jobs');
+    expect(await (await q.getJob(seed.id))?.getState()).toBe('failed');
+    expect(await (await q.getJob(retried.id))?.getState()).toBe('completed');
+    expect(mailer.sent).toEqual([email(2).to]);
+    const [first, second] = gapsBetweenAttempts(mailer.attempts, email(2).to) as [number, number];
+    // Lower bounds only: Bull never retries early, however loaded the machine is.
+    expect(first).toBeGreaterThanOrEqual(fast.backoffMs * 0.95);
+    expect(second).toBeGreaterThanOrEqual(2 * fast.backoffMs * 0.95);
+  });
+
+  it('keeps a job that failed every attempt in the failed set, with its error', async () => {
+    const q = queue('failing');
+    const job = await enqueueEmail(q, email(1), fast);
+    void processEmails(q, recordingMailer(() => true).send);
+    await until(finished(q, 1), 'the job to fail');
+    const [failed] = await q.getFailed();
+    expect(failed?.id).toBe(job.id);
+    expect(failed?.attemptsMade).toBe(3);
+    expect(failed?.failedReason).toMatch(/SMTP 451 for user1@example.com \(attempt 3\)/);
+  });
+
+  it('gives the job of a worker killed mid-job to the next worker: nothing is lost', async () => {
+    const name = 'killed';
+    const q = queue(name);
+    for (let n = 1; n <= 3; n++) await enqueueEmail(q, email(n), fast);
+    const child = spawnTsChild('queue-worker-child.ts', ['bull', testServices().redisUrl, prefix, name]);
+    children.push(child);
+    const started = await nextMessage<{ type: 'started'; to: string }>(child, 'started');
+    child.kill('SIGKILL');
+
+    const stalled: string[] = [];
+    q.on('stalled', (job) => stalled.push(job.data.to));
+    const mailer = recordingMailer();
+    void processEmails(q, mailer.send);
+    await until(finished(q, 3), 'all three jobs');
+    expect(started.to).toBe(email(1).to);
+    expect(stalled).toEqual([email(1).to]);
+    expect(mailer.sent.sort()).toEqual([email(1).to, email(2).to, email(3).to]);
+  });
+});

@@ -1,0 +1,119 @@
+import { useTestDatabase } from '@cookbook/shared/testing';
+import type { Sequelize } from 'sequelize';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  AccountNotFoundError,
+  type Accounts,
+  defineAccounts,
+  InsufficientFundsError,
+  naiveTransferMoney,
+  type TransferRequest,
+  transferMoney,
+} from '../src/db-transaction.js';
+import { barrier } from './barrier.js';
+import { testSequelize } from './sequelize.js';
+
+const OPENING = 1000;
+const database = useTestDatabase('db-transaction');
+let sequelize: Sequelize;
+let accounts: Accounts;
+let alice: number;
+let bob: number;
+
+beforeAll(async () => {
+  sequelize = testSequelize(database.url);
+  accounts = defineAccounts(sequelize);
+  await accounts.sync();
+});
+afterAll(async () => {
+  await sequelize?.close();
+});
+beforeEach(async () => {
+  await accounts.truncate({ restartIdentity: true });
+  const rows = await accounts.bulkCreate([
+    { owner: 'alice', balance: OPENING },
+    { owner: 'bob', balance: OPENING },
+  ]);
+  [alice, bob] = rows.map((row) => row.id) as [number, number];
+});
+
+async function balances(): Promise<number[]> {
+  return (await accounts.findAll({ order: [['id', 'ASC']] })).map((row) => row.balance);
+}
+const isDeadlock = (error: unknown) => /deadlock detected/.test(String(error));
+
+/** 30 transfers each way between the same two accounts, all started at once. */
+async function trafficBothWays(transfer: (request: TransferRequest) => Promise<void>) {
+  const requests = Array.from({ length: 60 }, (_, i) => ({
+    from: i % 2 ? alice : bob,
+    to: i % 2 ? bob : alice,
+    amount: 1 + ((i * 37) % 50),
+  }));
+  const outcomes = await Promise.allSettled(requests.map(transfer));
+  const errors = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+  return {
+    completed: outcomes.length - errors.length,
+    deadlocks: errors.filter(isDeadlock).length,
+    unexpected: errors.filter((e) => !(e instanceof InsufficientFundsError) && !isDeadlock(e)),
+  };
+}
+
+describe("the Q&A's transfer (debit, check, credit)", () => {
+  it('deadlocks when two opposite transfers each debit before either credits', async () => {
+    const bothDebited = barrier(2);
+    const outcomes = await Promise.allSettled([
+      naiveTransferMoney(sequelize, accounts, { from: alice, to: bob, amount: 100 }, bothDebited),
+      naiveTransferMoney(sequelize, accounts, { from: bob, to: alice, amount: 50 }, bothDebited),
+    ]);
+    const failed = outcomes.filter((o) => o.status === 'rejected');
+    expect(failed).toHaveLength(1);
+    expect(isDeadlock((failed[0] as PromiseRejectedResult).reason)).toBe(true);
+    expect((await balances()).reduce((a, b) => a + b)).toBe(2 * OPENING);
+  });
+
+  it('under traffic both ways, it loses transfers to deadlocks', async () => {
+    const { deadlocks, unexpected } = await trafficBothWays((r) => naiveTransferMoney(sequelize, accounts, r));
+    expect(unexpected).toEqual([]);
+    expect(deadlocks).toBeGreaterThan(0);
+  });
+
+  it('makes money vanish when the receiver does not exist', async () => {
+    await naiveTransferMoney(sequelize, accounts, { from: alice, to: 9999, amount: 100 });
+    expect(await balances()).toEqual([OPENING - 100, OPENING]);
+  });
+
+  it('moves money backwards on a negative amount', async () => {
+    await naiveTransferMoney(sequelize, accounts, { from: alice, to: bob, amount: -300 });
+    expect(await balances()).toEqual([OPENING + 300, OPENING - 300]);
+  });
+});
+
+describe('transferMoney (rows locked in id order)', () => {
+  it('under the same traffic, completes every transfer: total conserved, nobody negative', async () => {
+    const { completed, deadlocks, unexpected } = await trafficBothWays((r) => transferMoney(sequelize, accounts, r));
+    expect(unexpected).toEqual([]);
+    expect(deadlocks).toBe(0);
+    expect(completed).toBeGreaterThan(0);
+    const after = await balances();
+    expect(after.reduce((a, b) => a + b)).toBe(2 * OPENING);
+    expect(Math.min(...after)).toBeGreaterThanOrEqual(0);
+  });
+
+  it('refuses an overdraft and leaves both balances alone', async () => {
+    await expect(transferMoney(sequelize, accounts, { from: alice, to: bob, amount: OPENING + 1 })).rejects.toThrow(
+      InsufficientFundsError,
+    );
+    expect(await balances()).toEqual([OPENING, OPENING]);
+  });
+
+  it('rejects an unknown account, a negative amount and a self-transfer without touching balances', async () => {
+    await expect(transferMoney(sequelize, accounts, { from: alice, to: 9999, amount: 1 })).rejects.toThrow(
+      AccountNotFoundError,
+    );
+    await expect(transferMoney(sequelize, accounts, { from: alice, to: bob, amount: -300 })).rejects.toThrow(
+      RangeError,
+    );
+    await expect(transferMoney(sequelize, accounts, { from: alice, to: alice, amount: 1 })).rejects.toThrow(RangeError);
+    expect(await balances()).toEqual([OPENING, OPENING]);
+  });
+});

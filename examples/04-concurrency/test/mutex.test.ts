@@ -1,0 +1,85 @@
+import type { ChildProcess } from 'node:child_process';
+import { deleteRedisPrefix, redisPrefix, testServices } from '@cookbook/shared/testing';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryBalance } from '../src/balance-store.js';
+import { createLockedAccount, naiveWithdraw, simulatedLatency, type WithdrawResult } from '../src/mutex.js';
+import { exited, killAll, nextMessage, spawnTsChild } from './child-process.js';
+
+const slowStep = simulatedLatency(5);
+const withdrawn = (results: WithdrawResult[]) => results.filter((r) => r.ok).reduce((sum, r) => sum + r.amount, 0);
+
+describe('in one process', () => {
+  it('without a lock, withdrawing 600 and 500 from 1000 pays out 1100', async () => {
+    const store = memoryBalance(1000);
+    const results = await Promise.all([naiveWithdraw(store, 600, slowStep), naiveWithdraw(store, 500, slowStep)]);
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(withdrawn(results)).toBe(1100);
+  });
+
+  it('with the mutex, exactly one of the two withdrawals succeeds', async () => {
+    const store = memoryBalance(1000);
+    const account = createLockedAccount(store, slowStep);
+    const results = await Promise.all([account.withdraw(600), account.withdraw(500)]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(1000 - withdrawn(results)).toBe(await store.read());
+  });
+
+  it('under 50 concurrent withdrawals of 100, only the lock keeps payouts within the balance', async () => {
+    const naiveStore = memoryBalance(1000);
+    const naive = await Promise.all(Array.from({ length: 50 }, () => naiveWithdraw(naiveStore, 100, slowStep)));
+    const lockedStore = memoryBalance(1000);
+    const account = createLockedAccount(lockedStore, slowStep);
+    const locked = await Promise.all(Array.from({ length: 50 }, () => account.withdraw(100)));
+    expect(withdrawn(naive)).toBeGreaterThan(1000);
+    expect(withdrawn(locked)).toBe(1000);
+    expect(await lockedStore.read()).toBe(0);
+  });
+
+  it('rejects a non-positive amount, and the lock is released after the throw', async () => {
+    const account = createLockedAccount(memoryBalance(1000), slowStep);
+    await expect(account.withdraw(-5)).rejects.toThrow(/amount must be a positive integer/);
+    expect(await account.withdraw(100)).toMatchObject({ ok: true, balance: 900 });
+  });
+});
+
+describe('across two processes sharing a Redis balance', () => {
+  const prefix = redisPrefix('mutex');
+  let redis: Redis;
+  const children: ChildProcess[] = [];
+  beforeAll(() => {
+    redis = new Redis(testServices().redisUrl);
+  });
+  afterAll(async () => {
+    killAll(children);
+    await deleteRedisPrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  async function race(mode: 'mutex' | 'redis-lock'): Promise<WithdrawResult[]> {
+    const key = `${prefix}${mode}:balance`;
+    await redis.set(key, '1000');
+    const pair = [600, 500].map((amount) =>
+      spawnTsChild('withdraw-child.ts', [mode, testServices().redisUrl, key, String(amount)]),
+    );
+    children.push(...pair);
+    await Promise.all(pair.map((child) => nextMessage(child, 'ready')));
+    const results = pair.map((child) => nextMessage<{ type: 'result'; result: WithdrawResult }>(child, 'result'));
+    for (const child of pair) child.send({ type: 'go' });
+    const settled = (await Promise.all(results)).map((m) => m.result);
+    await Promise.all(pair.map(exited));
+    return settled;
+  }
+
+  it('each process locking its own mutex still pays out 1100 from 1000', async () => {
+    const results = await race('mutex');
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(withdrawn(results)).toBe(1100);
+  });
+
+  it('a Redis lock shared by both processes lets exactly one withdrawal through', async () => {
+    const results = await race('redis-lock');
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(Number(await redis.get(`${prefix}redis-lock:balance`))).toBe(1000 - withdrawn(results));
+  });
+});

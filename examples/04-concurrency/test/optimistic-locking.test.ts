@@ -1,0 +1,116 @@
+import { useTestDatabase } from '@cookbook/shared/testing';
+import { OptimisticLockError, type Sequelize } from 'sequelize';
+import request from 'supertest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createArticleApp } from '../src/optimistic-http.js';
+import {
+  type Articles,
+  addTagChecked,
+  addTagVersioned,
+  defineArticles,
+  defineVersionedArticles,
+  unsafeAddTag,
+  VersionConflictError,
+} from '../src/optimistic-locking.js';
+import { retryOnConflict } from '../src/optimistic-retry.js';
+import { barrier } from './barrier.js';
+import { testSequelize } from './sequelize.js';
+
+const database = useTestDatabase('optimistic-locking');
+let sequelize: Sequelize;
+let articles: Articles;
+let versioned: Articles;
+let id: number;
+
+beforeAll(async () => {
+  sequelize = testSequelize(database.url, 4);
+  articles = defineArticles(sequelize);
+  versioned = defineVersionedArticles(sequelize);
+  await articles.sync();
+});
+afterAll(async () => {
+  await sequelize?.close();
+});
+beforeEach(async () => {
+  id = (await articles.create({ title: 'Node concurrency', tags: [] })).id;
+});
+
+const tagsOf = async () => (await articles.findByPk(id))?.tags.sort();
+
+type AddTag = (articles: Articles, id: number, tag: string, pause: () => Promise<void>) => Promise<void>;
+/** Two editors both read the article before either writes, then each adds a tag. */
+function twoEditors(addTag: AddTag, model: Articles = articles) {
+  const bothRead = barrier(2);
+  return Promise.allSettled([addTag(model, id, 'node', bothRead), addTag(model, id, 'postgres', bothRead)]);
+}
+
+describe('two concurrent edits of the same row', () => {
+  it('without a version check, both "succeed" and one tag is lost', async () => {
+    const outcomes = await twoEditors(unsafeAddTag);
+    expect(outcomes.every((o) => o.status === 'fulfilled')).toBe(true);
+    expect(await tagsOf()).toHaveLength(1);
+  });
+
+  it('with the manual version check, exactly one wins and the other gets a conflict', async () => {
+    const outcomes = await twoEditors(addTagChecked);
+    const failed = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toBeInstanceOf(VersionConflictError);
+    expect(await tagsOf()).toHaveLength(1);
+  });
+
+  it("with Sequelize's version: true, exactly one wins and the other gets OptimisticLockError", async () => {
+    const outcomes = await twoEditors(addTagVersioned, versioned);
+    const failed = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toBeInstanceOf(OptimisticLockError);
+    expect((await articles.findByPk(id))?.version).toBe(1);
+  });
+
+  it('retrying the loser (re-read, re-apply) keeps both edits', async () => {
+    const bothRead = barrier(2);
+    await Promise.all(
+      ['node', 'postgres'].map((tag) => retryOnConflict(() => addTagChecked(articles, id, tag, bothRead))),
+    );
+    expect(await tagsOf()).toEqual(['node', 'postgres']);
+    expect((await articles.findByPk(id))?.version).toBe(2);
+  });
+
+  it('under 20 concurrent editors, retries keep all 20 tags where the unsafe edit keeps few', async () => {
+    const tags = Array.from({ length: 20 }, (_, i) => `tag-${i}`);
+    await Promise.all(tags.map((tag) => unsafeAddTag(articles, id, tag)));
+    const unsafeKept = (await tagsOf())?.length ?? 0;
+    id = (await articles.create({ title: 'fresh', tags: [] })).id;
+    await Promise.all(tags.map((tag) => retryOnConflict(() => addTagChecked(articles, id, tag), 50)));
+    expect(unsafeKept).toBeLessThan(20);
+    expect(await tagsOf()).toHaveLength(20);
+  });
+});
+
+describe('PATCH /articles/:id', () => {
+  it('answers 409 with the current version to the editor who sent a stale one', async () => {
+    const app = createArticleApp(articles);
+    const first = await request(app).patch(`/articles/${id}`).send({ title: 'First', version: 0 });
+    expect(first.status).toBe(200);
+    const stale = await request(app).patch(`/articles/${id}`).send({ title: 'Second', version: 0 });
+    expect(stale.status).toBe(409);
+    expect(stale.body).toMatchObject({ error: 'version_conflict', currentVersion: 1 });
+    expect(stale.body.message).toMatch(/send version 1/);
+    const retried = await request(app).patch(`/articles/${id}`).send({ title: 'Second', version: 1 });
+    expect(retried.body).toEqual({ id, title: 'Second', version: 2 });
+  });
+
+  it('answers 400 naming the field on bad input, and 404 for an unknown article', async () => {
+    const app = createArticleApp(articles);
+    const noVersion = await request(app).patch(`/articles/${id}`).send({ title: 'x' });
+    expect(noVersion.status).toBe(400);
+    expect(noVersion.body.field).toBe('version');
+    const badTitle = await request(app).patch(`/articles/${id}`).send({ title: '', version: 0 });
+    expect(badTitle.body.field).toBe('title');
+    const badJson = await request(app).patch(`/articles/${id}`).set('content-type', 'application/json').send('{');
+    expect(badJson.status).toBe(400);
+    const badId = await request(app).get('/articles/abc');
+    expect(badId.body.field).toBe('id');
+    expect((await request(app).patch('/articles/999999').send({ title: 'x', version: 0 })).status).toBe(404);
+  });
+});
