@@ -15,7 +15,7 @@ interface Step {
 }
 
 const nodeVersion = process.version;
-const env = { ...process.env, COOKBOOK_NODE_VERSION: nodeVersion, FORCE_COLOR: process.env.FORCE_COLOR ?? '1' };
+const env = { ...process.env, COOKBOOK_NODE_VERSION: nodeVersion };
 
 const steps: Step[] = [
   { name: 'lint', command: 'biome', args: ['ci', '.'] },
