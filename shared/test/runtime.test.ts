@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { isMain } from '../src/is-main.js';
 import { measureLoopDelay } from '../src/loop-delay.js';
 import { closeServer, listen, portFromEnv } from '../src/runtime.js';
+import { waitUntil } from '../src/testing/wait.js';
 
 describe('runtime helpers', () => {
   it('isMain is true only for the file Node was asked to run', () => {
@@ -39,5 +40,16 @@ describe('runtime helpers', () => {
       while (Date.now() < until) {}
     });
     expect(delay.max).toBeGreaterThanOrEqual(160);
+  });
+});
+
+describe('waitUntil', () => {
+  it('resolves once the condition holds, and fails naming what it waited for', async () => {
+    let calls = 0;
+    await waitUntil(() => ++calls === 3, 'the third call', 1_000, 1);
+    expect(calls).toBe(3);
+    await expect(waitUntil(async () => false, 'a state that never comes', 50, 5)).rejects.toThrow(
+      'timed out after 50 ms waiting for a state that never comes',
+    );
   });
 });

@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { type AddressInfo, connect, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { waitUntil } from '@cookbook/shared/testing';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createShoutServer } from '../src/duplex.js';
-import { waitUntil } from './wait.js';
 
 function portOf(server: Server): number {
   return (server.address() as AddressInfo).port;

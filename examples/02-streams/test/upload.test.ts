@@ -8,12 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { waitUntil } from '@cookbook/shared/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DiskStore } from '../src/storage.js';
 import { createUploadApp } from '../src/upload.js';
 import { randomContent, streamUpload } from '../src/upload-client.js';
 import { useTempDir } from './temp-files.js';
-import { waitUntil } from './wait.js';
 
 const MiB = 1024 * 1024;
 const temp = useTempDir('upload');

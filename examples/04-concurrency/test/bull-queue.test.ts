@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { deleteRedisPrefix, redisPrefix, testServices } from '@cookbook/shared/testing';
+import { deleteRedisPrefix, redisPrefix, testServices, waitUntil } from '@cookbook/shared/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,7 +11,6 @@ import {
 } from '../src/bull-queue.js';
 import type { QueueSettings } from '../src/email.js';
 import { killAll, nextMessage, spawnTsChild } from './child-process.js';
-import { until } from './poll.js';
 import { email, gapsBetweenAttempts, recordingMailer } from './queue-harness.js';
 
 const prefix = redisPrefix('bull').slice(0, -1);
@@ -49,7 +48,7 @@ describe('a Bull email queue', () => {
     const mailer = recordingMailer();
     for (let n = 1; n <= 10; n++) await enqueueEmail(q, email(n), fast);
     void processEmails(q, mailer.send);
-    await until(finished(q, 10), '10 jobs');
+    await waitUntil(finished(q, 10), '10 jobs');
     expect(mailer.sent).toEqual(Array.from({ length: 10 }, (_, i) => email(i + 1).to));
     expect(mailer.maxActive).toBe(1);
   });
@@ -60,7 +59,7 @@ describe('a Bull email queue', () => {
     const seed = await seedEnqueueEmail(q, email(1));
     const retried = await enqueueEmail(q, email(2), fast);
     void processEmails(q, mailer.send);
-    await until(finished(q, 2), 'both jobs');
+    await waitUntil(finished(q, 2), 'both jobs');
     expect(await (await q.getJob(seed.id))?.getState()).toBe('failed');
     expect(await (await q.getJob(retried.id))?.getState()).toBe('completed');
     expect(mailer.sent).toEqual([email(2).to]);
@@ -74,7 +73,7 @@ describe('a Bull email queue', () => {
     const q = queue('failing');
     const job = await enqueueEmail(q, email(1), fast);
     void processEmails(q, recordingMailer(() => true).send);
-    await until(finished(q, 1), 'the job to fail');
+    await waitUntil(finished(q, 1), 'the job to fail');
     const [failed] = await q.getFailed();
     expect(failed?.id).toBe(job.id);
     expect(failed?.attemptsMade).toBe(3);
@@ -94,7 +93,7 @@ describe('a Bull email queue', () => {
     q.on('stalled', (job) => stalled.push(job.data.to));
     const mailer = recordingMailer();
     void processEmails(q, mailer.send);
-    await until(finished(q, 3), 'all three jobs');
+    await waitUntil(finished(q, 3), 'all three jobs');
     expect(started.to).toBe(email(1).to);
     expect(stalled).toEqual([email(1).to]);
     expect(mailer.sent.sort()).toEqual([email(1).to, email(2).to, email(3).to]);

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { deleteRedisPrefix, redisPrefix, testServices } from '@cookbook/shared/testing';
+import { deleteRedisPrefix, redisPrefix, testServices, waitUntil } from '@cookbook/shared/testing';
 import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,6 @@ import {
 import type { Email, QueueSettings, SendEmail } from '../src/email.js';
 import { barrier } from './barrier.js';
 import { killAll, nextMessage, spawnTsChild } from './child-process.js';
-import { until } from './poll.js';
 import { email, gapsBetweenAttempts, recordingMailer } from './queue-harness.js';
 
 const prefix = redisPrefix('bullmq').slice(0, -1);
@@ -55,7 +54,7 @@ describe('a BullMQ email queue', () => {
     const mailer = recordingMailer();
     for (let n = 1; n <= 10; n++) await enqueueEmailJob(q, email(n), fast);
     worker('order', mailer.send);
-    await until(finished(q, 10), '10 jobs');
+    await waitUntil(finished(q, 10), '10 jobs');
     expect(mailer.sent).toEqual(Array.from({ length: 10 }, (_, i) => email(i + 1).to));
     expect(mailer.maxActive).toBe(1);
   });
@@ -74,7 +73,7 @@ describe('a BullMQ email queue', () => {
     for (let n = 1; n <= 4; n++) await enqueueEmailJob(q, email(n), fast);
     worker('two-workers', send);
     worker('two-workers', send);
-    await until(finished(q, 4), '4 jobs');
+    await waitUntil(finished(q, 4), '4 jobs');
     expect(maxActive).toBe(2);
   });
 
@@ -84,7 +83,7 @@ describe('a BullMQ email queue', () => {
     const single = await q.add('send', email(1));
     const retried = await enqueueEmailJob(q, email(2), fast);
     worker('retry', mailer.send);
-    await until(finished(q, 2), 'both jobs');
+    await waitUntil(finished(q, 2), 'both jobs');
     expect(await q.getJobState(single.id as string)).toBe('failed');
     expect(await q.getJobState(retried.id as string)).toBe('completed');
     expect(mailer.sent).toEqual([email(2).to]);
@@ -97,7 +96,7 @@ describe('a BullMQ email queue', () => {
     const q = queue('failing');
     const job = await enqueueEmailJob(q, email(1), fast);
     worker('failing', recordingMailer(() => true).send);
-    await until(finished(q, 1), 'the job to fail');
+    await waitUntil(finished(q, 1), 'the job to fail');
     const [failed] = await q.getFailed();
     expect(failed?.id).toBe(job.id);
     expect(failed?.attemptsMade).toBe(3);
@@ -116,7 +115,7 @@ describe('a BullMQ email queue', () => {
     const mailer = recordingMailer();
     const stalled: string[] = [];
     worker(name, mailer.send).on('stalled', (jobId) => stalled.push(jobId));
-    await until(finished(q, 3), 'all three jobs');
+    await waitUntil(finished(q, 3), 'all three jobs');
     expect(started.to).toBe(email(1).to);
     expect(stalled).toHaveLength(1);
     expect(mailer.sent.sort()).toEqual([email(1).to, email(2).to, email(3).to]);

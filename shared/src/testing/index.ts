@@ -9,3 +9,4 @@ export {
 } from '../scratch-database.js';
 export { type TestServices, testServices } from './provided.js';
 export { useTestDatabase } from './use.js';
+export { waitUntil } from './wait.js';
