@@ -1,4 +1,4 @@
-import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import { type ELDHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface LoopDelay {
   /** Percentiles and max of how late the event loop ran the sampling timer, in milliseconds. */
@@ -39,7 +39,7 @@ export function startLoopDelayProbe(resolutionMs = 10): LoopDelayProbe {
   };
 }
 
-async function nextSample(histogram: IntervalHistogram, resolutionMs: number): Promise<void> {
+async function nextSample(histogram: ELDHistogram, resolutionMs: number): Promise<void> {
   const seen = histogram.count;
   const deadline = performance.now() + 20 * resolutionMs + 100;
   while (histogram.count === seen && performance.now() < deadline) {

@@ -1,6 +1,6 @@
 import { createServer, get } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import { type ELDHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 
 export interface Responsiveness {
   /** How long the work took, start to finish. */
@@ -54,7 +54,7 @@ export async function measureResponsiveness(work: () => unknown): Promise<Respon
 // #endregion measure
 
 /** The histogram samples on its own timer: a block is recorded only once that timer fires after it. */
-async function nextSample(histogram: IntervalHistogram): Promise<void> {
+async function nextSample(histogram: ELDHistogram): Promise<void> {
   const seen = histogram.count;
   for (let i = 0; i < 50 && histogram.count === seen; i++) {
     await new Promise((resolve) => setTimeout(resolve, 5));
