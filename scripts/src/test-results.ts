@@ -1,17 +1,11 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TestCounts } from '@cookbook/shared/testing';
 
 export interface Counts {
   passed: number;
   failed: number;
   skipped: number;
-}
-
-interface VitestJson {
-  numPassedTests: number;
-  numFailedTests: number;
-  numPendingTests: number;
-  numTodoTests: number;
 }
 
 const RESULTS_FILE = 'test-results.json';
@@ -21,16 +15,21 @@ export function clearResults(packageDirs: readonly string[]): void {
   for (const dir of packageDirs) rmSync(join(dir, RESULTS_FILE), { force: true });
 }
 
-/** Reads one package's vitest JSON report; `undefined` when it wrote none. */
+/** Reads one package's counts (written by the shared CountReporter); `undefined` when it wrote none. */
 export function readResults(packageDir: string): Counts | undefined {
   const path = join(packageDir, RESULTS_FILE);
   if (!existsSync(path)) return undefined;
-  const report = JSON.parse(readFileSync(path, 'utf8')) as VitestJson;
-  return {
-    passed: report.numPassedTests,
-    failed: report.numFailedTests,
-    skipped: report.numPendingTests + report.numTodoTests,
-  };
+  return countReport(JSON.parse(readFileSync(path, 'utf8')) as TestCounts);
+}
+
+/**
+ * Sums a package's counts so that no failure hides: a file that did not load is one failure, an
+ * unhandled error is one, and a run that executed no test at all is one.
+ */
+export function countReport(report: TestCounts): Counts {
+  let failed = report.failed + report.brokenFiles.length + report.unhandledErrors.length;
+  if (report.passed + failed === 0) failed = 1;
+  return { passed: report.passed, failed, skipped: report.skipped };
 }
 
 export function addCounts(a: Counts, b: Counts): Counts {

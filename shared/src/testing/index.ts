@@ -7,6 +7,7 @@ export {
   type ScratchDatabase as TestDatabase,
   uniqueName,
 } from '../scratch-database.js';
+export { CountReporter, type TestCounts } from './count-reporter.js';
 export { type TestServices, testServices } from './provided.js';
 export { useTestDatabase } from './use.js';
 export { waitUntil } from './wait.js';

@@ -1,0 +1,36 @@
+import { writeFileSync } from 'node:fs';
+import type { SerializedError } from 'vitest';
+import type { Reporter, TestModule } from 'vitest/node';
+
+/** What `pnpm test` sums per package. Vitest's own JSON report says `success: true` beside an unhandled error. */
+export interface TestCounts {
+  passed: number;
+  failed: number;
+  skipped: number;
+  /** Files that failed with no failed test in them: they did not load, or a hook threw. */
+  brokenFiles: string[];
+  /** Errors no test caught: an unhandled rejection, an uncaught exception in a worker. */
+  unhandledErrors: string[];
+}
+
+/** A vitest reporter that writes `TestCounts` as JSON, so no kind of failure is left out of the sum. */
+export class CountReporter implements Reporter {
+  constructor(private readonly outputFile: string) {}
+
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>): void {
+    const counts: TestCounts = { passed: 0, failed: 0, skipped: 0, brokenFiles: [], unhandledErrors: [] };
+    for (const module of modules) {
+      let failedHere = 0;
+      for (const test of module.children.allTests()) {
+        const { state } = test.result();
+        if (state === 'passed') counts.passed++;
+        else if (state === 'failed') failedHere++;
+        else counts.skipped++;
+      }
+      counts.failed += failedHere;
+      if (module.state() === 'failed' && failedHere === 0) counts.brokenFiles.push(module.moduleId);
+    }
+    counts.unhandledErrors = unhandledErrors.map((error) => `${error.name ?? 'Error'}: ${error.message}`);
+    writeFileSync(this.outputFile, `${JSON.stringify(counts, null, 2)}\n`);
+  }
+}
