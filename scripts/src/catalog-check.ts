@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Example, loadCatalog, ROOT } from './catalog.js';
+import { recipeLayoutProblems } from './recipe-layout.js';
 
 /** What the catalog check demands of one example package; each string names a problem and its fix. */
 export function checkExample(example: Example, rootReadme: string): string[] {
@@ -32,5 +33,7 @@ export function checkExample(example: Example, rootReadme: string): string[] {
 export function checkCatalog(root = ROOT): string[] {
   const { examples, problems } = loadCatalog(join(root, 'examples'));
   const rootReadme = readFileSync(join(root, 'README.md'), 'utf8');
-  return [...problems, ...examples.flatMap((e) => checkExample(e, rootReadme))];
+  // One recipe, one folder: enforced for every package once the layout move lands (COOKBOOK_LAYOUT=1 until then).
+  const layout = process.env.COOKBOOK_LAYOUT === '1' ? examples.flatMap(recipeLayoutProblems) : [];
+  return [...problems, ...examples.flatMap((e) => checkExample(e, rootReadme)), ...layout];
 }

@@ -1,6 +1,8 @@
 import { checkCatalog } from './catalog-check.js';
 
-const problems = checkCatalog();
+// `pnpm catalog [folder…]`: every problem, or only those of the named example folders.
+const only = process.argv.slice(2);
+const problems = checkCatalog().filter((p) => only.length === 0 || only.some((f) => p.includes(`examples/${f}`)));
 if (problems.length > 0) {
   console.error('catalog: these examples break the package contract (see CONTRIBUTING.md):');
   for (const problem of problems) console.error(`  ${problem}`);

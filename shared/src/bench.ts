@@ -33,3 +33,13 @@ export function reportBench(name: string, markdown: string): void {
   const reportFile = process.env.COOKBOOK_BENCH_REPORT;
   if (reportFile) appendFileSync(reportFile, `${JSON.stringify({ name, markdown: block })}\n`);
 }
+
+/** The middle value (the mean of the two middle ones for an even count); NaN for none. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}

@@ -3,6 +3,7 @@ export { isMain } from './is-main.js';
 export { type LoopDelay, type LoopDelayProbe, measureLoopDelay, startLoopDelayProbe } from './loop-delay.js';
 export { PROBES, probePostgres, probeRabbitmq, probeRedis } from './probes.js';
 export { deleteRabbitNames, type RabbitNames, rabbitNames } from './rabbit-names.js';
+export { type DemoContext, type Recipe, type RecipeDefinition, recipe, runRecipes } from './recipes.js';
 export { deleteRedisPrefix, redisPrefix } from './redis-prefix.js';
 export {
   missingServiceMessage,
@@ -11,7 +12,7 @@ export {
   redact,
   ServiceUnavailableError,
 } from './resolve.js';
-export { type ResolvedServices, resolveService, resolveServices } from './resolve-service.js';
-export { closeServer, heading, isSmoke, listen, onShutdown, portFromEnv } from './runtime.js';
+export { type ResolvedServices, resolveService, resolveServices, type ServiceUrls } from './resolve-service.js';
+export { closeServer, heading, isSmoke, listen, onShutdown, portFromEnv, withServer } from './runtime.js';
 export { createScratchDatabase, type ScratchDatabase, uniqueName } from './scratch-database.js';
 export { envUrl, isServiceName, SERVICE_NAMES, SERVICES, type ServiceName } from './services.js';

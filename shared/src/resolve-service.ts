@@ -22,20 +22,28 @@ export function resolveService(name: ServiceName, options: ResolveOptions = {}):
   );
 }
 
-export interface ResolvedServices {
-  databaseUrl?: string;
-  redisUrl?: string;
-  amqpUrl?: string;
-  stop(): Promise<void>;
-}
-
 const URL_KEYS = { postgres: 'databaseUrl', redis: 'redisUrl', rabbitmq: 'amqpUrl' } as const;
+type UrlKey = (typeof URL_KEYS)[ServiceName];
+
+/**
+ * The URLs of the services asked for, typed by the request: `resolveServices(['postgres'])` has a
+ * `databaseUrl: string` and no other. A list only known at run time gives optional URLs.
+ */
+export type ServiceUrls<S extends ServiceName> = ServiceName extends S
+  ? Partial<Record<UrlKey, string>>
+  : { [K in S as (typeof URL_KEYS)[K]]: string };
+
+export type ResolvedServices<S extends ServiceName = ServiceName> = ServiceUrls<S> & {
+  /** Where each URL came from (env, default, container, embedded), for a preflight to report. */
+  sources: Partial<Record<ServiceName, ResolvedService['source']>>;
+  stop(): Promise<void>;
+};
 
 /** Resolves several services at once; `stop()` stops whatever had to be started for them. */
-export async function resolveServices(
-  names: readonly ServiceName[],
+export async function resolveServices<const S extends ServiceName>(
+  names: readonly S[],
   options: ResolveOptions = {},
-): Promise<ResolvedServices> {
+): Promise<ResolvedServices<S>> {
   const settled = await Promise.allSettled(names.map((name) => resolveService(name, options)));
   const resolved = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const failure = settled.find((s) => s.status === 'rejected');
@@ -44,7 +52,13 @@ export async function resolveServices(
     await Promise.all(resolved.map((s) => s.stop()));
     throw failure.reason;
   }
-  const result: ResolvedServices = { stop: async () => void (await Promise.all(resolved.map((s) => s.stop()))) };
-  for (const service of resolved) result[URL_KEYS[service.name]] = service.url;
-  return result;
+  const urls: Partial<Record<UrlKey, string>> = {};
+  const sources: Partial<Record<ServiceName, ResolvedService['source']>> = {};
+  for (const service of resolved) {
+    urls[URL_KEYS[service.name]] = service.url;
+    sources[service.name] = service.source;
+  }
+  const stop = async () => void (await Promise.all(resolved.map((s) => s.stop())));
+  // Sound by construction: one URL was set above for every name asked for.
+  return { ...urls, sources, stop } as ResolvedServices<S>;
 }

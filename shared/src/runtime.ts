@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** `COOKBOOK_SMOKE=1`: demos run their shortest path and exit; servers answer one request and stop. */
@@ -76,4 +76,19 @@ export function onShutdown(
 /** A visible heading in demo output. */
 export function heading(title: string): void {
   console.log(`\n== ${title} ${'='.repeat(Math.max(0, 70 - title.length))}`);
+}
+
+/**
+ * Serves `handler` (an Express app, a request listener, or a server) on a free loopback port for
+ * the length of `work`, then closes every connection. For demos and benches that need a live URL.
+ */
+export async function withServer<T>(handler: RequestListener | Server, work: (url: string) => Promise<T>): Promise<T> {
+  const server = typeof handler === 'function' ? createServer(handler) : handler;
+  const url = await listen(server, 0);
+  try {
+    return await work(url);
+  } finally {
+    server.closeAllConnections();
+    await closeServer(server);
+  }
 }

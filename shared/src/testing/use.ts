@@ -1,23 +1,41 @@
+import type pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { createScratchDatabase, type ScratchDatabase } from '../scratch-database.js';
+import { closePool, testPool } from './pool.js';
 import { testServices } from './provided.js';
 
+export interface TestDatabase {
+  readonly url: string;
+  /** A pool on this database, closed (every socket) before the database is dropped. */
+  pool(config?: Omit<pg.PoolConfig, 'connectionString'>): pg.Pool;
+}
+
 /**
- * A fresh Postgres database for this test file: created before its tests, dropped after them.
- * Read `.url` inside hooks or tests, not at import time.
+ * A fresh Postgres database for this test file: created before its tests, dropped after them, once
+ * every pool made by `pool()` has really closed. Read `.url` inside hooks or tests, not at import.
  */
-export function useTestDatabase(label = 'test'): { readonly url: string } {
+export function useTestDatabase(label = 'test'): TestDatabase {
   let database: ScratchDatabase | undefined;
+  const pools: pg.Pool[] = [];
   beforeAll(async () => {
     database = await createScratchDatabase(testServices().databaseUrl, label);
   });
   afterAll(async () => {
+    await Promise.all(pools.map(closePool));
     await database?.drop();
   });
+  const url = () => {
+    if (!database) throw new Error('useTestDatabase().url is only available inside hooks and tests');
+    return database.url;
+  };
   return {
     get url() {
-      if (!database) throw new Error('useTestDatabase().url is only available inside hooks and tests');
-      return database.url;
+      return url();
+    },
+    pool(config = {}) {
+      const pool = testPool({ ...config, connectionString: url() });
+      pools.push(pool);
+      return pool;
     },
   };
 }

@@ -13,7 +13,8 @@ export function cookbookVitestConfig(overrides: ViteUserConfig['test'] = {}): Vi
   return defineConfig({
     test: {
       globalSetup: [globalSetup],
-      include: ['test/**/*.test.ts'],
+      // Tests sit next to the recipe they prove (`<recipe>/*.test.ts`) or under test/.
+      include: ['**/*.test.ts'],
       reporters: ['default', new CountReporter('test-results.json')],
       testTimeout: 30_000,
       hookTimeout: 60_000,

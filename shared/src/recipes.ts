@@ -1,0 +1,174 @@
+import { ServiceUnavailableError } from './resolve.js';
+import { type ResolvedServices, resolveServices, type ServiceUrls } from './resolve-service.js';
+import { heading, isSmoke } from './runtime.js';
+import { createScratchDatabase } from './scratch-database.js';
+import type { ServiceName } from './services.js';
+
+/** What a recipe's demo gets from the dispatcher. */
+export interface DemoContext<S extends ServiceName = never> {
+  /** The URLs of the services the recipe declared, and only those. */
+  urls: ServiceUrls<S>;
+  /** `COOKBOOK_SMOKE=1`: take the shortest path and return. */
+  smoke: boolean;
+  /** Aborted on the first Ctrl-C or SIGTERM; pass it to loops and servers that should stop early. */
+  signal: AbortSignal;
+  /** Resolves on Ctrl-C or SIGTERM (at once in smoke mode), so a server demo can wait, then clean up. */
+  untilStopped(): Promise<void>;
+  /** Runs `cleanup` when the demo ends, however it ends (last registered, first run). */
+  defer(cleanup: () => Promise<void> | void): void;
+  /** A fresh empty database next to `urls.databaseUrl`, dropped when the demo ends. */
+  scratchDatabase(label: string): Promise<string>;
+  /** An indented line of demo output. */
+  log(line: string): void;
+}
+
+/** One recipe's demo as it is declared: the services listed type `context.urls`. */
+export interface RecipeDefinition<S extends ServiceName> {
+  services: readonly S[];
+  title: string;
+  /** One line printed before the demo: what the reader should watch for. */
+  lookFor: string;
+  run(context: DemoContext<S>): Promise<void>;
+}
+
+/** A recipe as the dispatcher holds it; a table of them mixes recipes that need different services. */
+export interface Recipe {
+  services: readonly ServiceName[];
+  title: string;
+  lookFor: string;
+  run(context: DemoContext<ServiceName>): Promise<void>;
+}
+
+/** Declares a recipe's demo. */
+export function recipe<const S extends ServiceName = never>(definition: RecipeDefinition<S>): Recipe {
+  return {
+    ...definition,
+    // Sound: the dispatcher resolves exactly `definition.services` before it calls `run`.
+    run: (context) => definition.run(context as unknown as DemoContext<S>),
+  };
+}
+
+/** A signal repeated within this window is the same Ctrl-C relayed by pnpm or tsx, not a second one. */
+const RELAY_WINDOW_MS = 500;
+
+export interface RunOptions {
+  argv?: readonly string[];
+  /** How long a demo that ignores `signal` may go on after Ctrl-C before cleanup starts anyway. */
+  graceMs?: number;
+}
+
+/**
+ * The runner behind every `main.ts`: `main.ts [recipe]` runs one recipe, or all of them in order.
+ * It resolves only the services the chosen recipes need, prints a heading and a "Look for:" line,
+ * and runs every cleanup on the way out, Ctrl-C included. Resolves with the exit code.
+ */
+export async function runRecipes(
+  recipes: Readonly<Record<string, Recipe>>,
+  { argv = process.argv.slice(2), graceMs = 5_000 }: RunOptions = {},
+): Promise<number> {
+  const [requested] = argv;
+  if (requested === '--help' || requested === '-h') {
+    printRecipes(recipes, console.log);
+    return 0;
+  }
+  if (requested !== undefined && !Object.hasOwn(recipes, requested)) {
+    console.error(`No recipe named "${requested}".`);
+    printRecipes(recipes, console.error);
+    return 1;
+  }
+  const chosen = requested === undefined ? Object.entries(recipes) : [[requested, recipes[requested]] as const];
+  const stop = new AbortController();
+  const removeHandlers = onStopSignal(stop);
+  let code = 0;
+  for (const [name, entry] of chosen) {
+    if (!entry || stop.signal.aborted || code !== 0) break;
+    heading(`${name}: ${entry.title}`);
+    console.log(`Look for: ${entry.lookFor}\n`);
+    code = await runOne(entry, stop.signal, graceMs);
+  }
+  removeHandlers();
+  // Stopped by a signal: cleanup has run, and a demo that ignored the signal may still hold timers
+  // or sockets open. Exit now rather than leave the user waiting at a dead prompt.
+  if (stop.signal.aborted) process.exit(code);
+  return code;
+}
+
+async function runOne(entry: Recipe, signal: AbortSignal, graceMs: number): Promise<number> {
+  let services: ResolvedServices;
+  try {
+    services = await resolveServices(entry.services);
+  } catch (error) {
+    if (!(error instanceof ServiceUnavailableError)) throw error;
+    console.error(error.message);
+    return 1;
+  }
+  const cleanups: (() => Promise<void> | void)[] = [() => services.stop()];
+  const smoke = isSmoke();
+  const stopped = new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  const context: DemoContext<ServiceName> = {
+    urls: services,
+    smoke,
+    signal,
+    untilStopped: () => (smoke ? Promise.resolve() : keepAliveUntil(stopped)),
+    defer: (cleanup) => void cleanups.push(cleanup),
+    scratchDatabase: async (label) => {
+      if (!services.databaseUrl) throw new Error('scratchDatabase needs the recipe to declare "postgres"');
+      const database = await createScratchDatabase(services.databaseUrl, `demo_${label}`);
+      cleanups.push(() => database.drop());
+      return database.url;
+    },
+    log: (line) => console.log(`  ${line}`),
+  };
+  try {
+    const demo = entry.run(context);
+    const graceOver = stopped.then(() => new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref()));
+    await Promise.race([demo, graceOver]);
+    return 0;
+  } catch (error) {
+    console.error(error);
+    return 1;
+  } finally {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        console.error('cleanup failed:', error);
+      }
+    }
+  }
+}
+
+/** Signal handlers do not keep Node running; a waiting demo with no socket open must, until the signal. */
+function keepAliveUntil(stopped: Promise<void>): Promise<void> {
+  const timer = setInterval(() => {}, 60_000);
+  return stopped.finally(() => clearInterval(timer));
+}
+
+/** The first SIGINT/SIGTERM aborts `stop`; a later one (not a relay of the first) exits at once. */
+function onStopSignal(stop: AbortController): () => void {
+  let firstAt: number | undefined;
+  const handler = (signal: NodeJS.Signals) => {
+    if (firstAt === undefined) {
+      firstAt = performance.now();
+      console.log(`\n${signal}: stopping, cleaning up (again to exit at once)`);
+      stop.abort();
+    } else if (performance.now() - firstAt > RELAY_WINDOW_MS) {
+      console.log(`${signal} again: exiting now`);
+      process.exit(130);
+    }
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
+function printRecipes(recipes: Readonly<Record<string, Recipe>>, print: (line: string) => void): void {
+  print('Recipes:');
+  for (const [name, entry] of Object.entries(recipes)) print(`  ${name.padEnd(20)} ${entry.title}`);
+}

@@ -1,0 +1,25 @@
+import { once } from 'node:events';
+import pg from 'pg';
+
+const connections = new WeakMap<pg.Pool, Promise<unknown>[]>();
+
+/**
+ * A `pg.Pool` whose `closePool()` waits until every connection has really closed. `pool.end()`
+ * resolves before its clients finish disconnecting; a test database dropped `WITH (FORCE)` at that
+ * moment kills them mid-goodbye, and the 57P01 surfaces as an unhandled error in a later test.
+ */
+export function testPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(config);
+  const ends: Promise<unknown>[] = [];
+  pool.on('connect', (client) => ends.push(once(client, 'end')));
+  // A connection ended by the server (a drop, a restart) is expected in tests; never unhandled.
+  pool.on('error', () => {});
+  connections.set(pool, ends);
+  return pool;
+}
+
+/** Ends the pool and waits for every one of its sockets to close. Safe to call twice. */
+export async function closePool(pool: pg.Pool): Promise<void> {
+  if (!pool.ended) await pool.end();
+  await Promise.all(connections.get(pool) ?? []);
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { spawnFixture } from '../src/testing/spawn.js';
+
+const fixture = new URL('./fixtures/recipes-main.ts', import.meta.url);
+
+describe('runRecipes, the dispatcher behind every main.ts', () => {
+  it('runs every recipe in order with a heading and a "Look for:" line, and runs its cleanup', async () => {
+    const run = spawnFixture(fixture);
+    expect(await run.exited).toBe(0);
+    const out = run.lines.join('\n');
+    expect(out).toMatch(/== first: The first recipe =+\nLook for: one line\n/);
+    expect(out.indexOf('first ran')).toBeLessThan(out.indexOf('second ran'));
+    expect(out).toContain('first cleaned up');
+  });
+
+  it('names the recipes when asked for one that does not exist, and exits 1', async () => {
+    const run = spawnFixture(fixture, { args: ['thrid'] });
+    expect(await run.exited).toBe(1);
+    expect(run.errors.join('\n')).toMatch(/No recipe named "thrid"[\s\S]*first\s+The first recipe[\s\S]*second/);
+  });
+
+  it('on Ctrl-C, resolves untilStopped instead of exiting, so the cleanup still runs', async () => {
+    const run = spawnFixture(fixture, { args: ['server'] });
+    await run.waitForLine(/serving until stopped/);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(0);
+    expect(run.lines).toContain('  server closed');
+  });
+
+  it('runs the cleanup of a demo that ignores the signal, after a bounded grace', async () => {
+    const run = spawnFixture(fixture, { args: ['stubborn'] });
+    await run.waitForLine(/working and ignoring signals/);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    expect(run.lines).toContain('  stubborn cleaned up');
+  });
+});
