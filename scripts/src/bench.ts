@@ -1,22 +1,23 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { resolveServices } from '@cookbook/shared';
 import { fillBenchBlocks, parseReports } from './bench-blocks.js';
 import { type Example, findExample, loadCatalog, ROOT } from './catalog.js';
+import { packageReadmes } from './docs.js';
+import { listFiles } from './recipe-layout.js';
 
 /**
  * `pnpm bench [name]`: runs each `bench/*.bench.ts` of one example (or all), then writes the tables
  * they report into the README's `<!-- bench:… -->` blocks with the Node version, CPU and date.
  */
 async function benchExample(example: Example): Promise<boolean> {
-  const benchDir = join(example.dir, 'bench');
-  const files = existsSync(benchDir)
-    ? readdirSync(benchDir)
-        .filter((f) => f.endsWith('.bench.ts'))
-        .sort()
-    : [];
+  // Anywhere in the package: bench/<claim>.bench.ts, or next to the recipe it measures.
+  const files = listFiles(example.dir)
+    .filter((f) => f.endsWith('.bench.ts'))
+    .map((f) => relative(example.dir, f))
+    .sort();
   if (files.length === 0) return true;
   const services = await resolveServices(example.services);
   const workDir = mkdtempSync(join(tmpdir(), 'cookbook-bench-'));
@@ -26,7 +27,7 @@ async function benchExample(example: Example): Promise<boolean> {
   try {
     for (const file of files) {
       console.log(`\n▶ ${example.slug}: ${file}`);
-      const run = spawnSync(process.execPath, ['--import', 'tsx', join('bench', file)], {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', file], {
         cwd: example.dir,
         stdio: 'inherit',
         env: {
@@ -42,14 +43,19 @@ async function benchExample(example: Example): Promise<boolean> {
         ok = false;
       }
     }
-    const readmePath = join(example.dir, 'README.md');
-    const { readme, missing } = fillBenchBlocks(
-      readFileSync(readmePath, 'utf8'),
-      parseReports(readFileSync(reportFile, 'utf8')),
-    );
-    writeFileSync(readmePath, readme);
-    for (const name of missing) console.error(`${relative(ROOT, readmePath)} has no <!-- bench:${name} --> block`);
-    console.log(`bench: wrote results into ${relative(ROOT, readmePath)}`);
+    // Each report goes into whichever README of the package holds its block.
+    let missing = parseReports(readFileSync(reportFile, 'utf8'));
+    for (const readmePath of packageReadmes(example)) {
+      const before = readFileSync(readmePath, 'utf8');
+      const filled = fillBenchBlocks(before, missing);
+      missing = missing.filter((report) => filled.missing.includes(report.name));
+      if (filled.readme !== before) {
+        writeFileSync(readmePath, filled.readme);
+        console.log(`bench: wrote results into ${relative(ROOT, readmePath)}`);
+      }
+    }
+    for (const report of missing)
+      console.error(`no README of ${example.folder} has a <!-- bench:${report.name} --> block`);
   } finally {
     rmSync(workDir, { recursive: true, force: true });
     await services.stop();

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { isMain } from '@cookbook/shared';
 import { type Example, loadCatalog, ROOT } from './catalog.js';
+import { listFiles } from './recipe-layout.js';
 import { fillBlock, fillRegions, readRelative } from './regions.js';
 import { examplesTable } from './table.js';
 
@@ -11,14 +12,22 @@ interface DocFile {
   expected: string;
 }
 
-/** Every README as `pnpm run docs` would write it: source regions filled in, the root table regenerated. */
+/** Every README of a package: its index and one per recipe (or shared part). */
+export function packageReadmes(example: Example): string[] {
+  return listFiles(example.dir).filter((path) => path.endsWith('/README.md'));
+}
+
+/**
+ * Every README as `pnpm run docs` would write it: source regions filled in (a region's path is
+ * relative to the README's own folder), the root table regenerated.
+ */
 export function expectedDocs(examples: readonly Example[], root = ROOT): DocFile[] {
   const files: DocFile[] = [];
   for (const example of examples) {
-    const path = join(example.dir, 'README.md');
-    if (!existsSync(path)) continue;
-    const current = readFileSync(path, 'utf8');
-    files.push({ path, current, expected: fillRegions(current, readRelative(example.dir), relative(root, path)) });
+    for (const path of packageReadmes(example)) {
+      const current = readFileSync(path, 'utf8');
+      files.push({ path, current, expected: fillRegions(current, readRelative(dirname(path)), relative(root, path)) });
+    }
   }
   const rootReadme = join(root, 'README.md');
   const current = readFileSync(rootReadme, 'utf8');
@@ -27,9 +36,11 @@ export function expectedDocs(examples: readonly Example[], root = ROOT): DocFile
   return files;
 }
 
+/** `pnpm run docs [--check] [folder…]`: all READMEs, or those of the named example folders. */
 function main(): void {
   const check = process.argv.includes('--check');
-  const { examples } = loadCatalog();
+  const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+  const examples = loadCatalog().examples.filter((e) => only.length === 0 || only.includes(e.folder));
   const stale = expectedDocs(examples).filter((file) => file.current !== file.expected);
   if (check) {
     if (stale.length === 0) {

@@ -4,11 +4,12 @@ export { deleteRabbitNames, type RabbitNames, rabbitNames } from '../rabbit-name
 export { deleteRedisPrefix, redisPrefix } from '../redis-prefix.js';
 export {
   createScratchDatabase as createTestDatabase,
+  type ScratchDatabase as TestDatabase,
   uniqueName,
 } from '../scratch-database.js';
 export { CountReporter, type TestCounts } from './count-reporter.js';
 export { closePool, testPool } from './pool.js';
 export { type TestServices, testServices } from './provided.js';
 export { type Fixture, type FixtureOptions, spawnFixture } from './spawn.js';
-export { type TestDatabase, useTestDatabase } from './use.js';
+export { type FileDatabase, useTestDatabase } from './use.js';
 export { waitUntil } from './wait.js';

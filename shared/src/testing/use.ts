@@ -4,7 +4,7 @@ import { createScratchDatabase, type ScratchDatabase } from '../scratch-database
 import { closePool, testPool } from './pool.js';
 import { testServices } from './provided.js';
 
-export interface TestDatabase {
+export interface FileDatabase {
   readonly url: string;
   /** A pool on this database, closed (every socket) before the database is dropped. */
   pool(config?: Omit<pg.PoolConfig, 'connectionString'>): pg.Pool;
@@ -14,7 +14,7 @@ export interface TestDatabase {
  * A fresh Postgres database for this test file: created before its tests, dropped after them, once
  * every pool made by `pool()` has really closed. Read `.url` inside hooks or tests, not at import.
  */
-export function useTestDatabase(label = 'test'): TestDatabase {
+export function useTestDatabase(label = 'test'): FileDatabase {
   let database: ScratchDatabase | undefined;
   const pools: pg.Pool[] = [];
   beforeAll(async () => {
