@@ -7,6 +7,7 @@ export { type DemoContext, type Recipe, type RecipeDefinition, recipe, runRecipe
 export { deleteRedisPrefix, redisPrefix } from './redis-prefix.js';
 export {
   missingServiceMessage,
+  missingServicesMessage,
   type ResolvedService,
   type ResolveOptions,
   redact,

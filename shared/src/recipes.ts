@@ -10,6 +10,8 @@ export interface DemoContext<S extends ServiceName = never> {
   urls: ServiceUrls<S>;
   /** `COOKBOOK_SMOKE=1`: take the shortest path and return. */
   smoke: boolean;
+  /** The options after the recipe name: `pnpm example <slug> <recipe> --flag` (parse with util.parseArgs). */
+  args: readonly string[];
   /** Aborted on the first Ctrl-C or SIGTERM; pass it to loops and servers that should stop early. */
   signal: AbortSignal;
   /** Resolves on Ctrl-C or SIGTERM (at once in smoke mode), so a server demo can wait, then clean up. */
@@ -66,8 +68,9 @@ export async function runRecipes(
   recipes: Readonly<Record<string, Recipe>>,
   { argv = process.argv.slice(2), graceMs = 5_000 }: RunOptions = {},
 ): Promise<number> {
-  const [requested] = argv;
-  if (requested === '--help' || requested === '-h') {
+  const requested = argv[0]?.startsWith('-') ? undefined : argv[0];
+  const args = requested === undefined ? argv : argv.slice(1);
+  if (args.includes('--help') || args.includes('-h')) {
     printRecipes(recipes, console.log);
     return 0;
   }
@@ -84,7 +87,7 @@ export async function runRecipes(
     if (!entry || stop.signal.aborted || code !== 0) break;
     heading(`${name}: ${entry.title}`);
     console.log(`Look for: ${entry.lookFor}\n`);
-    code = await runOne(entry, stop.signal, graceMs);
+    code = await runOne(entry, { signal: stop.signal, graceMs, args });
   }
   removeHandlers();
   // Stopped by a signal: cleanup has run, and a demo that ignored the signal may still hold timers
@@ -93,7 +96,10 @@ export async function runRecipes(
   return code;
 }
 
-async function runOne(entry: Recipe, signal: AbortSignal, graceMs: number): Promise<number> {
+async function runOne(
+  entry: Recipe,
+  { signal, graceMs, args }: { signal: AbortSignal; graceMs: number; args: readonly string[] },
+): Promise<number> {
   let services: ResolvedServices;
   try {
     services = await resolveServices(entry.services);
@@ -111,6 +117,7 @@ async function runOne(entry: Recipe, signal: AbortSignal, graceMs: number): Prom
   const context: DemoContext<ServiceName> = {
     urls: services,
     smoke,
+    args,
     signal,
     untilStopped: () => (smoke ? Promise.resolve() : keepAliveUntil(stopped)),
     defer: (cleanup) => void cleanups.push(cleanup),

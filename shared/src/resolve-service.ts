@@ -1,25 +1,28 @@
 import { dockerAvailable, startContainer } from './docker.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
-import { probeFor, type ResolvedService, type ResolveOptions, resolveServiceWith } from './resolve.js';
+import {
+  missingServicesMessage,
+  probeFor,
+  type ResolvedService,
+  type ResolveOptions,
+  resolveServiceWith,
+  ServiceUnavailableError,
+} from './resolve.js';
 import type { ServiceName } from './services.js';
 
 /**
  * Finds a running service in the handbook's order: its env URL, the default URL, a testcontainers
- * container when a Docker engine answers, embedded PGlite (Postgres, when allowed), else a
- * `ServiceUnavailableError` whose message names the command that starts it.
+ * container when a Docker engine answers, a real embedded Postgres server (Postgres only), else a
+ * `ServiceUnavailableError` whose message names the commands that start it.
  */
-export function resolveService(name: ServiceName, options: ResolveOptions = {}): Promise<ResolvedService> {
-  return resolveServiceWith(
-    name,
-    {
-      env: process.env,
-      probe: probeFor(),
-      dockerAvailable: () => dockerAvailable(process.env),
-      startContainer,
-      startEmbeddedPostgres,
-    },
-    options,
-  );
+export function resolveService(name: ServiceName): Promise<ResolvedService> {
+  return resolveServiceWith(name, {
+    env: process.env,
+    probe: probeFor(),
+    dockerAvailable: () => dockerAvailable(process.env),
+    startContainer,
+    startEmbeddedPostgres,
+  });
 }
 
 const URL_KEYS = { postgres: 'databaseUrl', redis: 'redisUrl', rabbitmq: 'amqpUrl' } as const;
@@ -44,13 +47,14 @@ export async function resolveServices<const S extends ServiceName>(
   names: readonly S[],
   options: ResolveOptions = {},
 ): Promise<ResolvedServices<S>> {
-  const settled = await Promise.allSettled(names.map((name) => resolveService(name, options)));
+  void options;
+  const settled = await Promise.allSettled(names.map((name) => resolveService(name)));
   const resolved = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-  const failure = settled.find((s) => s.status === 'rejected');
-  if (failure) {
-    // Do not leave a container running for a service we will not use.
+  const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
+  if (failures.length > 0) {
+    // Do not leave a container or an embedded server running for a run that cannot start.
     await Promise.all(resolved.map((s) => s.stop()));
-    throw failure.reason;
+    throw combineFailures(failures);
   }
   const urls: Partial<Record<UrlKey, string>> = {};
   const sources: Partial<Record<ServiceName, ResolvedService['source']>> = {};
@@ -61,4 +65,18 @@ export async function resolveServices<const S extends ServiceName>(
   const stop = async () => void (await Promise.all(resolved.map((s) => s.stop())));
   // Sound by construction: one URL was set above for every name asked for.
   return { ...urls, sources, stop } as ResolvedServices<S>;
+}
+
+/** Several missing services become one message that names them all; any other error passes through. */
+function combineFailures(failures: unknown[]): unknown {
+  const missing = failures.filter((f): f is ServiceUnavailableError => f instanceof ServiceUnavailableError);
+  if (missing.length !== failures.length || missing.length === 1) return failures[0];
+  const fromEnv = missing.filter((f) => f.message.includes(' is set to '));
+  const absent = missing.filter((f) => !fromEnv.includes(f)).map((f) => f.service);
+  const parts = [...fromEnv.map((f) => f.message), ...(absent.length > 0 ? [missingServicesMessage(absent)] : [])];
+  return new ServiceUnavailableError(
+    missing[0]?.service ?? 'postgres',
+    parts.join('\n'),
+    missing.map((f) => f.service),
+  );
 }

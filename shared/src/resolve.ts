@@ -27,27 +27,28 @@ export interface ResolverDeps {
 }
 
 export interface ResolveOptions {
-  /** Allow embedded PGlite for Postgres: one session underneath, fine for CRUD, wrong for lock demos. */
+  /** Ignored: embedded Postgres is now a real server, the last step for every caller. */
   allowEmbedded?: boolean;
 }
 
 export class ServiceUnavailableError extends Error {
+  /** Every service that could not be found, when several were asked for at once. */
+  readonly services: ServiceName[];
+
   constructor(
     readonly service: ServiceName,
     message: string,
+    services: ServiceName[] = [service],
   ) {
     super(message);
     this.name = 'ServiceUnavailableError';
+    this.services = services;
   }
 }
 
 const noop = async (): Promise<void> => {};
 
-export async function resolveServiceWith(
-  name: ServiceName,
-  deps: ResolverDeps,
-  options: ResolveOptions = {},
-): Promise<ResolvedService> {
+export async function resolveServiceWith(name: ServiceName, deps: ResolverDeps): Promise<ResolvedService> {
   const spec = SERVICES[name];
   const fromEnv = envUrl(name, deps.env);
   if (fromEnv) {
@@ -62,7 +63,7 @@ export async function resolveServiceWith(
     const started = await deps.startContainer(name);
     return { name, ...started, source: 'container' };
   }
-  if (name === 'postgres' && options.allowEmbedded) {
+  if (name === 'postgres') {
     const started = await deps.startEmbeddedPostgres();
     return { name, ...started, source: 'embedded' };
   }
@@ -70,12 +71,24 @@ export async function resolveServiceWith(
 }
 
 export function missingServiceMessage(name: ServiceName): string {
-  const spec = SERVICES[name];
-  return [
-    `${spec.label} is not reachable at ${redact(spec.defaultUrl)} and no Docker engine answered.`,
-    `Start it with \`docker compose up -d --wait ${spec.composeService}\` from the repository root,`,
-    `or point ${spec.envVar} at a running ${spec.label}.`,
-  ].join(' ');
+  return missingServicesMessage([name]);
+}
+
+/** One paragraph for every service that is missing, with both ways to start each. */
+export function missingServicesMessage(names: readonly ServiceName[]): string {
+  const specs = names.map((name) => SERVICES[name]);
+  const labels = specs.map((spec) => spec.label).join(', ');
+  const lines = [
+    `Not reachable, and no Docker engine answered: ${labels}.`,
+    `With Docker, from the repository root: docker compose up -d --wait ${specs.map((s) => s.composeService).join(' ')}`,
+    'Natively:',
+  ];
+  for (const spec of specs) {
+    lines.push(`  ${spec.label} at ${redact(spec.defaultUrl)}, or set ${spec.envVar}:`);
+    lines.push(`    Debian/Ubuntu: ${spec.native.debian}`);
+    lines.push(`    macOS (Homebrew): ${spec.native.homebrew}`);
+  }
+  return lines.join('\n');
 }
 
 export function envUrlDownMessage(name: ServiceName, url: string): string {

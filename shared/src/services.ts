@@ -12,6 +12,8 @@ interface ServiceSpec {
   composeService: string;
   /** What a person calls it. */
   label: string;
+  /** How to start it natively, where there is no Docker. */
+  native: { debian: string; homebrew: string };
 }
 
 export const SERVICES: Readonly<Record<ServiceName, ServiceSpec>> = {
@@ -20,18 +22,30 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceSpec>> = {
     defaultUrl: 'postgres://postgres:postgres@127.0.0.1:5432/postgres',
     composeService: 'postgres',
     label: 'PostgreSQL',
+    native: {
+      debian: 'sudo apt-get install -y postgresql && sudo pg_ctlcluster "$(ls /etc/postgresql)" main start',
+      homebrew: 'brew install postgresql@17 && brew services start postgresql@17',
+    },
   },
   redis: {
     envVar: 'REDIS_URL',
     defaultUrl: 'redis://127.0.0.1:6379',
     composeService: 'redis',
     label: 'Redis',
+    native: {
+      debian: "sudo apt-get install -y redis-server && redis-server --daemonize yes --save ''",
+      homebrew: 'brew install redis && brew services start redis',
+    },
   },
   rabbitmq: {
     envVar: 'AMQP_URL',
     defaultUrl: 'amqp://guest:guest@127.0.0.1:5672',
     composeService: 'rabbitmq',
     label: 'RabbitMQ',
+    native: {
+      debian: 'sudo apt-get install -y rabbitmq-server && sudo rabbitmq-server -detached',
+      homebrew: 'brew install rabbitmq && brew services start rabbitmq',
+    },
   },
 };
 

@@ -1,19 +1,44 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../src/embedded-postgres.js';
+import { closePool, testPool } from '../src/testing/pool.js';
 
-describe('embedded Postgres (the last resort for demos that allow it)', () => {
-  it('serves a pg pool of several connections over the wire protocol, and stops', async () => {
+describe('embedded Postgres (the resolver step for a machine with only Node)', () => {
+  it('is a real server: concurrent sessions, row locks that block, and two-phase commit', async () => {
     const server = await startEmbeddedPostgres();
-    const pool = new pg.Pool({ connectionString: server.url, max: 4 });
+    const pool = testPool({ connectionString: server.url, max: 4 });
     try {
-      const results = await Promise.all([1, 2, 3, 4].map((i) => pool.query<{ i: number }>('SELECT $1::int AS i', [i])));
-      expect(results.map((r) => r.rows[0]?.i)).toEqual([1, 2, 3, 4]);
-      const { rows } = await pool.query<{ version: string }>('SELECT version()');
-      expect(rows[0]?.version).toContain('PGlite');
+      const { rows } = await pool.query<{ version: string; prepared: string }>(
+        "SELECT version(), current_setting('max_prepared_transactions') AS prepared",
+      );
+      expect(rows[0]?.version).toMatch(/^PostgreSQL 17\./);
+      expect(Number(rows[0]?.prepared)).toBeGreaterThan(0);
+
+      await pool.query('CREATE TABLE account (id int PRIMARY KEY, balance int)');
+      await pool.query('INSERT INTO account VALUES (1, 100)');
+      const holder = await pool.connect();
+      const waiter = await pool.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query('SELECT * FROM account WHERE id = 1 FOR UPDATE');
+        await waiter.query("SET lock_timeout = '200ms'");
+        // A second session must wait for the row lock: PGlite's single session could not show this.
+        await expect(waiter.query('SELECT * FROM account WHERE id = 1 FOR UPDATE')).rejects.toMatchObject({
+          code: '55P03',
+        });
+        await holder.query('UPDATE account SET balance = 50 WHERE id = 1');
+        await holder.query("PREPARE TRANSACTION 'cookbook_embedded'");
+        await waiter.query("COMMIT PREPARED 'cookbook_embedded'");
+      } finally {
+        holder.release();
+        waiter.release();
+      }
+      const after = await pool.query<{ balance: number }>('SELECT balance FROM account WHERE id = 1');
+      expect(after.rows[0]?.balance).toBe(50);
     } finally {
-      await pool.end();
+      await closePool(pool);
       await server.stop();
     }
+    await expect(new pg.Client({ connectionString: server.url }).connect()).rejects.toThrow();
   });
 });

@@ -13,6 +13,15 @@ describe('runRecipes, the dispatcher behind every main.ts', () => {
     expect(out).toContain('first cleaned up');
   });
 
+  it('hands the options after the recipe name to the demo, and never takes an option for a recipe name', async () => {
+    const one = spawnFixture(fixture, { args: ['second', '--size', '64'] });
+    expect(await one.exited).toBe(0);
+    expect(one.lines).toContain('  second ran with [--size 64]');
+    const all = spawnFixture(fixture, { args: ['--verbose'] });
+    expect(await all.exited).toBe(0);
+    expect(all.lines).toContain('  second ran with [--verbose]');
+  });
+
   it('names the recipes when asked for one that does not exist, and exits 1', async () => {
     const run = spawnFixture(fixture, { args: ['thrid'] });
     expect(await run.exited).toBe(1);
