@@ -23,8 +23,6 @@ export interface Example {
   summary: string;
   services: Service[];
   recipes: Record<string, string>;
-  /** The demo may run on embedded PGlite when no Postgres answers (never the tests). */
-  embeddedPostgres: boolean;
 }
 
 export class ManifestError extends Error {
@@ -39,7 +37,6 @@ interface RawManifest {
     summary?: unknown;
     services?: unknown;
     recipes?: unknown;
-    embeddedPostgres?: unknown;
   };
 }
 
@@ -107,7 +104,6 @@ export function loadExample(dir: string): Example {
     summary: text(book.summary, 'cookbook.summary'),
     services: services as Service[],
     recipes: recipeLines,
-    embeddedPostgres: book.embeddedPostgres === true,
   };
 }
 

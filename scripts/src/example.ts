@@ -1,37 +1,42 @@
-import { isMain, resolveServices, ServiceUnavailableError } from '@cookbook/shared';
+import { isMain } from '@cookbook/shared';
 import { type Example, findExample, loadCatalog, suggestExamples } from './catalog.js';
 import { runExample, waitForExit } from './run-example.js';
 import { smokeExample } from './smoke.js';
 import { examplesListing } from './table.js';
 
 const USAGE = `usage:
-  pnpm example                       list the examples
-  pnpm example <name> [recipe] [-- args]   run one (name: slug, number or package name)
-  pnpm example --smoke [name…]       run every example (or the named ones) in smoke mode`;
+  pnpm example                            list the examples
+  pnpm example <name> [recipe] [options]  run one (name: slug, number or package name); the
+                                          options after the recipe reach it (\`--\` is optional)
+  pnpm example <name> --help              list its recipes
+  pnpm example --smoke [name…]            run every example (or the named ones) in smoke mode
+
+Each recipe starts only the services it needs. Ctrl-C stops it and waits for its cleanup.`;
 
 export interface Invocation {
   smoke: boolean;
+  help: boolean;
   name?: string;
   recipe?: string;
   args: string[];
   smokeNames: string[];
 }
 
+/**
+ * `<name> [recipe] [options]`. pnpm may or may not pass a `--` through, so the recipe is the second
+ * word only when it is not an option, and everything from the first option on belongs to the recipe.
+ */
 export function parseArgs(argv: readonly string[]): Invocation {
-  const dashes = argv.indexOf('--');
-  const own = dashes === -1 ? [...argv] : argv.slice(0, dashes);
-  const passed = dashes === -1 ? [] : argv.slice(dashes + 1);
-  const smoke = own.includes('--smoke');
-  const positional = own.filter((a) => a !== '--smoke');
-  if (smoke) return { smoke, args: [], smokeNames: positional };
-  const [name, recipe, ...rest] = positional;
-  return {
-    smoke,
-    ...(name ? { name } : {}),
-    ...(recipe ? { recipe } : {}),
-    args: [...rest, ...passed],
-    smokeNames: [],
-  };
+  const words = argv.filter((arg) => arg !== '--');
+  const smoke = words.includes('--smoke');
+  if (smoke) return { smoke, help: false, args: [], smokeNames: words.filter((a) => a !== '--smoke') };
+  const [name, second, ...rest] = words;
+  if (name === undefined || name === '--help' || name === '-h') {
+    return { smoke, help: name !== undefined, args: [], smokeNames: [] };
+  }
+  const recipe = second !== undefined && !second.startsWith('-') ? second : undefined;
+  const args = recipe === undefined && second !== undefined ? [second, ...rest] : rest;
+  return { smoke, help: false, name, ...(recipe ? { recipe } : {}), args, smokeNames: [] };
 }
 
 async function runOne(example: Example, recipe: string | undefined, args: string[]): Promise<number> {
@@ -40,27 +45,20 @@ async function runOne(example: Example, recipe: string | undefined, args: string
     for (const [name, line] of Object.entries(example.recipes)) console.error(`  ${name.padEnd(20)} ${line}`);
     return 1;
   }
-  let services: Awaited<ReturnType<typeof resolveServices>>;
-  try {
-    services = await resolveServices(example.services, { allowEmbedded: example.embeddedPostgres });
-  } catch (error) {
-    if (error instanceof ServiceUnavailableError) {
-      console.error(`Cannot run ${example.slug}: ${error.message}`);
-      return 1;
-    }
-    throw error;
-  }
-  const env: NodeJS.ProcessEnv = {};
-  if (services.databaseUrl) env.DATABASE_URL = services.databaseUrl;
-  if (services.redisUrl) env.REDIS_URL = services.redisUrl;
-  if (services.amqpUrl) env.AMQP_URL = services.amqpUrl;
-  const child = runExample(example, { ...(recipe ? { recipe } : {}), args, env });
-  // Ctrl-C reaches the whole foreground group; a SIGTERM sent to the runner alone is passed on.
-  const forward = (signal: NodeJS.Signals) => child.kill(signal);
-  process.on('SIGINT', () => {});
-  process.on('SIGTERM', forward);
+  // The example's own dispatcher resolves the services its recipe needs, and stops what it started.
+  const child = runExample(example, { ...(recipe ? { recipe } : {}), args });
+  // Ctrl-C reaches the whole foreground group, the example included: wait for its cleanup, then
+  // exit 130 as a shell does. A SIGTERM sent to the runner alone is passed on.
+  let interrupted = false;
+  process.on('SIGINT', () => {
+    interrupted = true;
+  });
+  process.on('SIGTERM', () => {
+    interrupted = true;
+    child.kill('SIGTERM');
+  });
   const { code, signal } = await waitForExit(child);
-  await services.stop();
+  if (interrupted) return 130;
   return code ?? (signal ? 128 + 2 : 1);
 }
 
@@ -101,15 +99,19 @@ async function main(argv: readonly string[]): Promise<number> {
     return runSmoke(invocation.smokeNames.length > 0 ? (chosen as Example[]) : examples);
   }
   if (!invocation.name) {
-    console.log(examplesListing(examples));
-    console.log(`\n${USAGE}`);
+    if (!invocation.help) console.log(`${examplesListing(examples)}\n`);
+    console.log(USAGE);
     return 0;
   }
   const example = findExample(examples, invocation.name);
   if (!example) {
-    const suggestions = suggestExamples(examples, invocation.name);
     console.error(`No example named "${invocation.name}".`);
-    console.error(`Closest names: ${suggestions.join(', ')}.`);
+    if (/^\d+$/.test(invocation.name)) {
+      const numbers = examples.map((e) => e.number);
+      console.error(`The examples are numbered ${Math.min(...numbers)} to ${Math.max(...numbers)}.`);
+    } else {
+      console.error(`Closest names: ${suggestExamples(examples, invocation.name).join(', ')}.`);
+    }
     console.error('Run `pnpm example` to list them all.');
     return 2;
   }

@@ -14,16 +14,25 @@ const byName = (slug: string) => {
 };
 
 describe('pnpm example arguments', () => {
-  it('reads a name, a recipe and the arguments after --', () => {
-    expect(parseArgs([])).toEqual({ smoke: false, args: [], smokeNames: [] });
-    expect(parseArgs(['streams', 'read-file', '--', '--size', '64'])).toEqual({
+  it('reads a name, a recipe and the options after it, with or without --', () => {
+    expect(parseArgs([])).toEqual({ smoke: false, help: false, args: [], smokeNames: [] });
+    const expected = { smoke: false, help: false, name: 'streams', recipe: 'read-file', args: ['--size', '64'] };
+    expect(parseArgs(['streams', 'read-file', '--', '--size', '64'])).toEqual({ ...expected, smokeNames: [] });
+    expect(parseArgs(['streams', 'read-file', '--size', '64'])).toEqual({ ...expected, smokeNames: [] });
+    expect(parseArgs(['--smoke', '1', 'streams'])).toMatchObject({ smoke: true, smokeNames: ['1', 'streams'] });
+  });
+
+  it('never takes an option for a recipe or an example name', () => {
+    expect(parseArgs(['microservices', '--', '--redrive'])).toEqual({
       smoke: false,
-      name: 'streams',
-      recipe: 'read-file',
-      args: ['--size', '64'],
+      help: false,
+      name: 'microservices',
+      args: ['--redrive'],
       smokeNames: [],
     });
-    expect(parseArgs(['--smoke', '1', 'streams'])).toEqual({ smoke: true, args: [], smokeNames: ['1', 'streams'] });
+    expect(parseArgs(['--help'])).toMatchObject({ help: true });
+    expect(parseArgs(['-h'])).toMatchObject({ help: true });
+    expect(parseArgs(['--help']).name).toBeUndefined();
   });
 });
 
