@@ -23,6 +23,8 @@ export interface Example {
   summary: string;
   services: Service[];
   recipes: Record<string, string>;
+  /** Its tests need Postgres with max_prepared_transactions > 0 (two-phase commit). */
+  preparedTransactions: boolean;
 }
 
 export class ManifestError extends Error {
@@ -37,6 +39,7 @@ interface RawManifest {
     summary?: unknown;
     services?: unknown;
     recipes?: unknown;
+    preparedTransactions?: unknown;
   };
 }
 
@@ -104,6 +107,7 @@ export function loadExample(dir: string): Example {
     summary: text(book.summary, 'cookbook.summary'),
     services: services as Service[],
     recipes: recipeLines,
+    preparedTransactions: book.preparedTransactions === true,
   };
 }
 

@@ -1,65 +1,128 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join, relative } from 'node:path';
-import { loadCatalog, ROOT } from './catalog.js';
+import { type Example, findExample, loadCatalog, ROOT } from './catalog.js';
+import { preflight, preflightReport } from './preflight.js';
+import { killGroup } from './run-example.js';
 import { addCounts, type Counts, clearResults, readResults, summaryLine } from './test-results.js';
 
-/**
- * `pnpm test`: lint, typecheck and every package's tests (through turbo, so unchanged packages come
- * from cache), then the catalog check, the docs check and the smoke run. Ends with one line that
- * sums every package's vitest results.
- */
+const USAGE = `usage: pnpm test [name…]
+  Checks the services every chosen package needs first (all packages when none is named), runs
+  what can run (lint, typecheck, tests, catalog, docs and smoke checks) and reports the rest as
+  failed with the reason. Ends with one line: tests: N passed, N failed. Ctrl-C stops the run,
+  waits for its cleanup and exits 130.`;
+
 interface Step {
   name: string;
   command: string;
   args: string[];
 }
 
-const nodeVersion = process.version;
-const env = { ...process.env, COOKBOOK_NODE_VERSION: nodeVersion };
+let interrupted = false;
+let running: number | undefined;
 
-const steps: Step[] = [
-  { name: 'lint', command: 'biome', args: ['ci', '.'] },
-  {
-    name: 'typecheck + tests',
-    command: 'turbo',
-    args: ['run', 'typecheck', 'test', '--concurrency=2', '--continue', '--output-logs=new-only'],
-  },
-  { name: 'catalog', command: 'tsx', args: ['scripts/src/catalog-cli.ts'] },
-  { name: 'docs', command: 'tsx', args: ['scripts/src/docs.ts', '--check'] },
-  { name: 'smoke', command: 'tsx', args: ['scripts/src/example.ts', '--smoke'] },
-];
-
-function run(step: Step): boolean {
+/** Runs a step in its own process group, so one Ctrl-C reaches it once, forwarded by us. */
+function run(step: Step, env: NodeJS.ProcessEnv): Promise<boolean> {
   console.log(`\n▶ ${step.name} (${[step.command, ...step.args].join(' ')})`);
-  const result = spawnSync(step.command, step.args, { cwd: ROOT, env, stdio: 'inherit' });
-  if (result.error) console.error(`${step.name}: could not start ${step.command}: ${result.error.message}`);
-  return result.status === 0;
+  return new Promise((resolve) => {
+    const child = spawn(step.command, step.args, { cwd: ROOT, env, stdio: 'inherit', detached: true });
+    running = child.pid;
+    child.once('error', (error) => {
+      console.error(`${step.name}: could not start ${step.command}: ${error.message}`);
+      resolve(false);
+    });
+    child.once('exit', (code) => {
+      running = undefined;
+      resolve(code === 0);
+    });
+  });
 }
 
-function main(): number {
+function onInterrupt(signal: NodeJS.Signals): void {
+  if (interrupted) {
+    if (running !== undefined) killGroup(running, 'SIGKILL');
+    return;
+  }
+  interrupted = true;
+  console.log(`\n${signal}: stopping the running step and waiting for its cleanup (again to kill it)`);
+  if (running !== undefined) killGroup(running, signal);
+}
+
+function steps(examples: readonly Example[], all: boolean): Step[] {
+  const filters = [...(all ? ['@cookbook/shared', '@cookbook/scripts'] : []), ...examples.map((e) => e.packageName)];
+  const turbo = ['run', 'typecheck', 'test', '--concurrency=2', '--continue', '--output-logs=new-only'];
+  return [
+    ...(all ? [{ name: 'lint', command: 'biome', args: ['ci', '.'] }] : []),
+    { name: 'typecheck + tests', command: 'turbo', args: [...turbo, ...filters.map((f) => `--filter=${f}`)] },
+    ...(all ? [{ name: 'catalog', command: 'tsx', args: ['scripts/src/catalog-cli.ts'] }] : []),
+    ...(all ? [{ name: 'docs', command: 'tsx', args: ['scripts/src/docs.ts', '--check'] }] : []),
+    { name: 'smoke', command: 'tsx', args: ['scripts/src/example.ts', '--smoke', ...examples.map((e) => e.slug)] },
+  ];
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
   const { examples } = loadCatalog();
-  const packageDirs = [join(ROOT, 'shared'), join(ROOT, 'scripts'), ...examples.map((e) => e.dir)];
-  console.log(`Node ${nodeVersion} (${process.execPath})`);
+  const chosen = argv.length === 0 ? examples : argv.map((name) => findExample(examples, name));
+  if (chosen.some((e) => e === undefined)) {
+    console.error(`unknown example in: ${argv.join(' ')}; run \`pnpm example\` to list them`);
+    return 2;
+  }
+  const selected = chosen as Example[];
+  console.log(`Node ${process.version} (${process.execPath})\n\nServices:`);
+  const found = await preflight(selected);
+  for (const line of preflightReport(selected, found)) console.log(line);
+  const runnable = selected.filter((e) => !found.blocked.has(e.folder));
+  const all = runnable.length === examples.length;
+  const packageDirs = [...(all ? [join(ROOT, 'shared'), join(ROOT, 'scripts')] : []), ...runnable.map((e) => e.dir)];
   clearResults(packageDirs);
-  const failedSteps = steps.filter((step) => !run(step)).map((step) => step.name);
+
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
+  const env = { ...process.env, ...found.env, COOKBOOK_NODE_VERSION: process.version };
+  const failedSteps: string[] = [];
+  try {
+    for (const step of runnable.length > 0 ? steps(runnable, all) : []) {
+      if (interrupted) break;
+      if (!(await run(step, env))) failedSteps.push(step.name);
+    }
+  } finally {
+    await found.stop();
+  }
 
   let total: Counts = { passed: 0, failed: 0, skipped: 0 };
-  console.log(`\nTest results on Node ${nodeVersion}:`);
+  console.log(`\nTest results on Node ${process.version}:`);
   for (const dir of packageDirs) {
     const counts = readResults(dir);
     const name = relative(ROOT, dir);
-    if (!counts) {
-      // A package whose run died before reporting counts as one failure, never as silence.
-      console.log(`  ${name.padEnd(28)} no report (its test run crashed or never started)`);
-      total = addCounts(total, { passed: 0, failed: 1, skipped: 0 });
-      continue;
-    }
-    console.log(`  ${name.padEnd(28)} ${counts.passed} passed, ${counts.failed} failed`);
-    total = addCounts(total, counts);
+    // A package whose run died before reporting counts as one failure, never as silence.
+    const line = counts
+      ? `${counts.passed} passed, ${counts.failed} failed`
+      : 'no report (its run crashed, or never started)';
+    console.log(`  ${name.padEnd(28)} ${line}`);
+    total = addCounts(total, counts ?? { passed: 0, failed: 1, skipped: 0 });
+  }
+  for (const [folder, why] of found.blocked) {
+    console.log(`  ${`examples/${folder}`.padEnd(28)} not run: ${why}`);
+    total = addCounts(total, { passed: 0, failed: 1, skipped: 0 });
+  }
+  // A failed check with no failed test behind it (lint, typecheck, docs, a smoke run) is a failure too.
+  const testsFailed = total.failed > 0;
+  for (const step of failedSteps) {
+    if (step !== 'typecheck + tests' || !testsFailed) total = addCounts(total, { passed: 0, failed: 1, skipped: 0 });
   }
   if (failedSteps.length > 0) console.log(`\nFailed steps: ${failedSteps.join(', ')}`);
   console.log(summaryLine(total));
-  return failedSteps.length === 0 && total.failed === 0 ? 0 : 1;
+  if (interrupted) return 130;
+  return failedSteps.length === 0 && total.failed === 0 && found.blocked.size === 0 ? 0 : 1;
 }
 
-process.exit(main());
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

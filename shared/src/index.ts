@@ -1,7 +1,7 @@
 export { dockerAvailable } from './docker.js';
 export { isMain } from './is-main.js';
 export { type LoopDelay, type LoopDelayProbe, measureLoopDelay, startLoopDelayProbe } from './loop-delay.js';
-export { PROBES, probePostgres, probeRabbitmq, probeRedis } from './probes.js';
+export { PROBES, postgresSetting, probePostgres, probeRabbitmq, probeRedis } from './probes.js';
 export { deleteRabbitNames, type RabbitNames, rabbitNames } from './rabbit-names.js';
 export { type DemoContext, type Recipe, type RecipeDefinition, recipe, runRecipes } from './recipes.js';
 export { deleteRedisPrefix, redisPrefix } from './redis-prefix.js';

@@ -56,3 +56,15 @@ export const PROBES: Readonly<Record<ServiceName, Probe>> = {
   redis: probeRedis,
   rabbitmq: probeRabbitmq,
 };
+
+/** One server setting of the Postgres at `url` (`SHOW name`), e.g. `max_prepared_transactions`. */
+export async function postgresSetting(url: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<Record<string, string>>(`SHOW ${name.replace(/[^a-z_]/g, '')}`);
+    return Object.values(rows[0] ?? {})[0] ?? '';
+  } finally {
+    await client.end();
+  }
+}
