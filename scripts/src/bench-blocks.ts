@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 export interface BenchReport {
   name: string;
   markdown: string;
@@ -30,4 +32,17 @@ export function parseReports(lines: string): BenchReport[] {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The one-minute load average past which a measurement says more about the neighbours than the code. */
+export function busyThreshold(env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
+  const fromEnv = Number(env.COOKBOOK_BENCH_MAX_LOAD);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : cores / 2;
+}
+
+/** Why a bench's table must not be written, or undefined when the machine was quiet throughout. */
+export function busyReason(before: number, after: number, threshold: number): string | undefined {
+  const worst = Math.max(before, after);
+  if (worst <= threshold) return undefined;
+  return `the machine was busy (load average ${before.toFixed(2)} before, ${after.toFixed(2)} after; limit ${threshold})`;
 }

@@ -1,23 +1,36 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { resolveServices } from '@cookbook/shared';
-import { fillBenchBlocks, parseReports } from './bench-blocks.js';
+import { isMain, resolveServices } from '@cookbook/shared';
+import { busyReason, busyThreshold, fillBenchBlocks, parseReports } from './bench-blocks.js';
 import { type Example, findExample, loadCatalog, ROOT } from './catalog.js';
+import { ChildGroup } from './child-group.js';
 import { packageReadmes } from './docs.js';
 import { listFiles } from './recipe-layout.js';
 
-/**
- * `pnpm bench [name]`: runs each `bench/*.bench.ts` of one example (or all), then writes the tables
- * they report into the README's `<!-- bench:… -->` blocks with the Node version, CPU and date.
- */
-async function benchExample(example: Example): Promise<boolean> {
+const USAGE = `usage:
+  pnpm bench <name>    run the benches of one example and write their tables into its READMEs
+  pnpm bench --all     every example's benches, one after another (tens of minutes)
+  pnpm bench           list what would run
+A table is written only when the machine was quiet before and after its bench: the one-minute load
+average must stay under half the cores (COOKBOOK_BENCH_MAX_LOAD overrides). Ctrl-C stops the bench.`;
+
+const group = new ChildGroup();
+
+function benchFiles(example: Example): string[] {
   // Anywhere in the package: bench/<claim>.bench.ts, or next to the recipe it measures.
-  const files = listFiles(example.dir)
+  return listFiles(example.dir)
     .filter((f) => f.endsWith('.bench.ts'))
     .map((f) => relative(example.dir, f))
     .sort();
+}
+
+/**
+ * Runs each bench file of one example, then writes the tables they report into the README
+ * blocks `<!-- bench:… -->` with the Node version, CPU and date, unless the machine was busy.
+ */
+async function benchExample(example: Example): Promise<boolean> {
+  const files = benchFiles(example);
   if (files.length === 0) return true;
   const services = await resolveServices(example.services);
   const workDir = mkdtempSync(join(tmpdir(), 'cookbook-bench-'));
@@ -26,21 +39,30 @@ async function benchExample(example: Example): Promise<boolean> {
   let ok = true;
   try {
     for (const file of files) {
+      if (group.interrupted) break;
       console.log(`\n▶ ${example.slug}: ${file}`);
-      const run = spawnSync(process.execPath, ['--import', 'tsx', file], {
+      const fileReport = join(workDir, 'file.jsonl');
+      writeFileSync(fileReport, '');
+      const before = loadavg()[0] ?? 0;
+      const code = await group.run(process.execPath, ['--import', 'tsx', file], {
         cwd: example.dir,
-        stdio: 'inherit',
         env: {
           ...process.env,
-          COOKBOOK_BENCH_REPORT: reportFile,
+          COOKBOOK_BENCH_REPORT: fileReport,
           ...(services.databaseUrl ? { DATABASE_URL: services.databaseUrl } : {}),
           ...(services.redisUrl ? { REDIS_URL: services.redisUrl } : {}),
           ...(services.amqpUrl ? { AMQP_URL: services.amqpUrl } : {}),
         },
       });
-      if (run.status !== 0) {
-        console.error(`${example.slug}/${file} failed (exit ${run.status}); its README block is left as it was`);
+      const busy = busyReason(before, loadavg()[0] ?? 0, busyThreshold());
+      if (code !== 0) {
+        console.error(`${example.slug}/${file} failed (exit ${code}); its README block is left as it was`);
         ok = false;
+      } else if (busy) {
+        console.error(`${example.slug}/${file}: not written, ${busy}; rerun on a quiet machine`);
+        ok = false;
+      } else {
+        writeFileSync(reportFile, readFileSync(reportFile, 'utf8') + readFileSync(fileReport, 'utf8'));
       }
     }
     // Each report goes into whichever README of the package holds its block.
@@ -65,9 +87,15 @@ async function benchExample(example: Example): Promise<boolean> {
 
 async function main(argv: readonly string[]): Promise<number> {
   const { examples } = loadCatalog();
-  let chosen = examples;
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  let chosen: Example[];
   if (argv.includes('--here')) {
     chosen = examples.filter((e) => e.dir === process.cwd());
+  } else if (argv.includes('--all')) {
+    chosen = examples;
   } else if (argv[0]) {
     const example = findExample(examples, argv[0]);
     if (!example) {
@@ -75,16 +103,26 @@ async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     chosen = [example];
+  } else {
+    console.log("pnpm bench <name> runs one example's benches; pnpm bench --all runs these:");
+    for (const example of examples) {
+      const files = benchFiles(example);
+      if (files.length > 0) console.log(`  ${example.slug.padEnd(16)} ${files.join(', ')}`);
+    }
+    return 0;
   }
   let ok = true;
-  for (const example of chosen) ok = (await benchExample(example)) && ok;
+  for (const example of chosen) if (!group.interrupted) ok = (await benchExample(example)) && ok;
+  if (group.interrupted) return 130;
   return ok ? 0 : 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+if (isMain(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(1);
+    },
+  );
+}

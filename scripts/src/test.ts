@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { join, relative } from 'node:path';
 import { type Example, findExample, loadCatalog, ROOT } from './catalog.js';
+import { ChildGroup } from './child-group.js';
 import { preflight, preflightReport } from './preflight.js';
-import { killGroup } from './run-example.js';
 import { addCounts, type Counts, clearResults, readResults, summaryLine } from './test-results.js';
 
 const USAGE = `usage: pnpm test [name…]
@@ -17,34 +16,11 @@ interface Step {
   args: string[];
 }
 
-let interrupted = false;
-let running: number | undefined;
+const group = new ChildGroup();
 
-/** Runs a step in its own process group, so one Ctrl-C reaches it once, forwarded by us. */
-function run(step: Step, env: NodeJS.ProcessEnv): Promise<boolean> {
+async function run(step: Step, env: NodeJS.ProcessEnv): Promise<boolean> {
   console.log(`\n▶ ${step.name} (${[step.command, ...step.args].join(' ')})`);
-  return new Promise((resolve) => {
-    const child = spawn(step.command, step.args, { cwd: ROOT, env, stdio: 'inherit', detached: true });
-    running = child.pid;
-    child.once('error', (error) => {
-      console.error(`${step.name}: could not start ${step.command}: ${error.message}`);
-      resolve(false);
-    });
-    child.once('exit', (code) => {
-      running = undefined;
-      resolve(code === 0);
-    });
-  });
-}
-
-function onInterrupt(signal: NodeJS.Signals): void {
-  if (interrupted) {
-    if (running !== undefined) killGroup(running, 'SIGKILL');
-    return;
-  }
-  interrupted = true;
-  console.log(`\n${signal}: stopping the running step and waiting for its cleanup (again to kill it)`);
-  if (running !== undefined) killGroup(running, signal);
+  return (await group.run(step.command, step.args, { cwd: ROOT, env })) === 0;
 }
 
 function steps(examples: readonly Example[], all: boolean): Step[] {
@@ -79,13 +55,11 @@ async function main(argv: readonly string[]): Promise<number> {
   const packageDirs = [...(all ? [join(ROOT, 'shared'), join(ROOT, 'scripts')] : []), ...runnable.map((e) => e.dir)];
   clearResults(packageDirs);
 
-  process.on('SIGINT', onInterrupt);
-  process.on('SIGTERM', onInterrupt);
   const env = { ...process.env, ...found.env, COOKBOOK_NODE_VERSION: process.version };
   const failedSteps: string[] = [];
   try {
     for (const step of runnable.length > 0 ? steps(runnable, all) : []) {
-      if (interrupted) break;
+      if (group.interrupted) break;
       if (!(await run(step, env))) failedSteps.push(step.name);
     }
   } finally {
@@ -115,7 +89,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (failedSteps.length > 0) console.log(`\nFailed steps: ${failedSteps.join(', ')}`);
   console.log(summaryLine(total));
-  if (interrupted) return 130;
+  if (group.interrupted) return 130;
   return failedSteps.length === 0 && total.failed === 0 && found.blocked.size === 0 ? 0 : 1;
 }
 
