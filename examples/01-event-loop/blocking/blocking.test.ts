@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { blockFor, countPrimesInline, countPrimesInWorker, countPrimesPartitioned } from '../src/blocking.js';
-import { measureResponsiveness } from '../src/responsiveness.js';
+import { blockFor, countPrimesInline, countPrimesInWorker, countPrimesPartitioned } from './blocking.js';
+import { measureResponsiveness } from './test/responsiveness.js';
 
 // Large enough that the block dwarfs timer resolution and worker start-up on a loaded 2-core machine.
 const LIMIT = 5_000_000;

@@ -1,6 +1,6 @@
-import { markdownTable, reportBench } from '@cookbook/shared/bench';
-import { countPrimesInline, countPrimesInWorker, countPrimesPartitioned } from '../src/blocking.js';
-import { measureResponsiveness, type Responsiveness } from '../src/responsiveness.js';
+import { markdownTable, median, reportBench } from '@cookbook/shared/bench';
+import { countPrimesInline, countPrimesInWorker, countPrimesPartitioned } from './blocking.js';
+import { measureResponsiveness, type Responsiveness } from './test/responsiveness.js';
 
 // The same CPU job three ways, each run ROUNDS times, interleaved so machine noise hits all alike.
 const LIMIT = 5_000_000;
@@ -20,7 +20,6 @@ for (let round = 0; round < ROUNDS; round++) {
   }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const rows = [...runs].map(([name, results]) => [
   name,
   median(results.map((r) => r.workMs)),

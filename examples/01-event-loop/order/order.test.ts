@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromIoCallback, scheduleAll, seedOrder } from '../src/order.js';
+import { fromIoCallback, scheduleAll, seedOrder } from './order.js';
 
 const thisFile = new URL(import.meta.url).pathname;
 

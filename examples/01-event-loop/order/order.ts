@@ -69,8 +69,3 @@ export function fromIoCallback<T>(path: string, work: () => Promise<T>): Promise
   });
 }
 // #endregion inside-io
-
-/** `1. sync start [sync]` lines for a person to read. */
-export function formatSteps(steps: readonly Step[]): string {
-  return steps.map((s, i) => `${String(i + 1).padStart(2)}. ${s.label.padEnd(18)} [${s.queue}]`).join('\n');
-}

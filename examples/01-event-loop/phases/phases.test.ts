@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tourPhases } from '../src/phases.js';
+import { tourPhases } from './phases.js';
 
 describe('phases', () => {
   it('runs check and close in the current iteration, then timers and poll in the next', async () => {
