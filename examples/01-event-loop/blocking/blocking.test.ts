@@ -1,23 +1,47 @@
 import { describe, expect, it } from 'vitest';
-import { blockFor, countPrimesInline, countPrimesInWorker, countPrimesPartitioned } from './blocking.js';
+import {
+  blockFor,
+  countPrimesInline,
+  countPrimesInWorker,
+  countPrimesPartitioned,
+  naiveCountPrimesAfterTimer,
+} from './blocking.js';
 import { measureResponsiveness } from './test/responsiveness.js';
 
 // Large enough that the block dwarfs timer resolution and worker start-up on a loaded 2-core machine.
 const LIMIT = 5_000_000;
 
 describe('blocking', () => {
+  // #region busy-loop-test
   it("the Q&A's busy loop delays the loop, a timer and an HTTP request by the whole block", async () => {
     const result = await measureResponsiveness(() => blockFor(400));
     expect(result.loopDelay.max).toBeGreaterThanOrEqual(0.8 * result.workMs);
     expect(result.worstTimerGapMs).toBeGreaterThanOrEqual(0.8 * result.workMs);
     expect(result.requestMs).toBeGreaterThanOrEqual(0.8 * result.workMs);
   });
+  // #endregion busy-loop-test
 
   it('CPU work done inline blocks for at least 80% of its length', async () => {
     const inline = await measureResponsiveness(() => countPrimesInline(LIMIT));
     expect(inline.loopDelay.max).toBeGreaterThanOrEqual(0.8 * inline.workMs);
     expect(inline.requestMs).toBeGreaterThanOrEqual(0.8 * inline.workMs);
   });
+
+  // #region timer-pitfall-test
+  it("awaiting a timer first (the Q&A's alternative) blocks as long as inline; partitioning does not", async () => {
+    const inline = await measureResponsiveness(() => countPrimesInline(LIMIT));
+    const afterTimer = await measureResponsiveness(() => naiveCountPrimesAfterTimer(LIMIT));
+    const partitioned = await measureResponsiveness(() => countPrimesPartitioned(LIMIT));
+    // The await moved the work one timer later, not off the loop: the whole job is still one block.
+    expect(afterTimer.loopDelay.max).toBeGreaterThanOrEqual(0.8 * inline.workMs);
+    expect(afterTimer.requestMs).toBeGreaterThanOrEqual(0.8 * inline.workMs);
+    // Nor is it any faster: the same work, plus the wait.
+    expect(afterTimer.workMs).toBeGreaterThanOrEqual(0.8 * inline.workMs);
+    // The same job partitioned with setImmediate answers the request within a fifth of that.
+    expect(partitioned.requestMs).toBeLessThan(inline.workMs / 5);
+    expect(partitioned.loopDelay.max).toBeLessThan(inline.workMs / 5);
+  });
+  // #endregion timer-pitfall-test
 
   it('partitioning with setImmediate keeps the max delay below a fifth of the inline block', async () => {
     const inline = await measureResponsiveness(() => countPrimesInline(LIMIT));
@@ -39,5 +63,6 @@ describe('blocking', () => {
     expect(expected).toBe(17_984);
     expect(await countPrimesPartitioned(limit, 7_000)).toBe(expected);
     expect(await countPrimesInWorker(limit)).toBe(expected);
+    expect(await naiveCountPrimesAfterTimer(limit)).toBe(expected);
   });
 });

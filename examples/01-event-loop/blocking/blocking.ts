@@ -17,6 +17,17 @@ export async function waitWithoutBlocking(ms: number): Promise<void> {
 }
 // #endregion pitfall
 
+// #region timer-pitfall
+/**
+ * The Q&A's alternative applied to CPU work: awaiting a timer makes the function async, not the work.
+ * When the timer fires, the whole count runs in that one callback, and the loop waits as long as inline.
+ */
+export async function naiveCountPrimesAfterTimer(limit: number, waitMs = 0): Promise<number> {
+  await waitWithoutBlocking(waitMs);
+  return countPrimes(0, limit);
+}
+// #endregion timer-pitfall
+
 /** CPU work done inline: correct answer, frozen event loop while it runs. */
 export function countPrimesInline(limit: number): number {
   return countPrimes(0, limit);
