@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ALLOWED_ORIGIN, useListeningApp } from './app-support.js';
-import { useUsersDatabase } from './support.js';
+import { ALLOWED_ORIGIN, useListeningApp } from '../test/app-support.js';
+import { useUsersDatabase } from '../test/support.js';
 
 const db = useUsersDatabase('security_app');
 const api = useListeningApp(() => db.pool, { limits: { login: { limit: 3 } } });

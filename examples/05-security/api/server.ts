@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { createApp } from './app.js';
-import { type AppConfig, ConfigError, loadConfig } from './config.js';
-import { redisRateLimitStore } from './rate-limit.js';
-import { createUsersTable } from './users.js';
+import { createApp } from '../app/app.js';
+import { type AppConfig, ConfigError, loadConfig } from '../config/config.js';
+import { redisRateLimitStore } from '../rate-limit/rate-limit.js';
+import { createUsersTable } from '../users/users.js';
 
 export interface RunningServer {
   url: string;

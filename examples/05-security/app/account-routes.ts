@@ -1,12 +1,12 @@
 import { Router } from 'express';
 import type { Pool } from 'pg';
-import { UnauthorizedError } from './errors.js';
-import { ACCESS_TOKEN_TTL_SECONDS, authenticate, signAccessToken, type TokenUser } from './jwt.js';
-import { createCredentialCheck, DEFAULT_BCRYPT_COST, hashPassword } from './passwords.js';
-import { type LimiterOptions, loginLimiter } from './rate-limit.js';
-import { type LoginInput, loginSchema, type RegisterInput, registerSchema } from './schemas.js';
-import { findUserById, insertUser } from './users.js';
-import { validate } from './validation.js';
+import { UnauthorizedError } from '../errors/errors.js';
+import { ACCESS_TOKEN_TTL_SECONDS, authenticate, signAccessToken, type TokenUser } from '../jwt/jwt.js';
+import { createCredentialCheck, DEFAULT_BCRYPT_COST, hashPassword } from '../passwords/passwords.js';
+import { type LimiterOptions, loginLimiter } from '../rate-limit/rate-limit.js';
+import { type LoginInput, loginSchema, type RegisterInput, registerSchema } from '../schemas/schemas.js';
+import { findUserById, insertUser } from '../users/users.js';
+import { validate } from '../validation/validation.js';
 
 export interface AuthRoutesOptions {
   pool: Pool;

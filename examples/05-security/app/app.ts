@@ -1,12 +1,12 @@
 import express, { type Express } from 'express';
 import type { Pool } from 'pg';
-import { authRoutes } from './auth-routes.js';
-import { corsPolicy } from './cors.js';
-import { errorHandler } from './errors.js';
-import { securityHeaders } from './headers.js';
-import { authenticate } from './jwt.js';
-import { apiLimiter, type LimiterOptions, trustProxies } from './rate-limit.js';
-import { userLookupRouter } from './sql-injection.js';
+import { corsPolicy } from '../cors/cors.js';
+import { errorHandler } from '../errors/errors.js';
+import { securityHeaders } from '../headers/headers.js';
+import { authenticate } from '../jwt/jwt.js';
+import { apiLimiter, type LimiterOptions, trustProxies } from '../rate-limit/rate-limit.js';
+import { userLookupRouter } from '../users/user-lookup.js';
+import { authRoutes } from './account-routes.js';
 
 export interface AppOptions {
   pool: Pool;

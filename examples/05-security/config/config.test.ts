@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_SPEC, ConfigError, loadConfig, naiveLoadConfig } from '../src/config.js';
+import { CONFIG_SPEC, ConfigError, loadConfig, naiveLoadConfig } from './config.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const SECRET = 'a-valid-secret-0123456789abcdef-0123';

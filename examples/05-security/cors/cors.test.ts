@@ -1,7 +1,7 @@
 import express, { type RequestHandler } from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { corsPolicy, openCors, unsafeReflectingCors } from '../src/cors.js';
+import { corsPolicy, openCors, unsafeReflectingCors } from './cors.js';
 
 const ALLOWED = ['https://app.example.com', 'https://admin.example.com'];
 const EVIL = 'https://evil.example.net';

@@ -1,7 +1,7 @@
 import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { securityHeaders } from '../src/headers.js';
+import { securityHeaders } from './headers.js';
 
 function app(withHelmet: boolean) {
   const app = express();

@@ -3,9 +3,9 @@ import express from 'express';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { errorHandler } from '../src/errors.js';
-import { authenticate, naiveAuthenticate, signAccessToken } from '../src/jwt.js';
-import { TEST_SECRET } from './support.js';
+import { errorHandler } from '../errors/errors.js';
+import { TEST_SECRET } from '../test/support.js';
+import { authenticate, naiveAuthenticate, signAccessToken } from './jwt.js';
 
 const user = { id: 7, email: 'ada@example.com' };
 

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import jwt from 'jsonwebtoken';
-import { UnauthorizedError } from './errors.js';
+import { UnauthorizedError } from '../errors/errors.js';
 
 /** The one algorithm this API signs with; verify accepts nothing else. */
 export const ACCESS_TOKEN_ALGORITHM = 'HS256';

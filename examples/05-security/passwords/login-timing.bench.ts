@@ -2,16 +2,13 @@
  * What bcrypt's cost buys, and whether login time reveals which emails have accounts.
  * Plain tsx script: `pnpm bench security` runs it and writes the tables into the README.
  */
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { resolveServices } from '@cookbook/shared';
-import { markdownTable, ratio, reportBench } from '@cookbook/shared/bench';
+import { createScratchDatabase, resolveServices } from '@cookbook/shared';
+import { markdownTable, median, ratio, reportBench } from '@cookbook/shared/bench';
 import bcrypt from 'bcrypt';
 import pg from 'pg';
-import { createCredentialCheck, hashPassword, naiveCredentialCheck, type VerifyCredentials } from '../src/passwords.js';
-import { createUsersTable, insertUser } from '../src/users.js';
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+import { createUsersTable, insertUser } from '../users/users.js';
+import { createCredentialCheck, hashPassword, naiveCredentialCheck, type VerifyCredentials } from './passwords.js';
 
 async function timed(work: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
@@ -64,10 +61,8 @@ async function loginTable(pool: pg.Pool, cost: number, samples: number): Promise
 }
 
 const services = await resolveServices(['postgres']);
-const schema = `cookbook_security_bench_${randomBytes(4).toString('hex')}`;
-const admin = new pg.Pool({ connectionString: services.databaseUrl, max: 1 });
-await admin.query(`CREATE SCHEMA ${schema}`);
-const pool = new pg.Pool({ connectionString: services.databaseUrl, max: 2, options: `-c search_path=${schema}` });
+const database = await createScratchDatabase(services.databaseUrl, 'security_bench');
+const pool = new pg.Pool({ connectionString: database.url, max: 2 });
 try {
   await createUsersTable(pool);
   reportBench('bcrypt-cost', await costTable());
@@ -78,7 +73,6 @@ try {
   );
 } finally {
   await pool.end();
-  await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-  await admin.end();
+  await database.drop();
   await services.stop();
 }

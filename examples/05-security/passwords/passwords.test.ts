@@ -1,6 +1,8 @@
-import { performance } from 'node:perf_hooks';
+import { median } from '@cookbook/shared/bench';
 import bcrypt from 'bcrypt';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FAST_BCRYPT_COST, useUsersDatabase } from '../test/support.js';
+import { insertUser } from '../users/users.js';
 import {
   createCredentialCheck,
   DEFAULT_BCRYPT_COST,
@@ -9,9 +11,7 @@ import {
   naiveHashPassword,
   PasswordTooLongError,
   type VerifyCredentials,
-} from '../src/passwords.js';
-import { insertUser } from '../src/users.js';
-import { FAST_BCRYPT_COST, useUsersDatabase } from './support.js';
+} from './passwords.js';
 
 const db = useUsersDatabase('passwords');
 
@@ -28,8 +28,6 @@ async function elapsed(work: () => Promise<unknown>): Promise<number> {
   await work();
   return performance.now() - start;
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 
 /**
  * Times an unknown-email login and a wrong-password login back to back, so both meet the same

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import bcrypt from 'bcrypt';
 import type { Pool } from 'pg';
-import { BCRYPT_MAX_PASSWORD_BYTES } from './schemas.js';
-import { type Credentials, findCredentials } from './users.js';
+import { BCRYPT_MAX_PASSWORD_BYTES } from '../schemas/schemas.js';
+import { type Credentials, findCredentials } from '../users/users.js';
 
 /** Each +1 doubles the work; 12 costs about a quarter of a second per hash on a small server core. */
 export const DEFAULT_BCRYPT_COST = 12;

@@ -10,7 +10,7 @@ import {
   redisRateLimitStore,
   trustProxies,
   unsafeTrustAnyProxy,
-} from '../src/rate-limit.js';
+} from './rate-limit.js';
 
 const LIMIT = 5;
 const WINDOW_MS = 60_000;

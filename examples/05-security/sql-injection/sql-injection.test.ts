@@ -1,10 +1,11 @@
 import express from 'express';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { errorHandler } from '../src/errors.js';
-import { unsafeFindUsers, unsafeUserLookupRouter, userLookupRouter } from '../src/sql-injection.js';
-import { findCredentials } from '../src/users.js';
-import { useUsersDatabase } from './support.js';
+import { errorHandler } from '../errors/errors.js';
+import { useUsersDatabase } from '../test/support.js';
+import { userLookupRouter } from '../users/user-lookup.js';
+import { findCredentials } from '../users/users.js';
+import { unsafeFindUsers, unsafeUserLookupRouter } from './unsafe-lookup.js';
 
 const db = useUsersDatabase('sql_injection');
 

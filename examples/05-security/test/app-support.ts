@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { closeServer } from '@cookbook/shared';
 import type pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
-import { type AppOptions, createApp } from '../src/app.js';
+import { type AppOptions, createApp } from '../app/app.js';
 import { FAST_BCRYPT_COST, TEST_SECRET } from './support.js';
 
 export const ALLOWED_ORIGIN = 'https://app.example.com';

@@ -1,7 +1,7 @@
 import { useTestDatabase } from '@cookbook/shared/testing';
-import pg from 'pg';
-import { afterAll, beforeAll } from 'vitest';
-import { createUsersTable } from '../src/users.js';
+import type pg from 'pg';
+import { beforeAll } from 'vitest';
+import { createUsersTable } from '../users/users.js';
 
 /** A signing secret for tests only (32+ characters, like loadConfig demands). */
 export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789';
@@ -17,12 +17,8 @@ export function useUsersDatabase(label: string): { readonly pool: pg.Pool } {
   const database = useTestDatabase(label);
   let pool: pg.Pool | undefined;
   beforeAll(async () => {
-    pool = new pg.Pool({ connectionString: database.url, max: 5 });
+    pool = database.pool({ max: 5 });
     await createUsersTable(pool);
-  });
-  // Registered after useTestDatabase, so it runs before the database is dropped.
-  afterAll(async () => {
-    await pool?.end();
   });
   return {
     get pool() {

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { ConflictError } from './errors.js';
+import { ConflictError } from '../errors/errors.js';
 
 /** What a client may see about a user: never the password hash. */
 export interface PublicUser {

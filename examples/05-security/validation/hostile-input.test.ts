@@ -4,11 +4,11 @@ import { closeServer } from '@cookbook/shared';
 import express from 'express';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorHandler } from '../src/errors.js';
-import { type RegisterInput, registerSchema } from '../src/schemas.js';
-import { naiveValidateBody } from '../src/validation.js';
-import { useListeningApp } from './app-support.js';
-import { useUsersDatabase } from './support.js';
+import { errorHandler } from '../errors/errors.js';
+import { type RegisterInput, registerSchema } from '../schemas/schemas.js';
+import { useListeningApp } from '../test/app-support.js';
+import { useUsersDatabase } from '../test/support.js';
+import { naiveValidateBody } from './validation.js';
 
 const db = useUsersDatabase('hostile_input');
 const NO_LIMIT = { limit: 1_000_000 };

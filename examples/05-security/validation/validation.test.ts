@@ -1,9 +1,9 @@
 import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { errorHandler } from '../src/errors.js';
-import { type RegisterInput, registerSchema, userLookupSchema } from '../src/schemas.js';
-import { naiveValidateBody, validate } from '../src/validation.js';
+import { errorHandler } from '../errors/errors.js';
+import { type RegisterInput, registerSchema, userLookupSchema } from '../schemas/schemas.js';
+import { naiveValidateBody, validate } from './validation.js';
 
 /** Echoes what the handler would receive, so the tests see exactly what validation let through. */
 function echoApp() {

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { ObjectSchema } from 'joi';
-import { ValidationError } from './errors.js';
+import { ValidationError } from '../errors/errors.js';
 
 export type RequestPart = 'body' | 'query' | 'params';
 
