@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, naiveConfig } from '../src/config.js';
-import { killAllChildren, spawnTs } from './support/child.js';
+import { exitCode, spawnService } from '../test/spawn-service.js';
+import { ConfigError, loadConfig, naiveConfig } from './config.js';
 
 const production = {
   NODE_ENV: 'production',
@@ -106,13 +106,15 @@ describe('naiveConfig (the Q&A)', () => {
 
 describe('the process entry', () => {
   it('refuses to start in production without DATABASE_URL: one line on stderr, exit 1', async () => {
-    const entry = spawnTs('src/start.ts', { NODE_ENV: 'production', REDIS_URL: 'redis://127.0.0.1:1', PORT: '0' });
-    try {
-      expect(await entry.exited).toEqual({ code: 1, signal: null });
-      expect(entry.stderr.raw.trim()).toBe('Invalid configuration: DATABASE_URL is required when NODE_ENV=production');
-      expect(entry.stdout.raw).toBe('');
-    } finally {
-      killAllChildren();
-    }
+    const entry = spawnService(new URL('../service/start.ts', import.meta.url), {
+      NODE_ENV: 'production',
+      REDIS_URL: 'redis://127.0.0.1:1',
+      PORT: '0',
+    });
+    expect(await exitCode(entry)).toBe(1);
+    expect(entry.errors.join('\n').trim()).toBe(
+      'Invalid configuration: DATABASE_URL is required when NODE_ENV=production',
+    );
+    expect(entry.lines.join('')).toBe('');
   });
 });

@@ -1,19 +1,25 @@
 import type { Server, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Lifecycle } from './health.js';
-import type { Logger } from './logger.js';
 
 export interface Closer {
   name: string;
   close(): Promise<unknown>;
 }
 
+/** Where the shutdown reports its steps: winston, pino and console all fit. */
+export interface ShutdownLog {
+  info(message: string, fields?: object): unknown;
+  warn(message: string, fields?: object): unknown;
+  error(message: string, fields?: object): unknown;
+}
+
 export interface ShutdownOptions {
   server: Server;
-  lifecycle: Lifecycle;
+  /** Called first, so readiness answers 503 and the load balancer stops sending. */
+  markNotReady(): void;
   /** Closed in order after the last request has finished: pools, clients, queues. */
   closers: readonly Closer[];
-  logger: Logger;
+  logger: ShutdownLog;
   drainDelayMs: number;
   timeoutMs: number;
   exit?: (code: number) => void;
@@ -27,7 +33,7 @@ export interface ShutdownOptions {
  * a second call exits 1 at once.
  */
 export function gracefulShutdown(options: ShutdownOptions): (signal: string) => Promise<void> {
-  const { server, lifecycle, closers, logger, drainDelayMs, timeoutMs, exit = process.exit } = options;
+  const { server, markNotReady, closers, logger, drainDelayMs, timeoutMs, exit = process.exit } = options;
   const inFlight = trackInFlight(server);
   let stopping = false;
   return async (signal) => {
@@ -40,7 +46,7 @@ export function gracefulShutdown(options: ShutdownOptions): (signal: string) => 
       logger.error('shutdown deadline exceeded', { timeoutMs, inFlight: inFlight.size });
       exit(1);
     }, timeoutMs);
-    lifecycle.shuttingDown = true;
+    markNotReady();
     logger.info('shutdown started', { signal, inFlight: inFlight.size });
     await sleep(drainDelayMs);
     const closed = new Promise((resolve) => server.close(resolve));

@@ -4,12 +4,12 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import request from 'supertest';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.js';
-import { type Check, Lifecycle, naiveHealthRoute, runChecks } from '../src/health.js';
-import { createLogger } from '../src/logger.js';
-import { get } from './support/http.js';
-import { CapturedLog } from './support/lines.js';
-import { blackHole, startTestService, type TestService, unusedPort } from './support/service.js';
+import { createLogger } from '../logging/logger.js';
+import { createApp } from '../service/app.js';
+import { CapturedLog } from '../test/captured-log.js';
+import { get } from '../test/http.js';
+import { blackHole, startTestService, type TestService, unusedPort } from '../test/service.js';
+import { type Check, Lifecycle, naiveHealthRoute, runChecks } from './health.js';
 
 const database = useTestDatabase('deployment_health');
 const prefix = redisPrefix('deployment-health');

@@ -4,11 +4,11 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.js';
-import { Lifecycle } from '../src/health.js';
-import { createLogger, type Logger, naiveLogger } from '../src/logger.js';
-import { errorHandler, naiveRequestLogging, requestLogging } from '../src/request-logging.js';
-import { CapturedLog } from './support/lines.js';
+import { Lifecycle } from '../health/health.js';
+import { createApp } from '../service/app.js';
+import { CapturedLog } from '../test/captured-log.js';
+import { createLogger, type Logger, naiveLogger } from './logger.js';
+import { errorHandler, naiveRequestLogging, requestLogging } from './request-logging.js';
 
 const database = useTestDatabase('deployment_logging');
 const prefix = redisPrefix('deployment-logging');

@@ -3,35 +3,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveServices } from '@cookbook/shared';
 import { markdownTable, ratio, reportBench } from '@cookbook/shared/bench';
 import type { StartOptions } from 'pm2';
+import { unusedPort } from '../test/service.js';
+import { pm2Client } from './test/pm2.js';
 
 const SECONDS = 6;
 const CONNECTIONS = 32;
 
 const require = createRequire(import.meta.url);
-const app = (require('../ecosystem.config.cjs') as { apps: (StartOptions & { env: Record<string, string> })[] })
-  .apps[0];
+const app = (require('./ecosystem.config.cjs') as { apps: (StartOptions & { env: Record<string, string> })[] }).apps[0];
 const home = mkdtempSync(join(tmpdir(), 'cookbook-pm2-bench-'));
-process.env.PM2_HOME = home;
-process.env.PM2_DISCRETE_MODE = 'true';
-const pm2 = require('pm2') as typeof import('pm2');
-const call = <T>(run: (done: (error: Error | null, value: T) => void) => void) =>
-  new Promise<T>((resolve, reject) => run((error, value) => (error ? reject(error) : resolve(value))));
-
-function freePort(): Promise<number> {
-  const server = createServer();
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    }),
-  );
-}
+const pm2 = pm2Client(home);
 
 function get(url: string, agent: Agent): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -83,32 +69,27 @@ async function load(url: string): Promise<{ rps: number; errors: number }> {
 }
 
 async function measure(instances: number, env: Record<string, string>) {
-  const port = await freePort();
+  const port = await unusedPort();
   const name = `bench-${instances}`;
-  await call((done) =>
-    pm2.start(
-      {
-        ...app,
-        name,
-        instances,
-        // The ecosystem's own log paths, redirected into the throwaway PM2_HOME.
-        out_file: join(home, 'out.log'),
-        error_file: join(home, 'err.log'),
-        env: { ...env, PORT: String(port) },
-      } as StartOptions,
-      done,
-    ),
-  );
+  await pm2.start({
+    ...app,
+    name,
+    instances,
+    // The ecosystem's own log paths, redirected into the throwaway PM2_HOME.
+    out_file: join(home, 'out.log'),
+    error_file: join(home, 'err.log'),
+    env: { ...env, PORT: String(port) },
+  } as StartOptions);
   try {
     return await load(`http://127.0.0.1:${port}/health/live`);
   } finally {
-    await call((done) => pm2.delete(name, done));
+    await pm2.delete(name);
   }
 }
 
 const services = await resolveServices(['postgres', 'redis']);
 try {
-  await call<void>((done) => pm2.connect((error) => done(error, undefined)));
+  await pm2.connect();
   const env = {
     ...app?.env,
     HOST: '127.0.0.1',
@@ -131,8 +112,8 @@ try {
     ),
   );
 } finally {
-  await call((done) => pm2.delete('all', done)).catch(() => {});
-  await call((done) => pm2.killDaemon(done)).catch(() => {});
+  await pm2.deleteAll().catch(() => {});
+  await pm2.killDaemon().catch(() => {});
   pm2.disconnect();
   rmSync(home, { recursive: true, force: true });
   await services.stop();

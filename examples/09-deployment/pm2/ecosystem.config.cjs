@@ -1,5 +1,8 @@
-// pm2 process file: `pnpm exec pm2 start ecosystem.config.cjs`, then `pm2 reload api` to deploy.
+// pm2 process file: `pnpm exec pm2 start pm2/ecosystem.config.cjs`, then `pm2 reload api` to deploy.
 const path = require('node:path');
+
+// The package root: the service's code and its node_modules live there.
+const root = path.join(__dirname, '..');
 
 // pm2 SIGKILLs a worker kill_timeout ms after asking it to stop; the app's own deadline must come first.
 const SHUTDOWN_TIMEOUT_MS = 20_000;
@@ -9,10 +12,10 @@ module.exports = {
   apps: [
     {
       name: 'api',
-      cwd: __dirname,
+      cwd: root,
       // The TypeScript source through tsx keeps this repo build-free; a VM deploy can point
       // script at the compiled dist/start.js (see the Dockerfile's build stage) and drop node_args.
-      script: 'src/start.ts',
+      script: 'service/start.ts',
       interpreter: 'node',
       node_args: ['--import', 'tsx'],
       // One worker per core, unless told otherwise; each opens its own pool (DB_POOL_MAX connections).
@@ -25,8 +28,8 @@ module.exports = {
       // A leak gets a clean restart instead of a swap storm; pm2 checks this every 30 s.
       max_memory_restart: '512M',
       // The app writes JSON lines to stdout; pm2 owns the files (rotate with pm2-logrotate).
-      out_file: path.join(__dirname, 'logs', 'api.out.log'),
-      error_file: path.join(__dirname, 'logs', 'api.err.log'),
+      out_file: path.join(root, 'logs', 'api.out.log'),
+      error_file: path.join(root, 'logs', 'api.err.log'),
       merge_logs: true,
       // Crash loops back off instead of spinning.
       exp_backoff_restart_delay: 100,

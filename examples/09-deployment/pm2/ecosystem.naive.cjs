@@ -4,8 +4,8 @@ module.exports = {
   apps: [
     {
       name: 'api-naive',
-      cwd: __dirname,
-      script: 'src/start.ts',
+      cwd: `${__dirname}/..`,
+      script: 'service/start.ts',
       interpreter: 'node',
       node_args: ['--import', 'tsx'],
       instances: 'max',

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,20 +8,21 @@ import {
   redisPrefix,
   type TestDatabase,
   testServices,
+  waitUntil,
 } from '@cookbook/shared/testing';
 import { Redis } from 'ioredis';
 import type { StartOptions } from 'pm2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
-import { eventually, get } from './support/http.js';
-import { servedBy, underLoad } from './support/load.js';
-import { type Pm2Client, pm2Client } from './support/pm2.js';
-import { unusedPort } from './support/service.js';
+import { loadConfig } from '../config/config.js';
+import { get } from '../test/http.js';
+import { unusedPort } from '../test/service.js';
+import { servedBy, underLoad } from './test/load.js';
+import { type Pm2Client, pm2Client } from './test/pm2.js';
 
 type App = StartOptions & { name: string; env: Record<string, string>; kill_timeout?: number; wait_ready?: boolean };
 const load = (file: string) => (createRequire(import.meta.url)(file) as { apps: App[] }).apps[0] as App;
-const app = load('../ecosystem.config.cjs');
-const naiveApp = load('../ecosystem.naive.cjs');
+const app = load('./ecosystem.config.cjs');
+const naiveApp = load('./ecosystem.naive.cjs');
 const home = mkdtempSync(join(tmpdir(), 'cookbook-pm2-'));
 const prefix = redisPrefix('deployment-pm2');
 let pm2: Pm2Client;
@@ -30,10 +31,10 @@ let url: string;
 
 /** pid of each online worker, once `count` workers are online. */
 async function onlinePids(count: number, name = 'api'): Promise<number[]> {
-  return eventually(`${count} online workers`, async () => {
+  return waitUntil(async () => {
     const online = (await pm2.list()).filter((p) => p.name === name && p.pm2_env?.status === 'online' && p.pid);
     return online.length === count ? online.map((p) => p.pid as number) : undefined;
-  });
+  }, `${count} online workers`);
 }
 
 /** Starts two workers of `definition` on a free port, as its ecosystem file says, and waits until they answer. */
@@ -58,8 +59,13 @@ async function startApp(definition: App): Promise<string> {
   } as StartOptions);
   await onlinePids(2, definition.name);
   const appUrl = `http://127.0.0.1:${port}`;
-  await eventually(`${definition.name} to answer`, () =>
-    get(`${appUrl}/health/ready`).then((r) => r.status === 200 || undefined),
+  await waitUntil(
+    () =>
+      get(`${appUrl}/health/ready`).then(
+        (r) => r.status === 200,
+        () => false,
+      ),
+    `${definition.name} to answer`,
   );
   return appUrl;
 }
@@ -99,8 +105,9 @@ describe('pm2 cluster mode, driven through its API', () => {
   it('restarts a killed worker while the other keeps answering', async () => {
     const [victim, survivor] = await onlinePids(2);
     process.kill(victim as number, 'SIGKILL');
-    await eventually('pm2 to notice the death', async () =>
-      (await pm2.list()).some((p) => p.pid === victim && p.pm2_env?.status === 'online') ? undefined : true,
+    await waitUntil(
+      async () => !(await pm2.list()).some((p) => p.pid === victim && p.pm2_env?.status === 'online'),
+      'pm2 to notice the death',
     );
     const served: number[] = [];
     let replacement: number[] = [];
@@ -138,11 +145,12 @@ describe('pm2 cluster mode, driven through its API', () => {
   });
 
   it('writes the JSON request logs to the files the ecosystem names', async () => {
-    const lines = await eventually('request lines in the pm2 log', async () => {
-      const text = readFileSync(join(home, `${app.name}.out.log`), 'utf8');
+    const lines = await waitUntil(() => {
+      const path = join(home, `${app.name}.out.log`);
+      const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
       const found = text.split('\n').filter((line) => line.includes('"message":"request"'));
       return found.length > 0 ? found : undefined;
-    });
+    }, 'request lines in the pm2 log');
     expect(JSON.parse(lines[0] as string)).toMatchObject({ service: 'api', method: 'GET' });
   });
 });

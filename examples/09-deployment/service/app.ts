@@ -1,9 +1,9 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Redis } from 'ioredis';
 import type pg from 'pg';
-import { type Check, healthRoutes, type Lifecycle, postgresCheck, redisCheck } from './health.js';
-import type { Logger } from './logger.js';
-import { errorHandler, requestLogging } from './request-logging.js';
+import { type Check, healthRoutes, type Lifecycle, postgresCheck, redisCheck } from '../health/health.js';
+import type { Logger } from '../logging/logger.js';
+import { errorHandler, requestLogging } from '../logging/request-logging.js';
 
 export interface AppDeps {
   pool: pg.Pool;

@@ -3,11 +3,11 @@ import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import type { Config } from '../config/config.js';
+import { gracefulShutdown, type ShutdownOptions } from '../graceful-shutdown/shutdown.js';
+import { Lifecycle } from '../health/health.js';
+import { createLogger, type Logger } from '../logging/logger.js';
 import { createApp } from './app.js';
-import type { Config } from './config.js';
-import { Lifecycle } from './health.js';
-import { createLogger, type Logger } from './logger.js';
-import { gracefulShutdown, type ShutdownOptions } from './shutdown.js';
 
 export interface Service {
   url: string;
@@ -41,7 +41,9 @@ export async function startService(config: Config, options: ServiceOptions = {})
   server.headersTimeout = 66_000;
   const shutdown = (options.shutdownWith ?? gracefulShutdown)({
     server,
-    lifecycle,
+    markNotReady: () => {
+      lifecycle.shuttingDown = true;
+    },
     logger,
     closers: [
       { name: 'postgres', close: () => pool.end() },

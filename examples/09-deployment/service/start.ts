@@ -1,7 +1,7 @@
 // The process entry that pm2, Docker and `node` run: config first, then the service, then signals.
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig } from '../config/config.js';
+import { onSignals } from '../graceful-shutdown/shutdown.js';
 import { startService } from './service.js';
-import { onSignals } from './shutdown.js';
 
 try {
   const service = await startService(loadConfig());

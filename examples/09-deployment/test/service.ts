@@ -1,7 +1,7 @@
-import { createServer, type Server } from 'node:net';
-import { loadConfig } from '../../src/config.js';
-import { type Service, startService } from '../../src/service.js';
-import { CapturedLog } from './lines.js';
+import { createServer, type Server, type Socket } from 'node:net';
+import { loadConfig } from '../config/config.js';
+import { type Service, type ServiceOptions, startService } from '../service/service.js';
+import { CapturedLog } from './captured-log.js';
 
 export interface TestService extends Service {
   log: CapturedLog;
@@ -9,9 +9,17 @@ export interface TestService extends Service {
   stop(): Promise<number>;
 }
 
-/** The real service, in-process, on a free port, logging into memory; exit() is captured, not run. */
-export async function startTestService(env: NodeJS.ProcessEnv): Promise<TestService> {
-  const log = new CapturedLog();
+export interface TestServiceOptions extends Pick<ServiceOptions, 'shutdownWith'> {
+  /** Sees every log line as it is written (a demo prints them); the lines are kept either way. */
+  echo?: (text: string) => void;
+}
+
+/**
+ * The real service, in-process, on a free port, logging into memory; exit() is captured, not run.
+ * Tests and demos use it alike.
+ */
+export async function startTestService(env: NodeJS.ProcessEnv, options: TestServiceOptions = {}): Promise<TestService> {
+  const log = new CapturedLog(options.echo);
   let exited: (code: number) => void = () => {};
   const exitCode = new Promise<number>((resolve) => {
     exited = resolve;
@@ -24,7 +32,11 @@ export async function startTestService(env: NodeJS.ProcessEnv): Promise<TestServ
     DB_POOL_MAX: '3',
     ...env,
   });
-  const service = await startService(config, { logStream: log, exit: (code) => exited(code) });
+  const service = await startService(config, {
+    logStream: log,
+    exit: (code) => exited(code),
+    ...(options.shutdownWith ? { shutdownWith: options.shutdownWith } : {}),
+  });
   return {
     ...service,
     log,
@@ -46,7 +58,7 @@ export async function unusedPort(): Promise<number> {
 
 /** A TCP peer that accepts connections and never answers: a dependency that hangs. */
 export async function blackHole(): Promise<{ url: string; close(): Promise<void> }> {
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import type { Stage } from '../../src/dockerfile-policy.js';
+import type { Stage } from './dockerfile-policy.js';
 
 /** A .dockerignore's patterns, as far as this package uses them: `**\/name` and root-relative paths. */
 export function dockerignore(text: string): (path: string) => boolean {

@@ -1,4 +1,4 @@
-import { get } from './http.js';
+import { get } from '../../test/http.js';
 
 /** How long each request takes (`/api/work?ms=`), and how many clients keep one in flight. */
 export const SLOW_MS = 3_000;
