@@ -3,9 +3,10 @@
 import { markdownTable, ratio, reportBench } from '@cookbook/shared/bench';
 import { LRUCache } from 'lru-cache';
 import { Bench } from 'tinybench';
-import { createPool } from '../src/pooling.js';
-import { UserCache } from '../src/user-cache.js';
-import { createUsersTable, findUser, type User } from '../src/users.js';
+import { UserCache } from '../caching/user-cache.js';
+import { createUsersTable, findUser } from '../caching/users-table.js';
+import { createPool } from '../pooling/pooling.js';
+import type { User } from '../users/user.js';
 import { withBenchServices } from './services.js';
 import { meanMs, opsPerSecond } from './stats.js';
 

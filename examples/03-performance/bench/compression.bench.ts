@@ -1,7 +1,9 @@
 // GET /users (1000 users, ≈ 64 KiB of JSON) with and without the compression middleware.
+
+import { withServer } from '@cookbook/shared';
 import { markdownTable, ratio, reportBench } from '@cookbook/shared/bench';
-import { createUsersApp } from '../src/compression.js';
-import { type LoadResult, load, SECONDS, withServer } from './load.js';
+import { createUsersApp } from '../compression/compression.js';
+import { type LoadResult, load, SECONDS } from './load.js';
 
 const headers = { 'accept-encoding': 'gzip' };
 const rows: [string, LoadResult][] = [

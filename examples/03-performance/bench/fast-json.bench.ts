@@ -1,8 +1,9 @@
 // fast-json-stringify vs JSON.stringify, on the seed's single user and on a 100-user array.
 import { markdownTable, ratio, reportBench } from '@cookbook/shared/bench';
 import { Bench } from 'tinybench';
-import { stringifyUser, stringifyUsers } from '../src/fast-json.js';
-import { sampleUsers, toPublicUser } from '../src/sample-users.js';
+import { stringifyUser, stringifyUsers } from '../fast-json/fast-json.js';
+import { sampleUsers } from '../users/sample-users.js';
+import { toPublicUser } from '../users/user.js';
 import { opsPerSecond } from './stats.js';
 
 const users = sampleUsers(100).map(toPublicUser);

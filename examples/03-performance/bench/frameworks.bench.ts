@@ -1,7 +1,9 @@
 // Requests/s for the same GET /hello on node:http, Fastify and Express, loaded one after another.
+
+import { withServer } from '@cookbook/shared';
 import { markdownTable, ratio, reportBench } from '@cookbook/shared/bench';
-import { createExpressHelloApp, createFastifyHelloApp, createNodeHelloServer } from '../src/frameworks.js';
-import { type LoadResult, load, SECONDS, withServer } from './load.js';
+import { createExpressHelloApp, createFastifyHelloApp, createNodeHelloServer } from '../frameworks/frameworks.js';
+import { type LoadResult, load, SECONDS } from './load.js';
 
 const results: [string, LoadResult][] = [];
 results.push(['node:http', await withServer(createNodeHelloServer(), (url) => load(`${url}/hello`))]);

@@ -1,6 +1,4 @@
-// Shared by the HTTP benches: serve an app on a free port and load it with autocannon.
-import { createServer, type RequestListener, type Server } from 'node:http';
-import { closeServer, listen } from '@cookbook/shared';
+// Shared by the HTTP benches: load a URL with autocannon (they serve it with withServer).
 import autocannon from 'autocannon';
 
 /** Seconds each target is loaded: short, because eight benches share this machine. */
@@ -28,15 +26,4 @@ export async function load(url: string, options: Partial<autocannon.Options> = {
     non2xx: result.non2xx + result.errors,
     bytesPerResponse: result.throughput.total / total,
   };
-}
-
-export async function withServer<T>(handler: RequestListener | Server, work: (url: string) => Promise<T>): Promise<T> {
-  const server = typeof handler === 'function' ? createServer(handler) : handler;
-  const url = await listen(server, 0);
-  try {
-    return await work(url);
-  } finally {
-    server.closeAllConnections();
-    await closeServer(server);
-  }
 }

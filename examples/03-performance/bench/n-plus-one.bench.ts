@@ -2,9 +2,9 @@
 import { markdownTable, ratio, reportBench } from '@cookbook/shared/bench';
 import { Sequelize } from 'sequelize';
 import { Bench } from 'tinybench';
-import { up } from '../src/blog-migration.js';
-import { seedBlog } from '../src/blog-seed.js';
-import { naiveUsersWithPosts, usersWithPosts, usersWithPostsSeparate } from '../src/n-plus-one.js';
+import { up } from '../blog/migration.js';
+import { seedBlog } from '../blog/seed.js';
+import { naiveUsersWithPosts, usersWithPosts, usersWithPostsSeparate } from '../n-plus-one/n-plus-one.js';
 import { withBenchServices } from './services.js';
 import { meanMs } from './stats.js';
 

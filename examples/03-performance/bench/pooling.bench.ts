@@ -1,7 +1,7 @@
 // 'SELECT 1' answered by a new connection each time vs a pooled one: the handshake is the cost.
 import { markdownTable, ratio, reportBench } from '@cookbook/shared/bench';
 import { Bench } from 'tinybench';
-import { createPool, queryWithNewClient } from '../src/pooling.js';
+import { createPool, queryWithNewClient } from '../pooling/pooling.js';
 import { withBenchServices } from './services.js';
 import { opsPerSecond } from './stats.js';
 

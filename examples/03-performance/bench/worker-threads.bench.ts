@@ -2,12 +2,12 @@
 // and how late the server's event loop ran its timers meanwhile.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { startLoopDelayProbe } from '@cookbook/shared';
+import { startLoopDelayProbe, withServer } from '@cookbook/shared';
 import { markdownTable, ratio, reportBench } from '@cookbook/shared/bench';
 import type { Express } from 'express';
-import { naiveWorkerPerRequestApp } from '../src/worker-per-request.js';
-import { blockingFibonacciApp, createFibonacciApp, createFibonacciPool } from '../src/worker-threads.js';
-import { type LoadResult, load, SECONDS, withServer } from './load.js';
+import { naiveWorkerPerRequestApp } from '../worker-threads/worker-per-request.js';
+import { blockingFibonacciApp, createFibonacciApp, createFibonacciPool } from '../worker-threads/worker-threads.js';
+import { type LoadResult, load, SECONDS } from './load.js';
 
 const N = 32;
 const body = JSON.stringify({ n: N });

@@ -1,5 +1,5 @@
 import type { Sequelize } from 'sequelize';
-import { BlogPost, BlogUser, defineBlogModels } from './blog-models.js';
+import { BlogPost, BlogUser, defineBlogModels } from './models.js';
 
 /** Creates the tables (no secondary indexes: that is the migration's job) and `users` × `postsEach` rows. */
 export async function seedBlog(sequelize: Sequelize, users: number, postsEach: number): Promise<void> {

@@ -3,11 +3,11 @@ import { Redis } from 'ioredis';
 import type pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUserApp, renameUser } from '../src/caching.js';
-import { naiveUserCache } from '../src/naive-user-cache.js';
-import { UserCache } from '../src/user-cache.js';
-import { createUsersTable, findUser, renameUserRow, type User } from '../src/users.js';
-import { closePool, testPool } from './support/pool.js';
+import type { User } from '../users/user.js';
+import { createUserApp, renameUser } from './caching.js';
+import { naiveUserCache } from './naive-user-cache.js';
+import { UserCache } from './user-cache.js';
+import { createUsersTable, findUser, renameUserRow } from './users-table.js';
 
 const database = useTestDatabase('caching');
 const prefix = redisPrefix('performance-caching');
@@ -17,7 +17,7 @@ let redisA: Redis;
 let redisB: Redis;
 
 beforeAll(async () => {
-  pool = testPool({ connectionString: database.url, max: 5 });
+  pool = database.pool({ max: 5 }); // closed, every socket, before the database is dropped
   await createUsersTable(pool, 10);
   redisA = new Redis(testServices().redisUrl);
   redisB = new Redis(testServices().redisUrl);
@@ -25,7 +25,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await deleteRedisPrefix(redisA, prefix);
-  await Promise.all([redisA.quit(), redisB.quit(), closePool(pool)]);
+  await Promise.all([redisA.quit(), redisB.quit()]);
 });
 
 let cacheNumber = 0;
@@ -86,6 +86,7 @@ describe('caching', () => {
     expect(fixed.loads()).toBe(1);
   });
 
+  // #region stampede
   it('❌ seed: 50 concurrent misses of one key run 50 queries; single-flight runs 1', async () => {
     const naive = counted();
     const naiveCache = naiveUserCache(naive.load);
@@ -97,6 +98,7 @@ describe('caching', () => {
     expect(fixed.loads()).toBe(1);
     expect(new Set(users.map((u) => u?.email))).toEqual(new Set(['user4@example.com']));
   });
+  // #endregion stampede
 
   it('serves over HTTP: 200, 404 for a missing user, 400 naming the field', async () => {
     const app = createUserApp(redisCache(redisA, counted()));

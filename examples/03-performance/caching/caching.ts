@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import type { Pool } from 'pg';
 import type { UserCache } from './user-cache.js';
-import { renameUserRow } from './users.js';
+import { renameUserRow } from './users-table.js';
 
 // #region invalidate
 /** Write to the database first, then drop the cached copy: readers never see the old name for long. */

@@ -1,5 +1,5 @@
 import NodeCache from 'node-cache';
-import type { User } from './users.js';
+import type { User } from '../users/user.js';
 
 // #region naive
 /**

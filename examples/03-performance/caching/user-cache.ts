@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { User } from './users.js';
+import type { User } from '../users/user.js';
 
 export interface UserCacheOptions {
   /** Every key starts with it, so one Redis can hold several apps (and tests) side by side. */

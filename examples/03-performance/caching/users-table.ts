@@ -1,12 +1,7 @@
 import type { Pool } from 'pg';
+import type { User } from '../users/user.js';
 
-export interface User {
-  id: number;
-  name: string;
-  email: string;
-}
-
-/** The table the caching and pooling recipes read; idempotent so demos and tests can call it. */
+/** The table the cache reads through; idempotent so demos, tests and benches can call it. */
 export async function createUsersTable(pool: Pool, count: number): Promise<void> {
   await pool.query(`CREATE TABLE IF NOT EXISTS users (
     id integer PRIMARY KEY, name text NOT NULL, email text NOT NULL UNIQUE)`);

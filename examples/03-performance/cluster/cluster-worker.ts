@@ -1,5 +1,9 @@
 import cluster from 'node:cluster';
 import { createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+
+/** This file as the workers' entry: `.ts` from source, `.js` once compiled. */
+export const clusterWorkerFile = fileURLToPath(import.meta.url);
 
 // #region worker
 /** The app each worker serves: who answered, and a slow route to show in-flight requests finish. */

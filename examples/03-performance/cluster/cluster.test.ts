@@ -1,13 +1,14 @@
+import { type Fixture, spawnFixture } from '@cookbook/shared/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CrashHistory } from '../src/cluster-policy.js';
-import { getJson, isAlive, killIfAlive, type Spawned, spawnTs } from './support/process.js';
+import { CrashHistory } from './cluster-policy.js';
+import { getJson, isAlive, killIfAlive } from './test/processes.js';
 
 // Real processes: a primary spawned with tsx, forking 2 workers (never one per CPU in a test).
-const PRIMARY = new URL('./fixtures/cluster-primary.ts', import.meta.url);
-const spawned: Spawned[] = [];
+const PRIMARY = new URL('./test/primary.ts', import.meta.url);
+const spawned: Fixture[] = [];
 
-function startPrimary(...args: string[]): Spawned {
-  const primary = spawnTs(PRIMARY, args);
+function startPrimary(...args: string[]): Fixture {
+  const primary = spawnFixture(PRIMARY, { args });
   spawned.push(primary);
   return primary;
 }
@@ -17,18 +18,18 @@ function workerPids(lines: string[], event = 'listening'): number[] {
   return lines.flatMap((line) => line.match(new RegExp(`^worker (\\d+) ${event}`))?.[1] ?? []).map(Number);
 }
 
-async function readyCluster(): Promise<{ primary: Spawned; url: string }> {
+async function readyCluster(): Promise<{ primary: Fixture; url: string }> {
   const primary = startPrimary();
   const [, url = ''] = await primary.waitForLine(/^ready (http:\S+)/);
   await primary.waitUntil((lines) => (workerPids(lines).length >= 2 ? true : undefined));
   return { primary, url };
 }
 
-afterEach(() => {
-  // Kill whatever a failed test left: the primaries and every worker they logged.
-  for (const { child, lines } of spawned.splice(0)) {
+afterEach(async () => {
+  // Kill whatever a failed test left: every worker the primaries logged, then the primaries.
+  for (const { lines, kill } of spawned.splice(0)) {
     for (const pid of [...workerPids(lines), ...workerPids(lines, 'started')]) killIfAlive(pid);
-    killIfAlive(child.pid);
+    await kill();
   }
 });
 
@@ -90,12 +91,14 @@ describe('cluster', () => {
     expect(primary.lines.join('\n')).toMatch(/crash loop: 4 crashes .* giving up/);
   });
 
+  // #region naive-forks
   it('❌ seed: the naive primary re-forks a crashing worker without end', async () => {
     const primary = startPrimary('crashing', 'naive');
     // Far past the safe primary's budget of 5 forks, and still going.
     await primary.waitUntil((lines) => (workerPids(lines, 'started').length >= 10 ? true : undefined));
     expect(primary.child.exitCode).toBeNull();
   });
+  // #endregion naive-forks
 });
 
 describe('restart policy', () => {

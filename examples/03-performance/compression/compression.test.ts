@@ -1,8 +1,8 @@
 import { get } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { withServer } from '@cookbook/shared';
 import { describe, expect, it } from 'vitest';
-import { createUsersApp } from '../src/compression.js';
-import { serve } from './support/http.js';
+import { createUsersApp } from './compression.js';
 
 interface RawResponse {
   headers: Record<string, string | string[] | undefined>;
@@ -22,9 +22,9 @@ function rawGet(url: string, acceptEncoding?: string): Promise<RawResponse> {
 }
 
 describe('compression', () => {
+  // #region gzip
   it('gzips the 1000-user list to a fraction of its size, same JSON inside', async () => {
-    const { url, close } = await serve(createUsersApp({ compress: true }));
-    try {
+    await withServer(createUsersApp({ compress: true }), async (url) => {
       const gzipped = await rawGet(`${url}/users`, 'gzip');
       const plain = await rawGet(`${url}/users`);
       expect(gzipped.headers['content-encoding']).toBe('gzip');
@@ -32,41 +32,31 @@ describe('compression', () => {
       expect(plain.headers['content-encoding']).toBeUndefined(); // the client did not ask for it
       expect(plain.body.length / gzipped.body.length).toBeGreaterThan(5);
       expect(gunzipSync(gzipped.body).equals(plain.body)).toBe(true);
-    } finally {
-      await close();
-    }
+    });
   });
+  // #endregion gzip
 
   it('prefers brotli when the client offers it (compression 1.8+)', async () => {
-    const { url, close } = await serve(createUsersApp({ compress: true }));
-    try {
+    await withServer(createUsersApp({ compress: true }), async (url) => {
       const res = await rawGet(`${url}/users`, 'gzip, deflate, br');
       expect(res.headers['content-encoding']).toBe('br');
       expect(JSON.parse(brotliDecompressSync(res.body).toString())).toHaveLength(1000);
-    } finally {
-      await close();
-    }
+    });
   });
 
   it('sends a response below the 1 KiB threshold uncompressed', async () => {
-    const { url, close } = await serve(createUsersApp({ compress: true }));
-    try {
+    await withServer(createUsersApp({ compress: true }), async (url) => {
       const health = await rawGet(`${url}/health`, 'gzip');
       expect(health.headers['content-encoding']).toBeUndefined();
       expect(JSON.parse(health.body.toString())).toEqual({ ok: true });
-    } finally {
-      await close();
-    }
+    });
   });
 
   it('without the middleware, nothing is compressed', async () => {
-    const { url, close } = await serve(createUsersApp({ compress: false }));
-    try {
+    await withServer(createUsersApp({ compress: false }), async (url) => {
       const users = await rawGet(`${url}/users`, 'gzip');
       expect(users.headers['content-encoding']).toBeUndefined();
       expect(JSON.parse(users.body.toString())).toHaveLength(1000);
-    } finally {
-      await close();
-    }
+    });
   });
 });

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { createFastifyUsersApp, naiveStringifyUsers, stringifyUser, stringifyUsers } from '../src/fast-json.js';
-import { type PublicUser, sampleUsers, toPublicUser } from '../src/sample-users.js';
+import { sampleUsers } from '../users/sample-users.js';
+import { toPublicUser, type User } from '../users/user.js';
+import { createFastifyUsersApp, naiveStringifyUsers, stringifyUser, stringifyUsers } from './fast-json.js';
 
 const stored = sampleUsers(100);
 const publicUsers = stored.map(toPublicUser);
 
 describe('fast-json', () => {
+  // #region naive-schema
   it('❌ seed: an object schema serializes an array of users as {}', () => {
     expect(naiveStringifyUsers(publicUsers)).toBe('{}');
   });
+  // #endregion naive-schema
 
   it('with required fields the same mistake throws instead of answering {}', () => {
     expect(() => (stringifyUser as (value: unknown) => string)(publicUsers)).toThrow(/"id" is required/);
@@ -27,7 +30,7 @@ describe('fast-json', () => {
   });
 
   it('Fastify with a response schema strips the same fields', async () => {
-    const app = createFastifyUsersApp(async () => stored as PublicUser[]);
+    const app = createFastifyUsersApp(async () => stored as User[]);
     try {
       const res = await app.inject({ method: 'GET', url: '/users' });
       expect(res.statusCode).toBe(200);

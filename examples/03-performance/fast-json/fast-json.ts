@@ -1,6 +1,6 @@
 import fastJson, { type ObjectSchema } from 'fast-json-stringify';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { PublicUser } from './sample-users.js';
+import type { User } from '../users/user.js';
 
 // #region schemas
 /** The public fields of a user. Anything else on the object is dropped, never serialized. */
@@ -34,7 +34,7 @@ export const naiveStringifyUsers: (users: object) => string = fastJson({
 
 // #region fastify
 /** The same in Fastify: a response schema compiles to this serializer and strips unknown fields. */
-export function createFastifyUsersApp(getUsers: () => Promise<PublicUser[]>): FastifyInstance {
+export function createFastifyUsersApp(getUsers: () => Promise<User[]>): FastifyInstance {
   const app = Fastify({ logger: false });
   app.get('/users', { schema: { response: { 200: { type: 'array', items: userSchema } } } }, () => getUsers());
   return app;

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { closeServer, listen } from '@cookbook/shared';
 import { describe, expect, it } from 'vitest';
-import { createExpressHelloApp, createFastifyHelloApp, createNodeHelloServer, GREETING } from '../src/frameworks.js';
+import { createExpressHelloApp, createFastifyHelloApp, createNodeHelloServer, GREETING } from './frameworks.js';
 
 async function fetchHello(url: string): Promise<{ status: number; type: string | null; body: unknown }> {
   const res = await fetch(`${url}/hello`);
@@ -9,6 +9,7 @@ async function fetchHello(url: string): Promise<{ status: number; type: string |
 }
 
 describe('frameworks', () => {
+  // #region same-json
   it('node:http, Fastify and Express serve the same JSON', async () => {
     const node = createNodeHelloServer();
     const expressServer = createServer(createExpressHelloApp());
@@ -27,4 +28,5 @@ describe('frameworks', () => {
       await Promise.all([closeServer(node), closeServer(expressServer), fastify.close()]);
     }
   });
+  // #endregion same-json
 });

@@ -1,9 +1,9 @@
 import { useTestDatabase } from '@cookbook/shared/testing';
 import { Sequelize } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { down, up } from '../src/blog-migration.js';
-import { seedBlog } from '../src/blog-seed.js';
-import { naiveUsersWithPosts, toResponse, usersWithPosts, usersWithPostsSeparate } from '../src/n-plus-one.js';
+import { down, up } from '../blog/migration.js';
+import { seedBlog } from '../blog/seed.js';
+import { naiveUsersWithPosts, toResponse, usersWithPosts, usersWithPostsSeparate } from './n-plus-one.js';
 
 const database = useTestDatabase('n_plus_one');
 let sequelize: Sequelize;
@@ -23,10 +23,12 @@ async function countQueries<T>(work: () => Promise<T>): Promise<{ result: T; que
 }
 
 describe('n-plus-one', () => {
+  // #region naive-queries
   it('❌ seed: the loop sends 1 + N queries (101 for 100 users)', async () => {
     const { queries } = await countQueries(naiveUsersWithPosts);
     expect(queries).toBe(101);
   });
+  // #endregion naive-queries
 
   it('❌ seed: the posts it assigns vanish when the users are serialized', async () => {
     const users = await naiveUsersWithPosts();

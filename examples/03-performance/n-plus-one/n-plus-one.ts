@@ -1,4 +1,4 @@
-import { BlogPost, BlogUser } from './blog-models.js';
+import { BlogPost, BlogUser } from '../blog/models.js';
 
 /** A user with their posts, as the API returns it. */
 export interface UserWithPosts {

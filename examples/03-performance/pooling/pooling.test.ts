@@ -1,42 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { useTestDatabase } from '@cookbook/shared/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createPool,
-  leakyWithClient,
-  naivePool,
-  PoolTimeoutError,
-  queryWithNewClient,
-  withClient,
-} from '../src/pooling.js';
+import { createPool, leakyWithClient, naivePool, PoolTimeoutError, queryWithNewClient, withClient } from './pooling.js';
 
 const database = useTestDatabase('pooling');
 let observer: pg.Client;
-const pools: pg.Pool[] = [];
 
 beforeAll(async () => {
   observer = new pg.Client({ connectionString: database.url });
   await observer.connect();
 });
-afterAll(async () => {
-  await Promise.all(pools.map(closePool));
-  await observer.end();
-});
+afterAll(() => observer.end());
 
-/** Wraps a pool from the code under test so afterAll waits for its connections to close. */
-function track(pool: pg.Pool): pg.Pool {
-  pool.on('connect', (client) => closing.push(once(client, 'end')));
-  pools.push(pool);
-  return pool;
-}
-
-const closing: Promise<unknown>[] = [];
-async function closePool(pool: pg.Pool): Promise<void> {
-  await pool.end();
-  await Promise.all(closing);
-}
+/**
+ * A pool with exactly the settings the code under test chose, made by `database.pool()` so every
+ * socket has closed before the test database is dropped.
+ */
+const track = (pool: pg.Pool): pg.Pool => database.pool(pool.options);
 
 /** Runs `work` while sampling how many server connections carry `appName`; returns the peak. */
 async function peakConnections(appName: string, work: () => Promise<unknown>): Promise<number> {
@@ -86,8 +67,9 @@ describe('pooling', () => {
     expect(await withClient(pool, (client) => client.query('SELECT 1 AS one'))).toHaveProperty('rows', [{ one: 1 }]);
   });
 
+  // #region leak
   it('❌ without finally, two failed queries exhaust a pool of two', async () => {
-    const pool = track(new pg.Pool({ connectionString: database.url, max: 2, connectionTimeoutMillis: 300 }));
+    const pool = database.pool({ max: 2, connectionTimeoutMillis: 300 });
     const leaked: pg.PoolClient[] = [];
     pool.on('acquire', (client) => leaked.push(client)); // only so the test can clean up
     try {
@@ -100,9 +82,10 @@ describe('pooling', () => {
       for (const client of leaked.splice(0)) client.release();
     }
   });
+  // #endregion leak
 
   it('an exhausted pool fails with a clear timeout error, not a hang', async () => {
-    const pool = track(new pg.Pool({ connectionString: database.url, max: 2, connectionTimeoutMillis: 200 }));
+    const pool = database.pool({ max: 2, connectionTimeoutMillis: 200 });
     const held = await Promise.all([pool.connect(), pool.connect()]);
     try {
       const error = await withClient(pool, (client) => client.query('SELECT 1')).catch((e: unknown) => e);

@@ -9,3 +9,6 @@ export function run({ n }: { n: number }): number {
   return fibonacci(n);
 }
 // #endregion task
+
+/** This file as a thread's entry: `.ts` from source, `.js` once compiled (a loader renames imports, not entries). */
+export const fibonacciTaskFile = import.meta.url;

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import express, { type Express } from 'express';
+import { fibonacciWorkerFile } from './fibonacci-worker.js';
 
 /** How many threads the naive route has alive at once: the number it never bounds. */
 export interface ThreadCount {
@@ -17,7 +18,7 @@ export function naiveWorkerPerRequestApp(threads: ThreadCount = { live: 0, peak:
   const app = express();
   app.use(express.json());
   app.get('/process', (req, res) => {
-    const worker = new Worker(new URL('./fibonacci-worker.mjs', import.meta.url), {
+    const worker = new Worker(fibonacciWorkerFile, {
       workerData: req.body.data,
       execArgv, // undefined inherits the process's flags (a TypeScript loader, under tsx)
     });

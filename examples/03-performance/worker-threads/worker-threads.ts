@@ -1,23 +1,18 @@
 import express, { type Express } from 'express';
 import { Piscina } from 'piscina';
 import { parseFibonacciInput } from './fibonacci-input.js';
-import { fibonacci } from './fibonacci-task.js';
-import { siblingModule } from './sibling.js';
+import { fibonacci, fibonacciTaskFile } from './fibonacci-task.js';
 
 // #region pool
-/**
- * A fixed set of threads that run the CPU job. `execArgv` lets a test add a TypeScript loader;
- * compiled to JavaScript, the default (inherit the process's flags) is what you want.
- */
-export function createFibonacciPool(options: { maxThreads: number; maxQueue?: number; execArgv?: string[] }): Piscina {
+/** A fixed set of threads that run the CPU job, with a bounded queue in front of them. */
+export function createFibonacciPool(options: { maxThreads: number; maxQueue?: number }): Piscina {
   return new Piscina({
-    filename: siblingModule('fibonacci-task', import.meta.url).href,
+    filename: fibonacciTaskFile,
     name: 'run',
     minThreads: 1,
     maxThreads: options.maxThreads,
     // Bounded queue: under overload, refuse work instead of piling up memory and latency.
     maxQueue: options.maxQueue ?? options.maxThreads * 32,
-    ...(options.execArgv ? { execArgv: options.execArgv } : {}),
   });
 }
 // #endregion pool
@@ -37,14 +32,18 @@ export function createFibonacciApp(pool: Piscina, timeoutMs: number): Express {
       return;
     }
     // Admission control here, not only piscina's maxQueue: piscina 5.3 does not enforce maxQueue
-    // for tasks that carry an AbortSignal (test/worker-threads.test.ts shows both).
+    // for tasks that carry an AbortSignal (worker-threads.test.ts shows both).
     if (pool.queueSize >= pool.options.maxQueue) {
       res.status(503).set('retry-after', '1').json({ error: 'busy, retry later' });
       return;
     }
+    // The job stops at its deadline or when the client hangs up, whichever comes first: aborting
+    // terminates the thread running it (piscina replaces it), so nobody computes an unread answer.
+    const hungUp = new AbortController();
+    res.once('close', () => hungUp.abort());
+    const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), hungUp.signal]);
     try {
-      // Aborting terminates the thread running the job; piscina replaces it.
-      const result: number = await pool.run({ n: input.n }, { signal: AbortSignal.timeout(timeoutMs) });
+      const result: number = await pool.run({ n: input.n }, { signal });
       res.json({ n: input.n, result });
     } catch (error) {
       if (isAbort(error)) res.status(503).json({ error: `computation exceeded ${timeoutMs} ms` });
