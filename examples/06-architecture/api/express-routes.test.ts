@@ -1,11 +1,11 @@
 import { useTestDatabase } from '@cookbook/shared/testing';
 import type { Sequelize } from 'sequelize';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { createApp } from '../src/app.js';
-import { MemoryOutbox } from '../src/services/email-sender.js';
-import { createMemoryLogger } from '../src/utils/logger.js';
-import { routeCases } from './route-table.js';
-import { type Http, httpClient, openMigratedDatabase } from './support.js';
+import { createApp } from '../app/express-app.js';
+import { MemoryOutbox } from '../app/services/email-sender.js';
+import { createMemoryLogger } from '../app/utils/logger.js';
+import { routeCases } from '../test/route-table.js';
+import { type Http, httpClient, openMigratedDatabase } from '../test/support.js';
 
 const database = useTestDatabase('arch-express');
 let db: Sequelize | undefined;

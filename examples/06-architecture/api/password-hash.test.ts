@@ -2,12 +2,12 @@ import { useTestDatabase } from '@cookbook/shared/testing';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpApp } from '../src/app.js';
-import { createServices } from '../src/composition.js';
-import { MemoryOutbox } from '../src/services/email-sender.js';
-import { createMemoryLogger } from '../src/utils/logger.js';
-import { verifyPassword } from '../src/utils/password.js';
-import { openMigratedDatabase, uniqueEmail } from './support.js';
+import { createServices } from '../app/composition.js';
+import { createHttpApp } from '../app/express-app.js';
+import { MemoryOutbox } from '../app/services/email-sender.js';
+import { createMemoryLogger } from '../app/utils/logger.js';
+import { verifyPassword } from '../app/utils/password.js';
+import { openMigratedDatabase, uniqueEmail } from '../test/support.js';
 
 const database = useTestDatabase('arch-hash');
 let db: Sequelize | undefined;
@@ -22,6 +22,7 @@ afterAll(async () => {
 const PASSWORD = 'correct horse battery';
 
 describe('the password hash never leaves the repository', () => {
+  // #region naive-hash-test
   it('the naive repository returns the ORM row from create: the 201 body carries the hash', async () => {
     if (!db) throw new Error('no database');
     const services = createServices({ db, mailer: new MemoryOutbox(), logger: createMemoryLogger() });
@@ -31,6 +32,7 @@ describe('the password hash never leaves the repository', () => {
     expect(res.status).toBe(201);
     expect(res.body.passwordHash).toMatch(/^scrypt\$/);
   });
+  // #endregion naive-hash-test
 
   it('the fix maps rows to User explicitly: no hash in the body, and the stored hash verifies', async () => {
     if (!db) throw new Error('no database');

@@ -1,8 +1,8 @@
 import express, { type Express } from 'express';
 import { createProductController } from './api/controllers/product-controller.js';
 import { createUserController } from './api/controllers/user-controller.js';
+import { assignRequestId } from './api/middleware/assign-request-id.js';
 import { errorHandler, notFoundHandler } from './api/middleware/error-handler.js';
-import { requestId } from './api/middleware/request-id.js';
 import { productRoutes } from './api/routes/products.js';
 import { userRoutes } from './api/routes/users.js';
 import { createServices, type ServiceDeps, type Services } from './composition.js';
@@ -12,7 +12,7 @@ import { createServices, type ServiceDeps, type Services } from './composition.j
 export function createHttpApp(services: Pick<Services, 'users' | 'products' | 'logger'>): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(requestId());
+  app.use(assignRequestId());
   app.use(express.json({ limit: '100kb' }));
   app.use('/users', userRoutes(createUserController(services.users)));
   app.use('/products', productRoutes(createProductController(services.products)));

@@ -6,15 +6,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { Agent, get } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { resolveServices } from '@cookbook/shared';
-import { markdownTable, ratio, reportBench } from '@cookbook/shared/bench';
-import { createServices } from '../src/composition.js';
-import { createDatabase } from '../src/config/database.js';
-import { createDemoDatabase } from '../src/demo/scratch-database.js';
-import { migrate } from '../src/migrate.js';
-import { migrations } from '../src/migrations/index.js';
-import { MemoryOutbox } from '../src/services/email-sender.js';
-import { createMemoryLogger } from '../src/utils/logger.js';
+import { createScratchDatabase, resolveServices } from '@cookbook/shared';
+import { markdownTable, median, ratio, reportBench } from '@cookbook/shared/bench';
+import { createServices } from '../app/composition.js';
+import { createDatabase } from '../app/config/database.js';
+import { migrations } from '../app/migrations/index.js';
+import { migrate } from '../app/migrations/migrate.js';
+import { MemoryOutbox } from '../app/services/email-sender.js';
+import { createMemoryLogger } from '../app/utils/logger.js';
 
 const EDGES = ['bare', 'express-sequelize', 'express-pg', 'fastify-sequelize', 'fastify-pg'] as const;
 const ROUNDS = 4;
@@ -65,8 +64,7 @@ async function startEdge(kind: string, databaseUrl: string, children: ChildProce
 }
 
 const resolved = await resolveServices(['postgres']);
-const scratch = await createDemoDatabase(resolved.databaseUrl ?? '', 'arch_bench');
-if (!scratch) throw new Error('the bench needs a real Postgres server');
+const scratch = await createScratchDatabase(resolved.databaseUrl, 'arch_bench');
 const children: ChildProcess[] = [];
 try {
   const db = createDatabase(scratch.url, { poolMax: 2 });
@@ -86,7 +84,6 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     for (const kind of EDGES) samples.get(kind)?.push(await requestsPerSecond(edges.get(kind) ?? '', SECONDS));
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
   const bare = median(samples.get('bare') ?? []);
   const rows = EDGES.map((kind) => {
     const values = samples.get(kind) ?? [];

@@ -4,14 +4,14 @@
 import { createServer } from 'node:http';
 import { closeServer, listen } from '@cookbook/shared';
 import pg from 'pg';
-import { createHttpApp } from '../src/app.js';
-import { createServices } from '../src/composition.js';
-import { createDatabase } from '../src/config/database.js';
-import { createFastifyApp } from '../src/fastify-app.js';
-import { PgProductRepository } from '../src/repositories/pg-product-repository.js';
-import { MemoryOutbox } from '../src/services/email-sender.js';
-import { ProductService } from '../src/services/product-service.js';
-import { createMemoryLogger } from '../src/utils/logger.js';
+import { createServices } from '../app/composition.js';
+import { createDatabase } from '../app/config/database.js';
+import { createHttpApp } from '../app/express-app.js';
+import { createFastifyApp } from '../app/fastify-app.js';
+import { PgProductRepository } from '../app/repositories/pg-product-repository.js';
+import { MemoryOutbox } from '../app/services/email-sender.js';
+import { ProductService } from '../app/services/product-service.js';
+import { createMemoryLogger } from '../app/utils/logger.js';
 
 const [edge = '', databaseUrl] = process.argv.slice(2);
 if (!databaseUrl) throw new Error('usage: serve-edge.ts <edge> <databaseUrl>');

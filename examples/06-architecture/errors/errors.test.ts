@@ -2,17 +2,17 @@ import { useTestDatabase } from '@cookbook/shared/testing';
 import type { Sequelize } from 'sequelize';
 import request, { type Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toHttpError } from '../src/api/http-errors.js';
-import { createHttpApp } from '../src/app.js';
-import { createServices } from '../src/composition.js';
-import { AppError, EmailTakenError, NotFoundError, ValidationError } from '../src/errors.js';
-import { createFastifyApp } from '../src/fastify-app.js';
-import { MemoryUserRepository } from '../src/repositories/memory-user-repository.js';
-import { MemoryOutbox } from '../src/services/email-sender.js';
-import { ProductService } from '../src/services/product-service.js';
-import { UserService } from '../src/services/user-service.js';
-import { createMemoryLogger } from '../src/utils/logger.js';
-import { openMigratedDatabase } from './support.js';
+import { toHttpError } from '../app/api/http-errors.js';
+import { createServices } from '../app/composition.js';
+import { AppError, EmailTakenError, NotFoundError, ValidationError } from '../app/errors.js';
+import { createHttpApp } from '../app/express-app.js';
+import { createFastifyApp } from '../app/fastify-app.js';
+import { MemoryUserRepository } from '../app/repositories/memory-user-repository.js';
+import { MemoryOutbox } from '../app/services/email-sender.js';
+import { ProductService } from '../app/services/product-service.js';
+import { UserService } from '../app/services/user-service.js';
+import { createMemoryLogger } from '../app/utils/logger.js';
+import { openMigratedDatabase } from '../test/support.js';
 
 describe('toHttpError: the one table from errors to HTTP', () => {
   it.each([
@@ -103,6 +103,7 @@ describe('typed errors against the Q&A plain Error, same request', () => {
     await db?.close();
   });
 
+  // #region not-found-test
   it('an unknown user: NotFoundError → 404; the naive `new Error("User not found")` → 500', async () => {
     if (!db) throw new Error('no database');
     const services = createServices({ db, mailer: new MemoryOutbox(), logger: createMemoryLogger() });
@@ -111,4 +112,5 @@ describe('typed errors against the Q&A plain Error, same request', () => {
     expect([fixed.status, fixed.body.error.code]).toEqual([404, 'NOT_FOUND']);
     expect([naive.status, naive.body.error.code]).toEqual([500, 'INTERNAL']);
   });
+  // #endregion not-found-test
 });

@@ -2,12 +2,12 @@ import { useTestDatabase } from '@cookbook/shared/testing';
 import type { FastifyInstance } from 'fastify';
 import type { Sequelize } from 'sequelize';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { createServices } from '../src/composition.js';
-import { createFastifyApp } from '../src/fastify-app.js';
-import { MemoryOutbox } from '../src/services/email-sender.js';
-import { createMemoryLogger } from '../src/utils/logger.js';
-import { routeCases } from './route-table.js';
-import { type Http, httpClient, openMigratedDatabase } from './support.js';
+import { createServices } from '../app/composition.js';
+import { createFastifyApp } from '../app/fastify-app.js';
+import { MemoryOutbox } from '../app/services/email-sender.js';
+import { createMemoryLogger } from '../app/utils/logger.js';
+import { routeCases } from '../test/route-table.js';
+import { type Http, httpClient, openMigratedDatabase } from '../test/support.js';
 
 const database = useTestDatabase('arch-fastify');
 let db: Sequelize | undefined;

@@ -2,12 +2,12 @@ import { useTestDatabase } from '@cookbook/shared/testing';
 import pg from 'pg';
 import type { Sequelize } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NotFoundError } from '../src/errors.js';
-import { defineModels } from '../src/models/index.js';
-import { PgProductRepository } from '../src/repositories/pg-product-repository.js';
-import { SequelizeProductRepository } from '../src/repositories/product-repository.js';
-import { type ProductRepository, ProductService } from '../src/services/product-service.js';
-import { openMigratedDatabase } from './support.js';
+import { NotFoundError } from '../app/errors.js';
+import { defineModels } from '../app/models/index.js';
+import { PgProductRepository } from '../app/repositories/pg-product-repository.js';
+import { SequelizeProductRepository } from '../app/repositories/product-repository.js';
+import { type ProductRepository, ProductService } from '../app/services/product-service.js';
+import { openMigratedDatabase } from '../test/support.js';
 
 const database = useTestDatabase('arch-products');
 let db: Sequelize | undefined;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { EmailTakenError, NotFoundError } from '../src/errors.js';
-import { MemoryUserRepository } from '../src/repositories/memory-user-repository.js';
-import { type EmailSender, MemoryOutbox } from '../src/services/email-sender.js';
-import { UserService } from '../src/services/user-service.js';
-import { createMemoryLogger } from '../src/utils/logger.js';
+import { EmailTakenError, NotFoundError } from '../app/errors.js';
+import { MemoryUserRepository } from '../app/repositories/memory-user-repository.js';
+import { type EmailSender, MemoryOutbox } from '../app/services/email-sender.js';
+import { UserService } from '../app/services/user-service.js';
+import { createMemoryLogger } from '../app/utils/logger.js';
 
 // #region service-fakes
 /** No database, no HTTP: the service gets fakes through its constructor, as the composition root would pass real ones. */

@@ -1,8 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { join, posix, relative, sep } from 'node:path';
+import { join, posix, sep } from 'node:path';
 
 // #region layer-rules
-/** Who may not import whom. Paths are folders under `src/`; bare names are npm packages. */
+/** Who may not import whom. Paths are folders under `app/`; bare names are npm packages. */
 export interface LayerRule {
   layer: string;
   mayNotImport: readonly string[];
@@ -63,17 +63,19 @@ function within(path: string, folder: string): boolean {
 }
 
 // #region find-violations
-/** Reads every `.ts` file under `srcDir` and returns each import that breaks a rule. */
+/** Reads every `.ts` file under `root` and returns each import that breaks a rule. */
 export async function findLayerViolations(
-  srcDir: string,
+  root: string,
   rules: readonly LayerRule[] = LAYER_RULES,
 ): Promise<Violation[]> {
   const violations: Violation[] = [];
-  for (const path of await listTypeScript(srcDir)) {
-    const file = relative(srcDir, path).split(sep).join('/');
+  // Node 20+: a recursive readdir replaces a hand-written directory walk.
+  const files = (await readdir(root, { recursive: true })).filter((path) => path.endsWith('.ts')).sort();
+  for (const path of files) {
+    const file = path.split(sep).join('/');
     const rule = rules.find((r) => within(file, r.layer));
     if (!rule) continue;
-    for (const specifier of importsOf(await readFile(path, 'utf8'))) {
+    for (const specifier of importsOf(await readFile(join(root, path), 'utf8'))) {
       const imported = target(file, specifier);
       if (rule.mayNotImport.some((forbidden) => within(imported, forbidden)))
         violations.push({ file, imports: specifier, rule });
@@ -82,15 +84,3 @@ export async function findLayerViolations(
   return violations;
 }
 // #endregion find-violations
-
-async function listTypeScript(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(
-    entries.map((entry) => {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) return listTypeScript(path);
-      return Promise.resolve(entry.name.endsWith('.ts') ? [path] : []);
-    }),
-  );
-  return nested.flat().sort();
-}

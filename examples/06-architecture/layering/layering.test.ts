@@ -1,16 +1,15 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findLayerViolations, importsOf } from '../src/layering.js';
+import { findLayerViolations, importsOf } from './layer-rules.js';
 
-const SRC = join(dirname(fileURLToPath(import.meta.url)), '..', 'src');
+const APP = join(import.meta.dirname, '..', 'app');
 
 describe('the layering rule, read from the imports', () => {
   // #region layering-test
-  it('holds across src/, except in the singleton kept as the Q&A pitfall', async () => {
-    const violations = await findLayerViolations(SRC);
+  it('holds across app/, except in the singleton kept as the Q&A pitfall', async () => {
+    const violations = await findLayerViolations(APP);
     expect(violations.map((v) => `${v.file} → ${v.imports}`)).toEqual([
       'services/singleton-user-service.ts → ../config/database.js',
       'services/singleton-user-service.ts → ../models/index.js',

@@ -1,9 +1,9 @@
 // `pnpm --filter @cookbook/architecture migrate`: run before the new release starts serving,
 // once per deploy (a release step or an init container), never from inside every app process.
-import { createDatabase } from '../config/database.js';
-import { loadConfig } from '../config/environment.js';
-import { migrate } from '../migrate.js';
-import { migrations } from '../migrations/index.js';
+import { createDatabase } from '../app/config/database.js';
+import { loadConfig } from '../app/config/environment.js';
+import { migrations } from '../app/migrations/index.js';
+import { migrate } from '../app/migrations/migrate.js';
 
 async function run(): Promise<number> {
   let config: ReturnType<typeof loadConfig>;

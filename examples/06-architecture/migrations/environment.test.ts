@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/environment.js';
+import { loadConfig } from '../app/config/environment.js';
 
 describe('loadConfig', () => {
   it('fills defaults for what is unset', () => {

@@ -1,13 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { useTestDatabase } from '@cookbook/shared/testing';
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createDatabase } from '../src/config/database.js';
-import { type Migration, migrate, naiveSyncSchema } from '../src/migrate.js';
-import { migrations } from '../src/migrations/index.js';
-import { defineModels } from '../src/models/index.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createDatabase } from '../app/config/database.js';
+import { migrations } from '../app/migrations/index.js';
+import { type Migration, migrate } from '../app/migrations/migrate.js';
+import { defineModels } from '../app/models/index.js';
+import { naiveSyncSchema } from './naive-sync.js';
 
 const ALL = migrations.map((m) => m.name);
 const database = useTestDatabase('arch-migrate');
@@ -95,34 +93,4 @@ describe('sync() instead of migrations', () => {
     await expect(Product.findAll()).resolves.toEqual([]);
   });
   // #endregion sync-pitfall-test
-});
-
-describe('the migrate script', () => {
-  const script = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'cli', 'migrate.ts');
-  const children = new Set<ChildProcess>();
-  afterAll(() => {
-    for (const child of children) child.kill('SIGKILL');
-  });
-  const run = (env: Record<string, string>) =>
-    new Promise<{ code: number | null; out: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, ...env } });
-      children.add(child);
-      let out = '';
-      child.stdout.on('data', (chunk) => (out += chunk));
-      child.stderr.on('data', (chunk) => (out += chunk));
-      child.on('error', reject);
-      child.on('exit', (code) => {
-        children.delete(child);
-        resolve({ code, out });
-      });
-    });
-
-  it('applies the pending migrations, then reports the schema up to date; a bad DATABASE_URL exits 2', async () => {
-    const url = await freshDatabase();
-    const [first, bad] = await Promise.all([run({ DATABASE_URL: url }), run({ DATABASE_URL: 'mysql://db/app' })]);
-    expect(first).toEqual({ code: 0, out: `applied ${ALL.join(', ')}\n` });
-    expect(await run({ DATABASE_URL: url })).toEqual({ code: 0, out: 'schema is up to date\n' });
-    expect(bad.code).toBe(2);
-    expect(bad.out).toMatch(/DATABASE_URL/);
-  });
 });

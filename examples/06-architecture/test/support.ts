@@ -4,9 +4,9 @@ import type { Express } from 'express';
 import type { Sequelize } from 'sequelize';
 import request, { type Response } from 'supertest';
 import { expect } from 'vitest';
-import { createDatabase } from '../src/config/database.js';
-import { migrate } from '../src/migrate.js';
-import { migrations } from '../src/migrations/index.js';
+import { createDatabase } from '../app/config/database.js';
+import { migrations } from '../app/migrations/index.js';
+import { migrate } from '../app/migrations/migrate.js';
 
 /** A Sequelize on the file's own test database, migrated to the latest schema. Small pool: the server is shared. */
 export async function openMigratedDatabase(url: string): Promise<Sequelize> {

@@ -3,11 +3,11 @@ import { closeServer, listen } from '@cookbook/shared';
 import { createTestDatabase, testServices, useTestDatabase } from '@cookbook/shared/testing';
 import { QueryTypes, type Sequelize } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpApp } from '../src/app.js';
-import { createServices, type Services } from '../src/composition.js';
-import { MemoryOutbox } from '../src/services/email-sender.js';
-import { createMemoryLogger } from '../src/utils/logger.js';
-import { openMigratedDatabase, uniqueEmail } from './support.js';
+import { createServices, type Services } from '../app/composition.js';
+import { createHttpApp } from '../app/express-app.js';
+import { MemoryOutbox } from '../app/services/email-sender.js';
+import { createMemoryLogger } from '../app/utils/logger.js';
+import { openMigratedDatabase, uniqueEmail } from '../test/support.js';
 
 const CONCURRENT = 20;
 const database = useTestDatabase('arch-unique');
@@ -58,6 +58,7 @@ async function rowsWithEmail(on: Sequelize, email: string): Promise<number> {
 }
 
 describe('one account per email, under 20 concurrent registrations', () => {
+  // #region unique-index-test
   it('the fix (insert, let the unique index decide): exactly one 201, the other nineteen 409', async () => {
     if (!db) throw new Error('no database');
     const { url } = await serve('users', db);
@@ -65,7 +66,9 @@ describe('one account per email, under 20 concurrent registrations', () => {
     expect(await registerAtOnce(url, email)).toEqual({ 201: 1, 409: CONCURRENT - 1 });
     expect(await rowsWithEmail(db, email)).toBe(1);
   });
+  // #endregion unique-index-test
 
+  // #region naive-race-test
   it('the naive check-then-insert: requests that passed the check hit the index and answer 500', async () => {
     if (!db) throw new Error('no database');
     const { url, logger } = await serve('naiveUsers', db);
@@ -78,6 +81,7 @@ describe('one account per email, under 20 concurrent registrations', () => {
     const crashes = logger.entries.filter((e) => e.fields.errorName === 'SequelizeUniqueConstraintError');
     expect(crashes).toHaveLength(tally[500] ?? 0);
   });
+  // #endregion naive-race-test
 
   it('without the unique index (the Q&A never creates one), the check lets duplicate accounts in', async () => {
     const bare = await createTestDatabase(testServices().databaseUrl, 'arch-noindex');

@@ -2,11 +2,11 @@ import { useTestDatabase } from '@cookbook/shared/testing';
 import type { Sequelize } from 'sequelize';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpApp } from '../src/app.js';
-import { createServices } from '../src/composition.js';
-import { type EmailSender, MemoryOutbox } from '../src/services/email-sender.js';
-import { createMemoryLogger } from '../src/utils/logger.js';
-import { openMigratedDatabase, uniqueEmail } from './support.js';
+import { createServices } from '../app/composition.js';
+import { createHttpApp } from '../app/express-app.js';
+import { type EmailSender, MemoryOutbox } from '../app/services/email-sender.js';
+import { createMemoryLogger } from '../app/utils/logger.js';
+import { openMigratedDatabase, uniqueEmail } from '../test/support.js';
 
 const database = useTestDatabase('arch-email');
 let db: Sequelize | undefined;
@@ -67,6 +67,7 @@ describe('the welcome email', () => {
     expect((await request(fixed).post('/users').send(body(uniqueEmail()))).status).toBe(201);
   });
 
+  // #region naive-mailer-test
   it('the naive service awaits the mailer: 500 for an account that exists, and the retry gets 409', async () => {
     const { naive, fixed } = setup(failingMailer);
     const email = uniqueEmail();
@@ -77,4 +78,5 @@ describe('the welcome email', () => {
     expect(listed.body.items.map((u: { email: string }) => u.email)).toContain(email);
     expect((await request(naive).post('/users').send(body(email))).status).toBe(409);
   });
+  // #endregion naive-mailer-test
 });

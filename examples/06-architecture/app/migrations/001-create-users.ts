@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate.js';
+import type { Migration } from './migrate.js';
 
 export const createUsers: Migration = {
   name: '001-create-users',

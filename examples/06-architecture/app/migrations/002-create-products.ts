@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate.js';
+import type { Migration } from './migrate.js';
 
 export const createProducts: Migration = {
   name: '002-create-products',

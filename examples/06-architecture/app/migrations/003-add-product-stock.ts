@@ -1,4 +1,4 @@
-import type { Migration } from '../migrate.js';
+import type { Migration } from './migrate.js';
 
 /** A later release adds a column: the case `sequelize.sync()` gets wrong on an existing table. */
 export const addProductStock: Migration = {

@@ -62,15 +62,3 @@ function assertKnownHistory(applied: readonly string[], migrations: readonly Mig
   const unknown = applied.filter((name) => !known.has(name));
   if (unknown.length > 0) throw new Error(`Database has migrations this code does not know: ${unknown.join(', ')}`);
 }
-
-// #region naive-sync
-/**
- * The shortcut: let the ORM create tables from the models at startup. `sync()` only creates
- * tables that are missing; it never changes one that exists, so a column added in a later
- * release never reaches a database created by an earlier one. (`alter: true` guesses instead,
- * and `force: true` drops your data.)
- */
-export async function naiveSyncSchema(sequelize: Sequelize): Promise<void> {
-  await sequelize.sync();
-}
-// #endregion naive-sync
