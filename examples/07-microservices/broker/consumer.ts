@@ -1,7 +1,8 @@
-import amqp, { type ConfirmChannel, type ConsumeMessage } from 'amqplib';
-import { type Broker, durableConfirmChannel } from './broker.js';
-import { withCorrelationId } from './correlation.js';
-import { errorMessage, type Logger } from './logger.js';
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { withCorrelationId } from '../correlation/correlation.js';
+import { errorMessage, type Logger } from '../correlation/logger.js';
+import { durableConfirmChannel } from './attached-channel.js';
+import type { Broker } from './connection.js';
 
 /** A message that can never succeed (bad JSON, failed validation): retrying it only blocks the queue. */
 export class PoisonMessageError extends Error {
@@ -121,19 +122,3 @@ function copyTo(ch: ConfirmChannel, queue: string, message: ConsumeMessage, head
     ),
   );
 }
-
-// #region naive-consume
-/** The Q&A's consumer: no prefetch, and a throw in the async callback is an unhandled rejection. */
-export async function naiveConsume(url: string, queue: string, handle: (body: unknown) => Promise<void>) {
-  const connection = await amqp.connect(url);
-  const channel = await connection.createChannel();
-  await channel.assertQueue(queue);
-  await channel.consume(queue, async (message) => {
-    if (!message) return;
-    const body: unknown = JSON.parse(message.content.toString()); // poison → crash → redelivered → crash
-    await handle(body);
-    channel.ack(message);
-  });
-  return connection;
-}
-// #endregion naive-consume

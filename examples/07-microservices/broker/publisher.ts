@@ -1,6 +1,7 @@
-import amqp, { type ConfirmChannel } from 'amqplib';
-import { type Broker, durableConfirmChannel } from './broker.js';
-import { correlationId } from './correlation.js';
+import type { ConfirmChannel } from 'amqplib';
+import { correlationId } from '../correlation/correlation.js';
+import { durableConfirmChannel } from './attached-channel.js';
+import type { Broker } from './connection.js';
 
 export interface PublishOptions {
   /** Stable id of this event: consumers use it to absorb redeliveries and republishes. */
@@ -59,16 +60,3 @@ function confirmPublish(
     );
   });
 }
-
-// #region naive-publish
-/** The Q&A's publisher: a new TCP connection, AMQP handshake and channel for every single message. */
-export async function naivePublish(url: string, queue: string, payload: unknown): Promise<void> {
-  const connection = await amqp.connect(url);
-  const channel = await connection.createChannel();
-  await channel.assertQueue(queue);
-  // No confirm and no `persistent`: nobody learns if the broker dropped it, and a restart loses it.
-  channel.sendToQueue(queue, Buffer.from(JSON.stringify(payload)));
-  await channel.close();
-  await connection.close();
-}
-// #endregion naive-publish

@@ -1,39 +1,45 @@
+import { Writable } from 'node:stream';
+import winston from 'winston';
 import { correlationId } from './correlation.js';
 
 export type LogFields = Record<string, unknown>;
 
+/** What the services need from a logger; a winston logger is one. */
 export interface Logger {
   info(message: string, fields?: LogFields): void;
   warn(message: string, fields?: LogFields): void;
   error(message: string, fields?: LogFields): void;
 }
 
-/** Where finished log lines go: stdout in production, an array in tests. */
+/** Where finished JSON lines go instead of stdout: an array in tests, a demo's filter. */
 export type LogSink = (line: string) => void;
 
-const stdout: LogSink = (line) => process.stdout.write(`${line}\n`);
-
 // #region logger
-/** JSON lines that always carry the service name and the current correlation id. */
-export function createLogger(service: string, sink: LogSink = stdout): Logger {
-  const write = (level: string, message: string, fields: LogFields = {}) =>
-    sink(
-      JSON.stringify({
-        time: new Date().toISOString(),
-        level,
-        service,
-        correlationId: correlationId(),
-        message,
-        ...fields,
-      }),
-    );
-  return {
-    info: (message, fields) => write('info', message, fields),
-    warn: (message, fields) => write('warn', message, fields),
-    error: (message, fields) => write('error', message, fields),
-  };
+/** JSON lines from winston that always carry the service name and the current correlation id. */
+export function createLogger(service: string, sink?: LogSink): Logger {
+  return winston.createLogger({
+    defaultMeta: {
+      service,
+      // A getter, read as each line is logged, inside the request's async context. A winston format
+      // runs later, inside the logger's stream, where that context may already be gone.
+      get correlationId() {
+        return correlationId();
+      },
+    },
+    format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
+    transports: [sink ? new winston.transports.Stream({ stream: lines(sink) }) : new winston.transports.Console()],
+  });
 }
 // #endregion logger
+
+function lines(sink: LogSink): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line) sink(line);
+      done();
+    },
+  });
+}
 
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -1,12 +1,7 @@
-import type { Broker } from './broker.js';
-import { type MessageContext, PoisonMessageError, startConsumer } from './consumer.js';
-import type { Logger } from './logger.js';
-import type { Publisher } from './publisher.js';
-
-export interface OrderCreatedEvent {
-  orderId: string;
-  totalCents: number;
-}
+import type { Broker } from '../broker/connection.js';
+import { type MessageContext, startConsumer } from '../broker/consumer.js';
+import type { Logger } from '../correlation/logger.js';
+import { type OrderCreated, parseOrderCreated } from '../events/order-created.js';
 
 // #region fanout
 /**
@@ -23,22 +18,11 @@ export function subscribeToOrders(
     deadLetterQueue: string;
     /** `order.created`, or `order.*` for every order event. */
     pattern: string;
-    handle: (event: OrderCreatedEvent, context: MessageContext) => Promise<void>;
+    handle: (event: OrderCreated, context: MessageContext) => Promise<void>;
     log?: Logger;
   },
 ) {
   const { exchange, pattern, ...rest } = options;
-  return startConsumer(broker, { ...rest, bindings: [{ exchange, pattern }], parse: parseOrderEvent, maxAttempts: 3 });
-}
-
-export function publishOrderCreated(publisher: Publisher, exchange: string, event: OrderCreatedEvent) {
-  return publisher.publish(exchange, 'order.created', event, { messageId: `order.created:${event.orderId}` });
+  return startConsumer(broker, { ...rest, bindings: [{ exchange, pattern }], parse: parseOrderCreated });
 }
 // #endregion fanout
-
-function parseOrderEvent(body: unknown): OrderCreatedEvent {
-  const event = body as Partial<OrderCreatedEvent> | null;
-  if (typeof event?.orderId !== 'string') throw new PoisonMessageError('field "orderId" must be a string');
-  if (!Number.isSafeInteger(event.totalCents)) throw new PoisonMessageError('field "totalCents" must be an integer');
-  return { orderId: event.orderId, totalCents: event.totalCents as number };
-}

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { Logger } from './logger.js';
+import type { Logger } from '../correlation/logger.js';
 
 /** Bad input: answered 400 with the offending field, never a 500. */
 export class ValidationError extends Error {

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type pg from 'pg';
-import type { Broker } from './broker.js';
+import type { Broker } from '../broker/connection.js';
 
 /** Throws (or rejects) when the dependency cannot serve this instance right now. */
 export type ReadinessCheck = () => Promise<void>;

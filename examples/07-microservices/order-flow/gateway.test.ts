@@ -2,9 +2,9 @@ import { deleteRedisPrefix, redisPrefix, testServices } from '@cookbook/shared/t
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway } from '../src/gateway.js';
-import { createLogger } from '../src/logger.js';
-import { startStubUserService } from './stub-server.js';
+import { createLogger } from '../correlation/logger.js';
+import { startStubUserService } from '../test/stub-server.js';
+import { createGateway } from './gateway.js';
 
 const prefix = redisPrefix('microservices');
 let redis: Redis;

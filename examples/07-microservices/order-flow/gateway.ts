@@ -1,9 +1,9 @@
 import express, { type Request } from 'express';
 import type { Redis } from 'ioredis';
-import { CORRELATION_HEADER, correlationId, correlationMiddleware } from './correlation.js';
-import { healthRouter } from './health.js';
-import { DependencyUnavailableError, errorHandler } from './http-errors.js';
-import type { Logger } from './logger.js';
+import { CORRELATION_HEADER, correlationId, correlationMiddleware } from '../correlation/correlation.js';
+import type { Logger } from '../correlation/logger.js';
+import { DependencyUnavailableError, errorHandler } from '../http/errors.js';
+import { healthRouter } from '../http/health.js';
 import { rateLimit } from './rate-limit.js';
 
 export interface GatewayOptions {

@@ -1,12 +1,12 @@
 import pg from 'pg';
 import request from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../src/logger.js';
-import { createOrderApp } from '../src/order-service.js';
-import type { Publisher } from '../src/publisher.js';
-import { createServiceClient } from '../src/service-client.js';
-import { createUserApp } from '../src/user-service.js';
-import { startStubUserService } from './stub-server.js';
+import type { Publisher } from '../broker/publisher.js';
+import { createLogger } from '../correlation/logger.js';
+import { createServiceClient } from '../resilient-http/service-client.js';
+import { startStubUserService } from '../test/stub-server.js';
+import { createOrderApp } from './order-service.js';
+import { createUserApp } from './user-service.js';
 
 // A pool pointed at a port nothing listens on: the database is "down".
 const downPool = new pg.Pool({

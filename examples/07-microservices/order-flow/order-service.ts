@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import express from 'express';
 import type pg from 'pg';
-import { correlationMiddleware } from './correlation.js';
-import { healthRouter, postgresCheck, type ReadinessCheck } from './health.js';
+import type { Publisher } from '../broker/publisher.js';
+import { correlationMiddleware } from '../correlation/correlation.js';
+import type { Logger } from '../correlation/logger.js';
+import { publishOrderCreated } from '../events/order-created.js';
 import {
   DependencyUnavailableError,
   errorHandler,
   nonEmptyString,
   positiveInt,
   ValidationError,
-} from './http-errors.js';
-import type { Logger } from './logger.js';
-import type { Publisher } from './publisher.js';
-import { type ServiceClient, UpstreamClientError } from './service-client.js';
+} from '../http/errors.js';
+import { healthRouter, postgresCheck, type ReadinessCheck } from '../http/health.js';
+import { type ServiceClient, UpstreamClientError } from '../resilient-http/service-client.js';
 
 export const ORDERS_DDL = `
   CREATE SCHEMA IF NOT EXISTS orders;
@@ -89,7 +90,7 @@ export function createOrderApp({ pool, users, publisher, exchange, log, readines
     log.info('order created', { orderId: order.id });
     // Messaging: whoever cares about a new order learns it later, without order-service waiting.
     const event = { orderId: order.id, userId, email: customer.email, totalCents: order.totalCents };
-    await publisher.publish(exchange, 'order.created', event, { messageId: order.id });
+    await publishOrderCreated(publisher, exchange, event);
     log.info('order.created published', { orderId: order.id });
     res.status(201).json(order);
   });

@@ -1,9 +1,9 @@
-import { deleteRedisPrefix, redisPrefix, testServices, useTestDatabase } from '@cookbook/shared/testing';
+import { deleteRedisPrefix, redisPrefix, testServices, useTestDatabase, waitUntil } from '@cookbook/shared/testing';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type System, startSystem } from '../src/system.js';
-import { pollUntil, useRabbit } from './amqp.js';
+import { useRabbit } from '../test/amqp.js';
+import { type System, startSystem } from './system.js';
 
 const database = useTestDatabase('microservices_system');
 const rabbit = useRabbit('system');
@@ -45,6 +45,7 @@ async function createUser(email: string) {
 }
 
 describe('an order through gateway, order-service, user-service and email-service', () => {
+  // #region one-trace
   it('one correlation id reaches every service, over HTTP and over AMQP', async () => {
     const user = await createUser('ada@example.com');
     const res = await request(system.urls.gateway)
@@ -57,10 +58,7 @@ describe('an order through gateway, order-service, user-service and email-servic
     expect(res.body).toMatchObject({ userId: user.id, totalCents: 3000 });
 
     const traced = () => lines.filter((l) => l.correlationId === 'trace-order-42');
-    await pollUntil(
-      async () => traced(),
-      (t) => t.some((l) => l.message === 'confirmation email queued'),
-    );
+    await waitUntil(() => traced().some((l) => l.message === 'confirmation email queued'), 'the email-service line');
     expect(new Set(traced().map((l) => l.service))).toEqual(
       new Set(['gateway', 'order-service', 'user-service', 'email-service']),
     );
@@ -69,6 +67,7 @@ describe('an order through gateway, order-service, user-service and email-servic
     ]);
     expect(rows).toEqual([{ recipient: 'ada@example.com' }]);
   });
+  // #endregion one-trace
 
   it('the gateway makes up an id when the client sends none, or sends one unsafe to log', async () => {
     for (const sent of [undefined, '"} {"level":"forged', 'a'.repeat(65)]) {

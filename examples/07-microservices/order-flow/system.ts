@@ -2,20 +2,23 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { Redis } from 'ioredis';
-import { connectBroker } from './broker.js';
-import { schemaPool } from './db.js';
-import { createEmailApp, EMAIL_DDL, startEmailWorker } from './email-service.js';
+import type pg from 'pg';
+import { connectBroker } from '../broker/connection.js';
+import { createPublisher } from '../broker/publisher.js';
+import { createLogger, type LogSink } from '../correlation/logger.js';
+import { schemaPool } from '../db/schema-pool.js';
+import { brokerCheck } from '../http/health.js';
+import { createEmailApp, EMAIL_DDL, startEmailWorker } from '../reliable-queue/email-service.js';
+import { createServiceClient, type ServiceClientOptions } from '../resilient-http/service-client.js';
+import { pickInstance, RedisRegistry, type Registration } from '../service-discovery/registry.js';
 import { createGateway } from './gateway.js';
-import { brokerCheck } from './health.js';
-import { createLogger, type LogSink } from './logger.js';
 import { createOrderApp, ORDERS_DDL } from './order-service.js';
-import { createPublisher } from './publisher.js';
-import { pickInstance, RedisRegistry, type Registration } from './registry.js';
-import { createServiceClient, type ServiceClientOptions } from './service-client.js';
 import { createUserApp, USERS_DDL } from './user-service.js';
 
 export interface SystemOptions {
   databaseUrl: string;
+  /** Makes each service's pool; a test passes one whose teardown it controls. */
+  pool?: (schema: string) => pg.Pool;
   amqpUrl: string;
   redisUrl: string;
   /** Exchange, queues and Redis prefix: unique per test file, fixed names in the demo. */
@@ -47,6 +50,7 @@ const REGISTRY_TTL_MS = 3_000;
 export async function startSystem(options: SystemOptions) {
   const { names, ports = { gateway: 0, users: 0, orders: 0, email: 0 } } = options;
   const logger = (service: string) => createLogger(service, options.logSink);
+  const pool = options.pool ?? ((schema: string) => schemaPool(options.databaseUrl, schema));
   const stops: (() => Promise<unknown> | unknown)[] = [];
   const stop = async () => {
     for (const step of stops.splice(0).reverse()) await Promise.resolve(step()).catch(() => {});
@@ -62,7 +66,7 @@ export async function startSystem(options: SystemOptions) {
       registrations.push(await registry.register({ service, id: url, url }, { ttlMs: REGISTRY_TTL_MS }));
 
     // user-service
-    const usersPool = schemaPool(options.databaseUrl, 'users');
+    const usersPool = pool('users');
     stops.push(() => usersPool.end());
     await usersPool.query(USERS_DDL);
     const users = await serve(createUserApp({ pool: usersPool, log: logger('user-service') }), ports.users);
@@ -71,7 +75,7 @@ export async function startSystem(options: SystemOptions) {
 
     // order-service: calls user-service over HTTP, announces orders over AMQP
     const ordersLog = logger('order-service');
-    const ordersPool = schemaPool(options.databaseUrl, 'orders');
+    const ordersPool = pool('orders');
     stops.push(() => ordersPool.end());
     await ordersPool.query(ORDERS_DDL);
     const ordersBroker = await connectBroker(options.amqpUrl, ordersLog);
@@ -97,7 +101,7 @@ export async function startSystem(options: SystemOptions) {
 
     // email-service: consumes order.created from its own queue
     const emailLog = logger('email-service');
-    const emailPool = schemaPool(options.databaseUrl, 'email');
+    const emailPool = pool('email');
     stops.push(() => emailPool.end());
     await emailPool.query(EMAIL_DDL);
     const emailBroker = await connectBroker(options.amqpUrl, emailLog);

@@ -1,9 +1,9 @@
 import express from 'express';
 import type pg from 'pg';
-import { correlationMiddleware } from './correlation.js';
-import { healthRouter, postgresCheck } from './health.js';
-import { errorHandler, NotFoundError, nonEmptyString, positiveInt, ValidationError } from './http-errors.js';
-import type { Logger } from './logger.js';
+import { correlationMiddleware } from '../correlation/correlation.js';
+import type { Logger } from '../correlation/logger.js';
+import { errorHandler, NotFoundError, nonEmptyString, positiveInt, ValidationError } from '../http/errors.js';
+import { healthRouter, postgresCheck } from '../http/health.js';
 
 /** user-service owns the `users` schema; no other service reads it directly. */
 export const USERS_DDL = `

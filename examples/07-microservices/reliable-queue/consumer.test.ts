@@ -1,14 +1,12 @@
-import { testServices, useTestDatabase } from '@cookbook/shared/testing';
-import type { GetMessage } from 'amqplib';
+import { spawnFixture, testServices, useTestDatabase, waitUntil } from '@cookbook/shared/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Broker, connectBroker } from '../src/broker.js';
-import { ATTEMPT_HEADER, REASON_HEADER, startConsumer } from '../src/consumer.js';
-import { schemaPool } from '../src/db.js';
-import { EMAIL_DDL, startEmailWorker } from '../src/email-service.js';
-import { createLogger } from '../src/logger.js';
-import { orderCreated, pollUntil, useRabbit } from './amqp.js';
-import { exited, killAllChildren, spawnFixture } from './children.js';
+import { type Broker, connectBroker } from '../broker/connection.js';
+import { ATTEMPT_HEADER, REASON_HEADER, startConsumer } from '../broker/consumer.js';
+import { createLogger } from '../correlation/logger.js';
+import { schemaPoolConfig } from '../db/schema-pool.js';
+import { depth, orderCreated, takeAll, useRabbit } from '../test/amqp.js';
+import { EMAIL_DDL, startEmailWorker } from './email-service.js';
 
 const database = useTestDatabase('microservices_consumer');
 const rabbit = useRabbit('consumer');
@@ -18,13 +16,11 @@ let pool: pg.Pool;
 
 beforeAll(async () => {
   broker = await connectBroker(testServices().amqpUrl);
-  pool = schemaPool(database.url, 'email', 3);
+  pool = database.pool(schemaPoolConfig('email', 3));
   await pool.query(EMAIL_DDL);
 });
 afterAll(async () => {
-  await killAllChildren();
   await broker?.close();
-  await pool?.end();
 });
 
 function queues(base: string) {
@@ -37,21 +33,7 @@ function send(queue: string, body: string | object, messageId?: string) {
   return rabbit.channel.waitForConfirms();
 }
 
-async function drain(queue: string, expected: number): Promise<GetMessage[]> {
-  await pollUntil(
-    async () => (await rabbit.channel.checkQueue(queue)).messageCount,
-    (n) => n >= expected,
-  );
-  const messages: GetMessage[] = [];
-  for (
-    let got = await rabbit.channel.get(queue, { noAck: true });
-    got;
-    got = await rabbit.channel.get(queue, { noAck: true })
-  ) {
-    messages.push(got);
-  }
-  return messages;
-}
+const drain = (queue: string, expected: number) => takeAll(rabbit.channel, queue, expected);
 
 describe('reliable consumer', () => {
   it('dead-letters poison messages with the reason, and keeps processing the good ones', async () => {
@@ -70,10 +52,7 @@ describe('reliable consumer', () => {
     expect(reasons).toEqual(
       expect.arrayContaining([expect.stringMatching(/not valid JSON/), 'messageId property is missing']),
     );
-    await pollUntil(
-      async () => handled,
-      (h) => h.includes('m-good'),
-    );
+    await waitUntil(() => handled.includes('m-good'), 'the good message to be handled');
     await consumer.stop();
   });
 
@@ -105,10 +84,7 @@ describe('reliable consumer', () => {
     expect(dead?.properties.messageId).toBe('always-fails');
     expect(dead?.properties.headers?.[REASON_HEADER]).toBe('gave up after 3 attempts: payment provider timed out');
     expect(dead?.properties.headers?.[ATTEMPT_HEADER]).toBe(3);
-    await pollUntil(
-      async () => attempts.get('recovers'),
-      (n) => n === 2,
-    );
+    await waitUntil(() => attempts.get('recovers') === 2, 'the second attempt to succeed');
     await consumer.stop();
   });
 
@@ -117,10 +93,7 @@ describe('reliable consumer', () => {
     const worker = await startEmailWorker({ broker, pool, ...names, log: quiet });
     const event = orderCreated();
     for (let i = 0; i < 3; i += 1) await send(names.queue, event, `dup-${event.orderId}`);
-    await pollUntil(
-      async () => (await rabbit.channel.checkQueue(names.queue)).messageCount,
-      (n) => n === 0,
-    );
+    await waitUntil(async () => (await depth(rabbit.channel, names.queue)) === 0, 'an empty queue');
     await worker.stop(); // waits for in-flight handlers
     const { rows } = await pool.query('SELECT count(*)::int AS n FROM sent_emails WHERE order_id = $1', [
       event.orderId,
@@ -133,15 +106,14 @@ describe('reliable consumer', () => {
     await rabbit.channel.assertQueue(queue);
     await send(queue, 'not json', 'poison');
     for (let run = 1; run <= 2; run += 1) {
-      const child = spawnFixture('naive-consumer-process.ts', { AMQP_URL: testServices().amqpUrl, QUEUE: queue });
-      const result = await exited(child);
-      expect(result.code).not.toBe(0);
-      expect(result.stderr).toMatch(/SyntaxError.*"not json" is not valid JSON/);
+      const child = spawnFixture(new URL('./test/naive-consumer-process.ts', import.meta.url), {
+        env: { AMQP_URL: testServices().amqpUrl, QUEUE: queue },
+      });
+      expect(await child.exited).not.toBe(0);
+      const stderr = await waitUntil(() => child.errors.join('\n').match(/SyntaxError.*"not json".*/), 'the crash');
+      expect(stderr[0]).toMatch(/SyntaxError.*"not json" is not valid JSON/);
     }
     // Never acked: it is back in the queue, waiting to crash the next consumer.
-    await pollUntil(
-      async () => (await rabbit.channel.checkQueue(queue)).messageCount,
-      (n) => n === 1,
-    );
+    await waitUntil(async () => (await depth(rabbit.channel, queue)) === 1, 'the poison message back in the queue');
   });
 });

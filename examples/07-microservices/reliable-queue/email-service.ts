@@ -1,12 +1,13 @@
 import express from 'express';
 import type pg from 'pg';
-import type { Broker } from './broker.js';
-import { PoisonMessageError, startConsumer } from './consumer.js';
-import { correlationMiddleware } from './correlation.js';
-import { brokerCheck, healthRouter, postgresCheck } from './health.js';
-import { errorHandler } from './http-errors.js';
-import { applyOnce, PROCESSED_MESSAGES_DDL } from './idempotency.js';
-import type { Logger } from './logger.js';
+import type { Broker } from '../broker/connection.js';
+import { startConsumer } from '../broker/consumer.js';
+import { correlationMiddleware } from '../correlation/correlation.js';
+import type { Logger } from '../correlation/logger.js';
+import { parseOrderCreated } from '../events/order-created.js';
+import { errorHandler } from '../http/errors.js';
+import { brokerCheck, healthRouter, postgresCheck } from '../http/health.js';
+import { applyOnce, PROCESSED_MESSAGES_DDL } from './processed-messages.js';
 
 /** email-service owns the `email` schema: its pool's search_path points there (see schemaPool). */
 export const EMAIL_DDL = `
@@ -20,28 +21,6 @@ export const EMAIL_DDL = `
     recipient  text NOT NULL,
     subject    text NOT NULL
   )`;
-
-export interface OrderCreated {
-  orderId: string;
-  userId: number;
-  email: string;
-  totalCents: number;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Validates an `order.created` event; a bad one is poison, named by its field. */
-export function parseOrderCreated(body: unknown): OrderCreated {
-  const event = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  const fail = (field: string, expected: string) => {
-    throw new PoisonMessageError(`field "${field}" must be ${expected}`);
-  };
-  if (typeof event.orderId !== 'string' || !UUID.test(event.orderId)) fail('orderId', 'a UUID');
-  if (!Number.isSafeInteger(event.userId)) fail('userId', 'an integer');
-  if (typeof event.email !== 'string' || !event.email.includes('@')) fail('email', 'an email address');
-  if (!Number.isSafeInteger(event.totalCents)) fail('totalCents', 'an integer');
-  return event as unknown as OrderCreated;
-}
 
 export interface EmailWorkerOptions {
   broker: Broker;

@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { resolveServices } from '@cookbook/shared';
 import { markdownTable, ratio, reportBench } from '@cookbook/shared/bench';
 import amqp from 'amqplib';
-import { connectBroker } from '../src/broker.js';
-import { createPublisher, naivePublish } from '../src/publisher.js';
+import { connectBroker } from '../broker/connection.js';
+import { createPublisher } from '../broker/publisher.js';
+import { naivePublish } from './naive-queue.js';
 
 const services = await resolveServices(['rabbitmq']);
 const url = services.amqpUrl as string;

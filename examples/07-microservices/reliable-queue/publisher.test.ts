@@ -1,10 +1,10 @@
 import { testServices } from '@cookbook/shared/testing';
-import type { GetMessage } from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectBroker } from '../src/broker.js';
-import { createPublisher, naivePublish } from '../src/publisher.js';
-import { pollUntil, useRabbit } from './amqp.js';
-import { startTcpProxy } from './tcp-proxy.js';
+import { connectBroker } from '../broker/connection.js';
+import { createPublisher } from '../broker/publisher.js';
+import { takeAll as take, useRabbit } from '../test/amqp.js';
+import { startTcpProxy } from '../test/tcp-proxy.js';
+import { naivePublish } from './naive-queue.js';
 
 const rabbit = useRabbit('publisher');
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -24,21 +24,7 @@ async function proxiedPublisher() {
   return { proxy, broker, publisher };
 }
 
-async function takeAll(queue: string, expected: number): Promise<GetMessage[]> {
-  await pollUntil(
-    async () => (await rabbit.channel.checkQueue(queue)).messageCount,
-    (n) => n >= expected,
-  );
-  const all: GetMessage[] = [];
-  for (
-    let m = await rabbit.channel.get(queue, { noAck: true });
-    m;
-    m = await rabbit.channel.get(queue, { noAck: true })
-  ) {
-    all.push(m);
-  }
-  return all;
-}
+const takeAll = (queue: string, expected: number) => take(rabbit.channel, queue, expected);
 
 describe('publisher', () => {
   it('sends every message over one long-lived connection, persistent and confirmed', async () => {

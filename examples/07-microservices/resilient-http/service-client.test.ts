@@ -1,12 +1,12 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startStubUserService } from '../test/stub-server.js';
 import {
   createServiceClient,
   naiveGetUser,
   type ServiceClientOptions,
   UpstreamUnavailableError,
-} from '../src/service-client.js';
-import { startStubUserService } from './stub-server.js';
+} from './service-client.js';
 
 type Stub = Awaited<ReturnType<typeof startStubUserService>>;
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -68,6 +68,7 @@ describe('resilient service client', () => {
     expect(elapsed / (2 * 200)).toBeLessThan(10);
   });
 
+  // #region naive-hangs
   it('naiveGetUser: a hung service keeps the call, and its socket, open after the fix has given up', async () => {
     const { stub, client } = await setup({ retries: 0, timeoutMs: 200 });
     stub.setMode('hang');
@@ -81,4 +82,5 @@ describe('resilient service client', () => {
     expect(stub.openRequests()).toBe(1); // ...the naive one is still waiting
     expect(naiveSettled).toBe(false);
   });
+  // #endregion naive-hangs
 });

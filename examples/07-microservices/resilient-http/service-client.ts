@@ -1,6 +1,6 @@
 import CircuitBreaker from 'opossum';
 import pRetry, { AbortError } from 'p-retry';
-import { CORRELATION_HEADER, correlationId } from './correlation.js';
+import { CORRELATION_HEADER, correlationId } from '../correlation/correlation.js';
 
 /** The other service answered, with a status that says the call itself was wrong (4xx). */
 export class UpstreamClientError extends Error {

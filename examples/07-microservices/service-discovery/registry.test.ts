@@ -1,8 +1,7 @@
-import { deleteRedisPrefix, redisPrefix, testServices } from '@cookbook/shared/testing';
+import { deleteRedisPrefix, redisPrefix, testServices, waitUntil } from '@cookbook/shared/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pickInstance, RedisRegistry } from '../src/registry.js';
-import { pollUntil } from './amqp.js';
+import { pickInstance, RedisRegistry } from './registry.js';
 
 const prefix = redisPrefix('microservices');
 let redis: Redis;
@@ -28,12 +27,7 @@ describe('Redis service registry', () => {
     b.stopHeartbeat(); // as if instance 2 crashed: no deregistration
     const [last] = (await registry.lookup('user-service')).filter((i) => i.id === '2');
     // Wait on Redis's own clock until the last heartbeat's TTL has run out.
-    await pollUntil(
-      () => registry.now(),
-      (now) => now > (last?.expiresAt ?? 0),
-      5_000,
-      20,
-    );
+    await waitUntil(async () => (await registry.now()) > (last?.expiresAt ?? 0), "instance 2's TTL to pass", 5_000);
     const after = await registry.lookup('user-service');
     expect(after.map((i) => i.id)).toEqual(['1']); // instance 1 kept beating
     await a.deregister();
@@ -44,18 +38,16 @@ describe('Redis service registry', () => {
     const registration = await registry.register(instance('3'), { ttlMs: 300, healthCheck: async () => healthy });
     expect((await registry.lookup('user-service')).map((i) => i.id)).toContain('3');
     healthy = false;
-    await pollUntil(
-      () => registry.lookup('user-service'),
-      (list) => !list.some((i) => i.id === '3'),
+    await waitUntil(
+      async () => !(await registry.lookup('user-service')).some((i) => i.id === '3'),
+      'it to drop out',
       5_000,
-      20,
     );
     healthy = true; // it recovers: the next heartbeat brings it back
-    await pollUntil(
-      () => registry.lookup('user-service'),
-      (list) => list.some((i) => i.id === '3'),
+    await waitUntil(
+      async () => (await registry.lookup('user-service')).some((i) => i.id === '3'),
+      'it to return',
       5_000,
-      20,
     );
     await registration.deregister();
     expect(await registry.lookup('user-service')).toEqual([]);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { deleteRabbitNames, type RabbitNames, rabbitNames, testServices } from '@cookbook/shared/testing';
-import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
+import { deleteRabbitNames, type RabbitNames, rabbitNames, testServices, waitUntil } from '@cookbook/shared/testing';
+import amqp, { type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
 import { afterAll, beforeAll } from 'vitest';
+import { type OrderCreated, orderCreatedMessageId } from '../events/order-created.js';
 
 /** A plain connection for the test itself (arrange, inspect, clean up) and this file's queue names. */
 export function useRabbit(label: string): { names: RabbitNames; readonly channel: ConfirmChannel } {
@@ -26,34 +27,33 @@ export function useRabbit(label: string): { names: RabbitNames; readonly channel
 }
 
 /** An order.created event as order-service publishes it. */
-export function orderCreated(overrides: Record<string, unknown> = {}) {
+export function orderCreated(overrides: Partial<OrderCreated> = {}): OrderCreated {
   return { orderId: randomUUID(), userId: 1, email: 'ada@example.com', totalCents: 1200, ...overrides };
 }
 
-/** Publishes `count` messages, waiting for the broker's confirms once per batch instead of per message. */
+/** Publishes `count` order events, waiting for the broker's confirms once per batch instead of per message. */
 export async function publishMany(channel: ConfirmChannel, queue: string, count: number, batch = 500) {
   for (let sent = 0; sent < count; ) {
     for (const end = Math.min(count, sent + batch); sent < end; sent += 1) {
       const event = orderCreated();
-      channel.sendToQueue(queue, Buffer.from(JSON.stringify(event)), { persistent: true, messageId: event.orderId });
+      const messageId = orderCreatedMessageId(event.orderId);
+      channel.sendToQueue(queue, Buffer.from(JSON.stringify(event)), { persistent: true, messageId });
     }
     await channel.waitForConfirms();
   }
 }
 
-/** Polls `read` until `done` holds, failing after `timeoutMs` with the last value seen. */
-export async function pollUntil<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 20_000,
-  everyMs = 50,
-) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
+/** Takes every message now in `queue` (acknowledged), once at least `expected` are there. */
+export async function takeAll(channel: ConfirmChannel, queue: string, expected: number): Promise<GetMessage[]> {
+  await waitUntil(async () => (await channel.checkQueue(queue)).messageCount >= expected, `${expected} in ${queue}`);
+  const messages: GetMessage[] = [];
+  for (let got = await channel.get(queue, { noAck: true }); got; got = await channel.get(queue, { noAck: true })) {
+    messages.push(got);
   }
+  return messages;
+}
+
+/** The number of messages ready in `queue`. */
+export async function depth(channel: ConfirmChannel, queue: string): Promise<number> {
+  return (await channel.checkQueue(queue)).messageCount;
 }
