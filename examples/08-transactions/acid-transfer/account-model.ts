@@ -6,6 +6,7 @@ import {
   type ModelStatic,
   type Sequelize,
 } from 'sequelize';
+import { createAccountsTable } from '../accounts/accounts.js';
 
 export interface AccountRow extends Model<InferAttributes<AccountRow>, InferCreationAttributes<AccountRow>> {
   id: number;
@@ -15,9 +16,10 @@ export interface AccountRow extends Model<InferAttributes<AccountRow>, InferCrea
 
 export type Accounts = ModelStatic<AccountRow>;
 
-/** Defines the account model on this connection and creates its table if missing. */
+/** Creates the shared accounts table if missing and maps a Sequelize model onto it. */
 export async function defineAccounts(sequelize: Sequelize): Promise<Accounts> {
-  const accounts = sequelize.define<AccountRow>(
+  await createAccountsTable(sequelize);
+  return sequelize.define<AccountRow>(
     'Account',
     {
       id: { type: DataTypes.INTEGER, primaryKey: true },
@@ -25,30 +27,10 @@ export async function defineAccounts(sequelize: Sequelize): Promise<Accounts> {
     },
     { tableName: 'accounts', timestamps: false },
   );
-  await accounts.sync();
-  return accounts;
 }
 
 /** The sum of every balance: what no transfer may change. */
 export async function totalCents(accounts: Accounts): Promise<number> {
   const total = await accounts.sum('balanceCents');
   return Number(total ?? 0);
-}
-
-export class AccountNotFoundError extends Error {
-  constructor(readonly accountId: number) {
-    super(`account ${accountId} does not exist`);
-    this.name = 'AccountNotFoundError';
-  }
-}
-
-export class InsufficientFundsError extends Error {
-  constructor(
-    readonly accountId: number,
-    readonly balanceCents: number,
-    readonly amountCents: number,
-  ) {
-    super(`account ${accountId} has ${balanceCents} cents, cannot send ${amountCents}`);
-    this.name = 'InsufficientFundsError';
-  }
 }

@@ -1,21 +1,25 @@
+import { recipe } from '@cookbook/shared';
 import pg from 'pg';
-import { defineAccounts, totalCents } from '../accounts.js';
-import { defineWallets, deposit, naiveDeposit } from '../decimal-money.js';
-import { sqlState } from '../retry-transaction.js';
-import { connectSequelize } from '../sequelize.js';
-import { withdraw } from '../serializable-withdraw.js';
-import { naiveTransfer, transferFunds } from '../transfer.js';
-import type { DemoContext } from './context.js';
+import { defineWallets, deposit, naiveDeposit } from '../money/decimal-money.js';
+import { sqlState } from '../retry/retry-transaction.js';
+import { defineAccounts, totalCents } from './account-model.js';
+import { connectSequelize } from './sequelize.js';
+import { withdraw } from './serializable-withdraw.js';
+import { naiveTransfer, transferFunds } from './transfer.js';
 
-export async function acidTransferDemo({ scratchDatabase, smoke, log }: DemoContext): Promise<void> {
-  const url = await scratchDatabase('transfer');
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  // Postgres looks for deadlocks after deadlock_timeout (1 s by default); 50 ms keeps the demo short.
-  await admin.query(`ALTER DATABASE "${new URL(url).pathname.slice(1)}" SET deadlock_timeout = '50ms'`);
-  await admin.end();
-  const sequelize = connectSequelize(url, 8);
-  try {
+export const acidTransferDemo = recipe({
+  services: ['postgres'],
+  title: 'row locks in id order, integer cents, SERIALIZABLE with a bounded retry',
+  lookFor: 'the Q&A lock order loses transfers to deadlocks; id order loses none; DECIMAL + number concatenates',
+  async run({ scratchDatabase, smoke, log, defer }) {
+    const url = await scratchDatabase('transfer');
+    // Postgres looks for deadlocks after deadlock_timeout (1 s by default); 50 ms keeps the demo short.
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`ALTER DATABASE "${new URL(url).pathname.slice(1)}" SET deadlock_timeout = '50ms'`);
+    await admin.end();
+    const sequelize = connectSequelize(url, 8);
+    defer(() => sequelize.close());
     const accounts = await defineAccounts(sequelize);
     const count = smoke ? 40 : 200;
     for (const [label, transfer] of [
@@ -58,7 +62,5 @@ export async function acidTransferDemo({ scratchDatabase, smoke, log }: DemoCont
     log(
       `10 concurrent SERIALIZABLE withdrawals of 100: ${retries} serialization failures retried, ${failed} failed, ${left} cents left`,
     );
-  } finally {
-    await sequelize.close();
-  }
-}
+  },
+});

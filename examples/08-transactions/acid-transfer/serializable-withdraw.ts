@@ -1,6 +1,7 @@
 import { type Sequelize, Transaction } from 'sequelize';
-import { AccountNotFoundError, type Accounts, InsufficientFundsError } from './accounts.js';
-import { type RetryOptions, retryTransaction } from './retry-transaction.js';
+import { AccountNotFoundError, InsufficientFundsError } from '../accounts/accounts.js';
+import { type RetryOptions, retryTransaction } from '../retry/retry-transaction.js';
+import type { Accounts } from './account-model.js';
 
 // #region withdraw-serializable
 /**

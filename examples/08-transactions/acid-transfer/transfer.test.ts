@@ -2,10 +2,11 @@ import { useTestDatabase } from '@cookbook/shared/testing';
 import pg from 'pg';
 import type { Sequelize } from 'sequelize';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type Accounts, defineAccounts, InsufficientFundsError, totalCents } from '../src/accounts.js';
-import { sqlState } from '../src/retry-transaction.js';
-import { connectSequelize } from '../src/sequelize.js';
-import { naiveTransfer, transferFunds } from '../src/transfer.js';
+import { InsufficientFundsError } from '../accounts/accounts.js';
+import { sqlState } from '../retry/retry-transaction.js';
+import { type Accounts, defineAccounts, totalCents } from './account-model.js';
+import { connectSequelize } from './sequelize.js';
+import { naiveTransfer, transferFunds } from './transfer.js';
 
 const database = useTestDatabase('transfer');
 let sequelize: Sequelize;
@@ -47,6 +48,7 @@ function failureCodes(results: PromiseSettledResult<void>[]): (string | undefine
 }
 
 describe('acid-transfer: lock order', () => {
+  // #region deadlock-pitfall
   it('the Q&A order (sender, then receiver) deadlocks under opposite transfers: Postgres reports 40P01', async () => {
     const results = await opposingTransfers((from, to, cents) => naiveTransfer(sequelize, accounts, from, to, cents));
     const codes = failureCodes(results);
@@ -55,6 +57,7 @@ describe('acid-transfer: lock order', () => {
     // A deadlock victim is rolled back whole, so money is not lost, only the transfer.
     expect(await totalCents(accounts)).toBe(200_000);
   });
+  // #endregion deadlock-pitfall
 
   it('locking both rows in id order finishes every transfer: no deadlock, total conserved', async () => {
     const results = await opposingTransfers((from, to, cents) => transferFunds(sequelize, accounts, from, to, cents));

@@ -1,5 +1,7 @@
 import { Op, type Sequelize } from 'sequelize';
-import { AccountNotFoundError, type Accounts, InsufficientFundsError } from './accounts.js';
+import { AccountNotFoundError, InsufficientFundsError } from '../accounts/accounts.js';
+import { assertCents } from '../money/cents.js';
+import type { Accounts } from './account-model.js';
 
 // #region naive-transfer
 /**
@@ -37,9 +39,7 @@ export async function transferFunds(
   toId: number,
   amountCents: number,
 ): Promise<void> {
-  if (!Number.isSafeInteger(amountCents) || amountCents <= 0) {
-    throw new RangeError(`amountCents must be a positive integer, got ${amountCents}`);
-  }
+  assertCents(amountCents);
   if (fromId === toId) throw new RangeError('cannot transfer to the same account');
   await sequelize.transaction(async (transaction) => {
     const locked = await accounts.findAll({

@@ -2,20 +2,19 @@
 // one local ACID transfer, a 4-step saga with its log, 2PC across two databases, and an outbox write.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { resolveServices } from '@cookbook/shared';
+import { createScratchDatabase, resolveServices } from '@cookbook/shared';
 import { markdownTable, ratio, reportBench } from '@cookbook/shared/bench';
-import pg from 'pg';
-import { defineAccounts } from '../src/accounts.js';
-import { scratchDatabases } from '../src/demos/context.js';
-import { createBankTables, interbankTransfer } from '../src/interbank-transfer.js';
-import { orderSaga } from '../src/order-saga.js';
-import { createOutboxTables, placeOrder } from '../src/outbox.js';
-import { startSaga } from '../src/saga.js';
-import { createSagaTables } from '../src/saga-log.js';
-import { connectSequelize } from '../src/sequelize.js';
-import { createShopTables, orderServices } from '../src/shop/services.js';
-import { transferFunds } from '../src/transfer.js';
-import { createCoordinatorLog, runDistributedTransaction } from '../src/two-phase-commit.js';
+import { defineAccounts } from '../acid-transfer/account-model.js';
+import { connectSequelize } from '../acid-transfer/sequelize.js';
+import { transferFunds } from '../acid-transfer/transfer.js';
+import { createOutboxTables, placeOrder } from '../outbox/outbox.js';
+import { orderSaga } from '../saga/order-saga.js';
+import { startSaga } from '../saga/saga.js';
+import { createSagaTables } from '../saga/saga-log.js';
+import { createShopTables, orderServices } from '../shop/services.js';
+import { demoPool } from '../src/demo-pool.js';
+import { createBankTables, interbankTransfer } from '../two-phase-commit/interbank-transfer.js';
+import { createCoordinatorLog, runDistributedTransaction } from '../two-phase-commit/two-phase-commit.js';
 
 const OPERATIONS = 300;
 const WARMUP = 30;
@@ -48,15 +47,18 @@ async function measureInterleaved(operations: readonly (() => Promise<unknown>)[
 }
 
 const services = await resolveServices(['postgres']);
-const databases = scratchDatabases(services.databaseUrl ?? '');
-const pools: pg.Pool[] = [];
-const pool = async (label: string) => {
-  const created = new pg.Pool({ connectionString: await databases.create(label), max: 2 });
-  pools.push(created);
-  return created;
+// Run last first: every pool closes (each socket) before its database is dropped.
+const cleanups: (() => Promise<void>)[] = [() => services.stop()];
+const teardown = { defer: (cleanup: () => Promise<void>) => void cleanups.push(cleanup), log: console.error };
+const database = async (label: string) => {
+  const created = await createScratchDatabase(services.databaseUrl ?? '', label);
+  cleanups.push(() => created.drop());
+  return created.url;
 };
-const sequelize = connectSequelize(await databases.create('bench_acid'), 2);
+const pool = async (label: string) => demoPool(teardown, await database(label), 2);
 try {
+  const sequelize = connectSequelize(await database('bench_acid'), 2);
+  teardown.defer(() => sequelize.close());
   const accounts = await defineAccounts(sequelize);
   await accounts.bulkCreate([
     { id: 1, balanceCents: 100_000_000 },
@@ -114,8 +116,5 @@ try {
     ),
   );
 } finally {
-  await sequelize.close();
-  await Promise.all(pools.map((p) => p.end()));
-  await databases.dropAll();
-  await services.stop();
+  for (const cleanup of cleanups.reverse()) await cleanup();
 }

@@ -1,15 +1,15 @@
 import { useTestDatabase } from '@cookbook/shared/testing';
-import type { Sequelize } from 'sequelize';
+import { Sequelize } from 'sequelize';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { defineWallets, deposit, naiveDeposit, type Wallets } from '../src/decimal-money.js';
-import { connectSequelize } from '../src/sequelize.js';
+import { assertCents } from './cents.js';
+import { defineWallets, deposit, naiveDeposit, type Wallets } from './decimal-money.js';
 
 const database = useTestDatabase('money');
 let sequelize: Sequelize;
 let wallets: Wallets;
 
 beforeAll(async () => {
-  sequelize = connectSequelize(database.url, 2);
+  sequelize = new Sequelize(database.url, { dialect: 'postgres', logging: false, pool: { max: 2 } });
   wallets = await defineWallets(sequelize);
 });
 
@@ -28,15 +28,27 @@ describe('acid-transfer: money as numbers', () => {
     expect(wallet.balance).toBe('100.00');
   });
 
+  // #region decimal-pitfall
   it('the Q&A `balance + amount` concatenates: 100.00 + 50 is stored as 100.01', async () => {
     expect(await naiveDeposit(wallets, 1, 50)).toBe('100.0050');
     const stored = await wallets.findByPk(1, { rejectOnEmpty: true });
     expect(stored.balance).toBe('100.01');
   });
+  // #endregion decimal-pitfall
 
   it('SQL-side arithmetic adds exactly, cents included', async () => {
     expect(await deposit(wallets, 1, 50)).toBe('150.00');
     expect(await deposit(wallets, 1, 0.1)).toBe('150.10');
     expect(await deposit(wallets, 1, 0.2)).toBe('150.30');
+  });
+});
+
+describe('money as integer cents', () => {
+  it('accepts a positive whole number of cents', () => {
+    expect(assertCents(2_500)).toBe(2_500);
+  });
+
+  it.each([0, -100, 0.1 + 0.2, 12.5, Number.NaN, 2 ** 53])('refuses %s, naming the field', (amount) => {
+    expect(() => assertCents(amount, 'totalCents')).toThrow(/totalCents must be a positive integer number of cents/);
   });
 });

@@ -1,20 +1,29 @@
 import { randomBytes } from 'node:crypto';
+import { recipe } from '@cookbook/shared';
 import amqp from 'amqplib';
-import pg from 'pg';
-import { createOutboxTables, placeOrder, relayOutbox } from '../outbox.js';
-import { awardPoints, consumeOrderPlaced, createLoyaltyTables, declareOrderTopology } from '../outbox-consumer.js';
-import type { DemoContext } from './context.js';
+import { demoPool } from '../src/demo-pool.js';
+import { createOutboxTables, placeOrder, relayOutbox } from './outbox.js';
+import { awardPoints, consumeOrderPlaced, createLoyaltyTables, declareOrderTopology } from './outbox-consumer.js';
 
 class SimulatedCrash extends Error {}
 
-export async function outboxDemo({ scratchDatabase, amqpUrl, log }: DemoContext): Promise<void> {
-  const pool = new pg.Pool({ connectionString: await scratchDatabase('outbox'), max: 3 });
-  const connection = await amqp.connect(amqpUrl);
-  const channel = await connection.createConfirmChannel();
-  const id = randomBytes(3).toString('hex');
-  const exchange = `cookbook.transactions.demo.${id}`;
-  const queue = `cookbook.transactions.loyalty.${id}`;
-  try {
+export const outboxDemo = recipe({
+  services: ['postgres', 'rabbitmq'],
+  title: 'order and event in one transaction, a relay to RabbitMQ, an idempotent consumer',
+  lookFor: 'a crash between publish and mark re-sends events; the consumer applies each once anyway',
+  async run(context) {
+    const { scratchDatabase, urls, log, defer } = context;
+    const pool = demoPool(context, await scratchDatabase('outbox'), 3);
+    const connection = await amqp.connect(urls.amqpUrl);
+    defer(() => connection.close());
+    const channel = await connection.createConfirmChannel();
+    const id = randomBytes(3).toString('hex');
+    const exchange = `cookbook.transactions.demo.${id}`;
+    const queue = `cookbook.transactions.loyalty.${id}`;
+    defer(async () => {
+      await channel.deleteQueue(queue);
+      await channel.deleteExchange(exchange);
+    });
     await createOutboxTables(pool);
     await createLoyaltyTables(pool);
     await declareOrderTopology(channel, exchange, queue);
@@ -49,10 +58,5 @@ export async function outboxDemo({ scratchDatabase, amqpUrl, log }: DemoContext)
     log(
       `the consumer handled ${handled} deliveries and awarded ${rows[0]?.points} points (75 = 10 + 25 + 40, each once)`,
     );
-  } finally {
-    await channel.deleteQueue(queue).catch(() => {});
-    await channel.deleteExchange(exchange).catch(() => {});
-    await connection.close();
-    await pool.end();
-  }
-}
+  },
+});

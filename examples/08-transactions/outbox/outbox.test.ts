@@ -1,8 +1,15 @@
-import { deleteRabbitNames, rabbitNames, testServices, useTestDatabase } from '@cookbook/shared/testing';
+import {
+  deleteRabbitNames,
+  type Fixture,
+  rabbitNames,
+  spawnFixture,
+  testServices,
+  useTestDatabase,
+} from '@cookbook/shared/testing';
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
-import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createOutboxTables, placeOrder, relayOutbox } from '../src/outbox.js';
+import type pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createOutboxTables, placeOrder, relayOutbox } from './outbox.js';
 import {
   awardPoints,
   consumeOrderPlaced,
@@ -10,8 +17,7 @@ import {
   declareOrderTopology,
   naiveAwardPoints,
   type OrderPlacedHandler,
-} from '../src/outbox-consumer.js';
-import { killFixtures, runFixture } from './support/child-process.js';
+} from './outbox-consumer.js';
 
 const database = useTestDatabase('outbox');
 const names = rabbitNames('transactions');
@@ -22,7 +28,7 @@ let connection: ChannelModel;
 let channel: ConfirmChannel;
 
 beforeAll(async () => {
-  pool = new pg.Pool({ connectionString: database.url, max: 5 });
+  pool = database.pool({ max: 5 });
   await createOutboxTables(pool);
   await createLoyaltyTables(pool);
   connection = await amqp.connect(testServices().amqpUrl);
@@ -30,11 +36,14 @@ beforeAll(async () => {
   await declareOrderTopology(channel, exchange, queue);
 });
 
+const fixtures: Fixture[] = [];
+afterEach(async () => {
+  await Promise.all(fixtures.splice(0).map((fixture) => fixture.kill()));
+});
+
 afterAll(async () => {
-  killFixtures();
   if (channel) await deleteRabbitNames(channel, names);
   await connection?.close();
-  await pool?.end();
 });
 
 beforeEach(async () => {
@@ -69,8 +78,12 @@ async function deliverAll(handler: OrderPlacedHandler, expected: number): Promis
 /** An order whose event the relay published, then died before marking it sent; a restarted relay sends it again. */
 async function publishTwiceAcrossACrash(): Promise<void> {
   await placeOrder(pool, 7, 4_500);
-  const exit = await runFixture('relay-once.ts', [database.url, testServices().amqpUrl, exchange]);
-  expect(exit.signal, exit.stderr).toBe('SIGKILL');
+  const relay = spawnFixture(new URL('./test/relay-once.ts', import.meta.url), {
+    args: [database.url, testServices().amqpUrl, exchange],
+  });
+  fixtures.push(relay);
+  await relay.exited;
+  expect(relay.child.signalCode, relay.errors.join('\n')).toBe('SIGKILL');
   expect(await unsent()).toBe(1);
   expect(await queued()).toBe(1);
   expect(await relayOutbox(pool, channel, exchange)).toBe(1);
@@ -98,12 +111,14 @@ describe('outbox', () => {
     expect(await queued()).toBe(0);
   });
 
+  // #region naive-consumer
   it('a consumer that is not idempotent applies the redelivered event twice', async () => {
     await publishTwiceAcrossACrash();
     const handled = await deliverAll(naiveAwardPoints, 2);
     expect(new Set(handled).size).toBe(1);
     expect(await points(7)).toBe(90);
   });
+  // #endregion naive-consumer
 
   it('two relays at once publish each event exactly once (SKIP LOCKED splits the rows)', async () => {
     for (let i = 0; i < 50; i++) await placeOrder(pool, 100 + i, 100);

@@ -1,18 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { orderSaga } from '../order-saga.js';
-import { resumeSagas, startSaga } from '../saga.js';
-import { createSagaTables, loadSaga } from '../saga-log.js';
+import { recipe } from '@cookbook/shared';
 import type { NewOrder } from '../shop/orders.js';
 import { CARD_LIMIT_CENTS } from '../shop/payments.js';
 import { createShopTables, orderServices } from '../shop/services.js';
-import type { DemoContext } from './context.js';
+import { demoPool } from '../src/demo-pool.js';
+import { orderSaga } from './order-saga.js';
+import { resumeSagas, startSaga } from './saga.js';
+import { createSagaTables, loadSaga } from './saga-log.js';
 
 class SimulatedCrash extends Error {}
 
-export async function sagaDemo({ scratchDatabase, log }: DemoContext): Promise<void> {
-  const pool = new pg.Pool({ connectionString: await scratchDatabase('saga'), max: 4 });
-  try {
+export const sagaDemo = recipe({
+  services: ['postgres'],
+  title: 'an order saga with a persisted log that resumes after a crash',
+  lookFor: 'failures unwind in reverse, and an abandoned saga is finished from its log on restart',
+  async run(context) {
+    const { scratchDatabase, log } = context;
+    const pool = demoPool(context, await scratchDatabase('saga'));
     await createShopTables(pool);
     await createSagaTables(pool);
     await pool.query(`INSERT INTO stock (sku, available) VALUES ('book', 3), ('pen', 100)`);
@@ -54,7 +58,5 @@ export async function sagaDemo({ scratchDatabase, log }: DemoContext): Promise<v
     log(
       `stock now: ${stock.rows.map((r) => `${r.sku}=${r.available}`).join(', ')} (book 3-1, pen 100-2: compensated ones returned)`,
     );
-  } finally {
-    await pool.end();
-  }
-}
+  },
+});

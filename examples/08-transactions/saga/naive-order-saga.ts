@@ -1,5 +1,5 @@
-import type { NewOrder } from './shop/orders.js';
-import type { OrderServices } from './shop/services.js';
+import type { NewOrder } from '../shop/orders.js';
+import type { OrderServices } from '../shop/services.js';
 
 // #region naive-order-saga
 /**

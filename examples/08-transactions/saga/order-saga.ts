@@ -1,6 +1,6 @@
+import type { NewOrder } from '../shop/orders.js';
+import type { OrderServices } from '../shop/services.js';
 import type { SagaDefinition } from './saga.js';
-import type { NewOrder } from './shop/orders.js';
-import type { OrderServices } from './shop/services.js';
 
 // #region order-saga
 /**

@@ -1,39 +1,37 @@
 import { randomUUID } from 'node:crypto';
-import { useTestDatabase } from '@cookbook/shared/testing';
-import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { orderSaga } from '../src/order-saga.js';
-import { resumeSagas } from '../src/saga.js';
-import { createSagaTables, loadSaga } from '../src/saga-log.js';
-import { createShopTables, orderServices } from '../src/shop/services.js';
-import { killFixtures, runFixture } from './support/child-process.js';
-import { ORDER, resetShop, STOCK, shopState } from './support/shop.js';
+import { type Fixture, spawnFixture, useTestDatabase } from '@cookbook/shared/testing';
+import type pg from 'pg';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createShopTables, orderServices } from '../shop/services.js';
+import { orderSaga } from './order-saga.js';
+import { resumeSagas } from './saga.js';
+import { createSagaTables, loadSaga } from './saga-log.js';
+import { ORDER, resetShop, STOCK, shopState } from './test/shop.js';
 
 const database = useTestDatabase('saga_crash');
 let pool: pg.Pool;
 
 beforeAll(async () => {
-  pool = new pg.Pool({ connectionString: database.url, max: 5 });
+  pool = database.pool({ max: 5 });
   await createShopTables(pool);
   await createSagaTables(pool);
 });
 
-afterAll(async () => {
-  killFixtures();
-  await pool?.end();
+const fixtures: Fixture[] = [];
+// A child still running would hold a connection when the database is dropped: kill it and wait.
+afterEach(async () => {
+  await Promise.all(fixtures.splice(0).map((fixture) => fixture.kill()));
 });
 
 beforeEach(() => resetShop(pool));
 
 async function placeOrderAndCrash(mode: 'saga' | 'naive', orderId: string) {
-  const exit = await runFixture('place-order.ts', [
-    database.url,
-    mode,
-    orderId,
-    'reserve-stock',
-    JSON.stringify(ORDER),
-  ]);
-  expect(exit.signal, exit.stderr).toBe('SIGKILL');
+  const fixture = spawnFixture(new URL('./test/place-order.ts', import.meta.url), {
+    args: [database.url, mode, orderId, 'reserve-stock', JSON.stringify(ORDER)],
+  });
+  fixtures.push(fixture);
+  await fixture.exited;
+  expect(fixture.child.signalCode, fixture.errors.join('\n')).toBe('SIGKILL');
 }
 
 describe('saga: a process killed after step 2', () => {
@@ -69,10 +67,12 @@ describe('saga: a process killed after step 2', () => {
     expect((await loadSaga(pool, id))?.state).toBe('running');
   });
 
+  // #region naive-crash
   it('the Q&A saga leaves an order and reserved stock that nothing will ever complete or undo', async () => {
     const id = randomUUID();
     await placeOrderAndCrash('naive', id);
     expect(await resumeSagas(pool, orderSaga(orderServices(pool)), { staleAfterMs: 0 })).toEqual([]);
     expect(await shopState(pool, id)).toMatchObject({ order: 'placed', reserved: 7, payment: null, notified: false });
   });
+  // #endregion naive-crash
 });

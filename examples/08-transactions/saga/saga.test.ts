@@ -1,28 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { useTestDatabase } from '@cookbook/shared/testing';
-import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { naivePlaceOrder } from '../src/naive-order-saga.js';
-import { orderSaga } from '../src/order-saga.js';
-import { resumeSagas, retryParkedSaga, startSaga } from '../src/saga.js';
-import { createSagaTables, loadSaga, recordStep, setSagaState } from '../src/saga-log.js';
-import { CARD_LIMIT_CENTS } from '../src/shop/payments.js';
-import { createShopTables, type OrderServices, orderServices } from '../src/shop/services.js';
-import { ORDER, resetShop, STEP_SERVICE, STOCK, shopState, withOutage } from './support/shop.js';
+import type pg from 'pg';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CARD_LIMIT_CENTS } from '../shop/payments.js';
+import { createShopTables, type OrderServices, orderServices } from '../shop/services.js';
+import { naivePlaceOrder } from './naive-order-saga.js';
+import { orderSaga } from './order-saga.js';
+import { resumeSagas, retryParkedSaga, startSaga } from './saga.js';
+import { createSagaTables, loadSaga, recordStep, setSagaState } from './saga-log.js';
+import { ORDER, resetShop, STEP_SERVICE, STOCK, shopState, withOutage } from './test/shop.js';
 
 const database = useTestDatabase('saga');
 let pool: pg.Pool;
 let services: OrderServices;
 
 beforeAll(async () => {
-  pool = new pg.Pool({ connectionString: database.url, max: 5 });
+  pool = database.pool({ max: 5 });
   await createShopTables(pool);
   await createSagaTables(pool);
   services = orderServices(pool);
-});
-
-afterAll(async () => {
-  await pool?.end();
 });
 
 beforeEach(() => resetShop(pool));
@@ -121,6 +117,7 @@ describe('saga: compensations', () => {
     expect(await shopState(pool, id)).toMatchObject({ order: 'cancelled', payment: 'refunded', stock: STOCK });
   });
 
+  // #region naive-compensation
   it('the Q&A saga: a failing refund skips the other compensations and hides the original error', async () => {
     const id = randomUUID();
     const broken = withOutage(withOutage(services, 'sendConfirmation'), 'refundPayment');
@@ -129,6 +126,7 @@ describe('saga: compensations', () => {
     expect(await shopState(pool, id)).toMatchObject({ order: 'placed', payment: 'charged', reserved: 7 });
     expect(await loadSaga(pool, id)).toBeUndefined();
   });
+  // #endregion naive-compensation
 
   it('a saga that died half-way through compensating finishes compensating on resume', async () => {
     const id = randomUUID();

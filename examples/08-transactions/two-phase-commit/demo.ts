@@ -1,21 +1,35 @@
-import pg from 'pg';
-import { assertPreparedTransactionsEnabled, createBankTables, interbankTransfer } from '../interbank-transfer.js';
-import { createCoordinatorLog, runDistributedTransaction } from '../two-phase-commit.js';
-import { inDoubtBranches, recoverInDoubt } from '../two-phase-recovery.js';
-import type { DemoContext } from './context.js';
+import { recipe } from '@cookbook/shared';
+import type pg from 'pg';
+import { demoPool } from '../src/demo-pool.js';
+import { assertPreparedTransactionsEnabled, createBankTables, interbankTransfer } from './interbank-transfer.js';
+import { createCoordinatorLog, runDistributedTransaction } from './two-phase-commit.js';
+import { inDoubtBranches, recoverInDoubt } from './two-phase-recovery.js';
 
 class SimulatedCrash extends Error {}
 
-export async function twoPhaseCommitDemo({ scratchDatabase, log }: DemoContext): Promise<void> {
-  const bankA = new pg.Pool({ connectionString: await scratchDatabase('bank_a'), max: 3 });
-  const bankB = new pg.Pool({ connectionString: await scratchDatabase('bank_b'), max: 3 });
-  try {
+export const twoPhaseCommitDemo = recipe({
+  services: ['postgres'],
+  title: 'PREPARE TRANSACTION across two databases, a decision log, and recovery',
+  lookFor: 'a refused branch aborts both databases; in-doubt branches are resolved from the decision log',
+  async run(context) {
+    const { scratchDatabase, log } = context;
+    const bankA = demoPool(context, await scratchDatabase('bank_a'), 3);
+    const bankB = demoPool(context, await scratchDatabase('bank_b'), 3);
+    const coordinatorLog = demoPool(context, await scratchDatabase('coordinator'), 2);
+    // A prepared branch blocks DROP DATABASE: if the demo stops half-way, roll back what it left.
+    context.defer(async () => {
+      for (const [bank, pool] of [
+        ['bank_a', bankA],
+        ['bank_b', bankB],
+      ] as const) {
+        for (const branch of await inDoubtBranches(bank, pool)) await pool.query(`ROLLBACK PREPARED '${branch.gid}'`);
+      }
+    });
     log(`max_prepared_transactions = ${await assertPreparedTransactionsEnabled(bankA)}`);
     for (const bank of [bankA, bankB]) {
       await createBankTables(bank);
       await bank.query('INSERT INTO accounts (id, balance_cents) VALUES (1, 10000)');
     }
-    const coordinatorLog = bankA;
     await createCoordinatorLog(coordinatorLog);
     const transfer = (cents: number) =>
       interbankTransfer(
@@ -51,7 +65,5 @@ export async function twoPhaseCommitDemo({ scratchDatabase, log }: DemoContext):
     );
     const resolved = await recoverInDoubt(coordinatorLog, { bank_a: bankA, bank_b: bankB });
     log(`recovery: ${resolved.map((r) => `${r.participant} → ${r.decision}`).join(', ')}; ${await balances()}`);
-  } finally {
-    await Promise.all([bankA.end(), bankB.end()]);
-  }
-}
+  },
+});

@@ -1,12 +1,11 @@
 import type pg from 'pg';
+import { AccountNotFoundError, createAccountsTable } from '../accounts/accounts.js';
+import { assertCents } from '../money/cents.js';
 import type { Branch } from './two-phase-commit.js';
 
 /** Each bank is its own database with its own accounts; the CHECK is how a bank refuses to overdraw. */
 export async function createBankTables(bank: pg.Pool): Promise<void> {
-  await bank.query(`CREATE TABLE IF NOT EXISTS accounts (
-    id int PRIMARY KEY,
-    balance_cents int NOT NULL CHECK (balance_cents >= 0)
-  )`);
+  await createAccountsTable(bank);
 }
 
 export interface AccountRef {
@@ -20,15 +19,13 @@ async function applyDelta(client: pg.PoolClient, accountId: number, deltaCents: 
     accountId,
     deltaCents,
   ]);
-  if (rowCount === 0) throw new Error(`account ${accountId} does not exist`);
+  if (rowCount === 0) throw new AccountNotFoundError(accountId);
 }
 
 // #region interbank-branches
 /** A transfer between two banks as two branches: a debit in one database, a credit in the other. */
 export function interbankTransfer(from: AccountRef, to: AccountRef, amountCents: number): Branch[] {
-  if (!Number.isSafeInteger(amountCents) || amountCents <= 0) {
-    throw new RangeError(`amountCents must be a positive integer, got ${amountCents}`);
-  }
+  assertCents(amountCents);
   return [
     { participant: from.bank, pool: from.pool, work: (client) => applyDelta(client, from.accountId, -amountCents) },
     { participant: to.bank, pool: to.pool, work: (client) => applyDelta(client, to.accountId, amountCents) },

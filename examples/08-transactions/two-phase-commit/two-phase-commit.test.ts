@@ -1,16 +1,11 @@
-import { createTestDatabase, type TestDatabase, testServices } from '@cookbook/shared/testing';
-import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { assertPreparedTransactionsEnabled, createBankTables, interbankTransfer } from '../src/interbank-transfer.js';
-import {
-  createCoordinatorLog,
-  DistributedTransactionAborted,
-  runDistributedTransaction,
-} from '../src/two-phase-commit.js';
-import { inDoubtBranches, recoverInDoubt } from '../src/two-phase-recovery.js';
-import { killFixtures, runFixture } from './support/child-process.js';
+import { type Fixture, spawnFixture, useTestDatabase } from '@cookbook/shared/testing';
+import type pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { assertPreparedTransactionsEnabled, createBankTables, interbankTransfer } from './interbank-transfer.js';
+import { createCoordinatorLog, DistributedTransactionAborted, runDistributedTransaction } from './two-phase-commit.js';
+import { inDoubtBranches, recoverInDoubt } from './two-phase-recovery.js';
 
-let databases: TestDatabase[] = [];
+const databases = [useTestDatabase('bank_a'), useTestDatabase('bank_b')] as const;
 let bankA: pg.Pool;
 let bankB: pg.Pool;
 const participants = () => ({ bank_a: bankA, bank_b: bankB });
@@ -18,22 +13,23 @@ const participants = () => ({ bank_a: bankA, bank_b: bankB });
 const coordinatorLog = () => bankA;
 
 beforeAll(async () => {
-  const admin = testServices().databaseUrl;
-  databases = [await createTestDatabase(admin, 'bank_a'), await createTestDatabase(admin, 'bank_b')];
-  [bankA, bankB] = databases.map((db) => new pg.Pool({ connectionString: db.url, max: 4 })) as [pg.Pool, pg.Pool];
+  [bankA, bankB] = databases.map((db) => db.pool({ max: 4 })) as [pg.Pool, pg.Pool];
   await assertPreparedTransactionsEnabled(bankA);
   await Promise.all([createBankTables(bankA), createBankTables(bankB), createCoordinatorLog(bankA)]);
 });
 
+const fixtures: Fixture[] = [];
+afterEach(async () => {
+  await Promise.all(fixtures.splice(0).map((fixture) => fixture.kill()));
+});
+
+// Runs before the databases are dropped (hooks unwind in reverse): a prepared transaction outlives
+// its session and blocks DROP DATABASE, so roll back any that a failed test left.
 afterAll(async () => {
-  killFixtures();
-  // A prepared transaction outlives its session and blocks DROP DATABASE: roll back any a failed test left.
   for (const [participant, pool] of Object.entries(participants())) {
     for (const branch of await inDoubtBranches(participant, pool))
       await pool.query(`ROLLBACK PREPARED '${branch.gid}'`);
   }
-  await Promise.all([bankA?.end(), bankB?.end()]);
-  await Promise.all(databases.map((db) => db.drop()));
 });
 
 beforeEach(async () => {
@@ -73,15 +69,16 @@ async function rowLockedIn(pool: pg.Pool): Promise<boolean> {
   }
 }
 
-const crashingTransfer = (mode: 'coordinator' | 'naive', crashPoint: string) =>
-  runFixture('interbank-transfer.ts', [
-    mode,
-    crashPoint,
-    databases[0]?.url ?? '',
-    databases[0]?.url ?? '',
-    databases[1]?.url ?? '',
-    '2500',
-  ]);
+/** A coordinator in its own process that SIGKILLs itself at `crashPoint`; resolves with the signal that ended it. */
+async function crashingTransfer(mode: 'coordinator' | 'naive', crashPoint: string) {
+  const [a, b] = databases;
+  const fixture = spawnFixture(new URL('./test/crashing-coordinator.ts', import.meta.url), {
+    args: [mode, crashPoint, a.url, a.url, b.url, '2500'],
+  });
+  fixtures.push(fixture);
+  await fixture.exited;
+  return { signal: fixture.child.signalCode, stderr: fixture.errors.join('\n') };
+}
 
 describe('two-phase-commit', () => {
   it('commits the debit in one database and the credit in the other', async () => {
@@ -131,6 +128,7 @@ describe('two-phase-commit', () => {
     expect(await allInDoubt()).toEqual([]);
   });
 
+  // #region naive-coordinator-crash
   it('the Q&A coordinator, killed mid phase 2, leaves money debited, a locked branch, and nothing to recover from', async () => {
     const exit = await crashingTransfer('naive', 'committed-bank_a');
     expect(exit.signal, exit.stderr).toBe('SIGKILL');
@@ -144,10 +142,11 @@ describe('two-phase-commit', () => {
     await bankB.query(`ROLLBACK PREPARED '${stuck[0]?.gid}'`);
     expect(await balances()).toEqual([7_500, 10_000]);
   });
+  // #endregion naive-coordinator-crash
 
   it('leaves no prepared transaction behind in either database', async () => {
     const { rows } = await bankA.query('SELECT count(*)::int AS n FROM pg_prepared_xacts WHERE database = ANY($1)', [
-      databases.map((db) => db.name),
+      databases.map((db) => new URL(db.url).pathname.slice(1)),
     ]);
     expect(rows[0]?.n).toBe(0);
   });

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { NewOrder } from '../../src/shop/orders.js';
-import type { OrderServices } from '../../src/shop/services.js';
+import type { NewOrder } from '../../shop/orders.js';
+import type { OrderServices } from '../../shop/services.js';
 
 export const STOCK = { book: 10, pen: 50 } as const;
 
