@@ -1,3 +1,5 @@
+import { extname } from 'node:path';
+import { setImmediate, setTimeout } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { countPrimes } from './primes.js';
 
@@ -13,7 +15,7 @@ export function blockFor(ms: number): void {
  * no answer for CPU work, which still has to run somewhere.
  */
 export async function waitWithoutBlocking(ms: number): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, ms));
+  await setTimeout(ms);
 }
 // #endregion pitfall
 
@@ -42,7 +44,7 @@ export async function countPrimesPartitioned(limit: number, sliceSize = 20_000):
   let count = 0;
   for (let from = 0; from < limit; from += sliceSize) {
     count += countPrimes(from, Math.min(from + sliceSize, limit));
-    await new Promise((resolve) => setImmediate(resolve));
+    await setImmediate();
   }
   return count;
 }
@@ -64,14 +66,9 @@ export function countPrimesInWorker(limit: number): Promise<number> {
 // #endregion worker
 
 /**
- * Starts the worker file beside this one. Compiled, that is plain `primes-worker.js`. From TypeScript
- * source (tsx, vitest) the new thread must load tsx itself: loader flags of the main thread do not
- * reach worker threads on Node 20 (tsx issue #354).
+ * The worker file beside this one, with this module's own extension: `primes-worker.ts` when run from
+ * source (a Worker inherits the main thread's `--import tsx`), `primes-worker.js` once compiled.
  */
 function startWorker(workerData: unknown): Worker {
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./primes-worker.js', import.meta.url), { workerData });
-  const source = new URL('./primes-worker.ts', import.meta.url).href;
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); })`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  return new Worker(new URL(`./primes-worker${extname(import.meta.url)}`, import.meta.url), { workerData });
 }
