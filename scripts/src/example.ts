@@ -1,6 +1,7 @@
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { isMain } from '@cookbook/shared';
 import { type Example, findExample, loadCatalog, suggestExamples } from './catalog.js';
-import { runExample, waitForExit } from './run-example.js';
 import { smokeExample } from './smoke.js';
 import { examplesListing } from './table.js';
 
@@ -39,27 +40,23 @@ export function parseArgs(argv: readonly string[]): Invocation {
   return { smoke, help: false, name, ...(recipe ? { recipe } : {}), args, smokeNames: [] };
 }
 
-async function runOne(example: Example, recipe: string | undefined, args: string[]): Promise<number> {
+/**
+ * Runs the example's `src/main.ts` in this process, as if Node had been asked to run it: one process
+ * instead of a runner beside the demo, so the runner adds no start-up or memory of its own. The
+ * example's dispatcher then owns Ctrl-C, its cleanup and the exit code. Resolves with no code, since
+ * the process now belongs to the example.
+ */
+async function runOne(example: Example, recipe: string | undefined, args: string[]): Promise<number | undefined> {
   if (recipe && !(recipe in example.recipes)) {
     console.error(`${example.slug} has no recipe "${recipe}". Its recipes:`);
     for (const [name, line] of Object.entries(example.recipes)) console.error(`  ${name.padEnd(20)} ${line}`);
     return 1;
   }
-  // The example's own dispatcher resolves the services its recipe needs, and stops what it started.
-  const child = runExample(example, { ...(recipe ? { recipe } : {}), args });
-  // Ctrl-C reaches the whole foreground group, the example included: wait for its cleanup, then
-  // exit 130 as a shell does. A SIGTERM sent to the runner alone is passed on.
-  let interrupted = false;
-  process.on('SIGINT', () => {
-    interrupted = true;
-  });
-  process.on('SIGTERM', () => {
-    interrupted = true;
-    child.kill('SIGTERM');
-  });
-  const { code, signal } = await waitForExit(child);
-  if (interrupted) return 130;
-  return code ?? (signal ? 128 + 2 : 1);
+  const main = join(example.dir, 'src/main.ts');
+  process.argv = [process.argv[0] ?? process.execPath, main, ...(recipe ? [recipe] : []), ...args];
+  process.chdir(example.dir);
+  await import(pathToFileURL(main).href);
+  return undefined;
 }
 
 async function runSmoke(examples: readonly Example[]): Promise<number> {
@@ -86,7 +83,7 @@ async function runSmoke(examples: readonly Example[]): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+async function main(argv: readonly string[]): Promise<number | undefined> {
   const invocation = parseArgs(argv);
   const { examples, problems } = loadCatalog();
   for (const problem of problems) console.error(`warning: ${problem}`);
@@ -120,7 +117,9 @@ async function main(argv: readonly string[]): Promise<number> {
 
 if (isMain(import.meta.url)) {
   main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    (code) => {
+      if (code !== undefined) process.exit(code);
+    },
     (error: unknown) => {
       console.error(error);
       process.exit(1);

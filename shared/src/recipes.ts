@@ -92,7 +92,8 @@ export async function runRecipes(
   removeHandlers();
   // Stopped by a signal: cleanup has run, and a demo that ignored the signal may still hold timers
   // or sockets open. Exit now rather than leave the user waiting at a dead prompt.
-  if (stop.signal.aborted) process.exit(code);
+  // Ctrl-C ends with 130, as a shell reports it; a SIGTERM that was served cleanly is a clean stop.
+  if (stop.signal.aborted) process.exit(stop.signal.reason === 'SIGINT' && code === 0 ? 130 : code);
   return code;
 }
 
@@ -161,7 +162,7 @@ function onStopSignal(stop: AbortController): () => void {
     if (firstAt === undefined) {
       firstAt = performance.now();
       console.log(`\n${signal}: stopping, cleaning up (again to exit at once)`);
-      stop.abort();
+      stop.abort(signal);
     } else if (performance.now() - firstAt > RELAY_WINDOW_MS) {
       console.log(`${signal} again: exiting now`);
       process.exit(130);

@@ -32,7 +32,7 @@ describe('runRecipes, the dispatcher behind every main.ts', () => {
     const run = spawnFixture(fixture, { args: ['server'] });
     await run.waitForLine(/serving until stopped/);
     run.child.kill('SIGINT');
-    expect(await run.exited).toBe(0);
+    expect(await run.exited).toBe(130);
     expect(run.lines).toContain('  server closed');
   });
 
