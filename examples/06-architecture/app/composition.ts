@@ -7,7 +7,7 @@ import { ConsoleEmailSender, type EmailSender } from './services/email-sender.js
 import { NaiveUserService } from './services/naive-user-service.js';
 import { ProductService } from './services/product-service.js';
 import { UserService } from './services/user-service.js';
-import { createJsonLogger, type Logger } from './utils/logger.js';
+import { createLogger, type Logger } from './utils/logger.js';
 import { hashPassword, type PasswordHasher } from './utils/password.js';
 
 export interface ServiceDeps {
@@ -31,7 +31,7 @@ export interface Services {
  * its collaborators through its constructor, so a test swaps any of them by passing another.
  */
 export function createServices(deps: ServiceDeps): Services {
-  const logger = deps.logger ?? createJsonLogger();
+  const logger = deps.logger ?? createLogger();
   const models = defineModels(deps.db);
   const userDeps = {
     users: new SequelizeUserRepository(models.User),

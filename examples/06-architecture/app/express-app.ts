@@ -3,6 +3,7 @@ import { createProductController } from './api/controllers/product-controller.js
 import { createUserController } from './api/controllers/user-controller.js';
 import { assignRequestId } from './api/middleware/assign-request-id.js';
 import { errorHandler, notFoundHandler } from './api/middleware/error-handler.js';
+import { logRequests } from './api/middleware/log-requests.js';
 import { productRoutes } from './api/routes/products.js';
 import { userRoutes } from './api/routes/users.js';
 import { createServices, type ServiceDeps, type Services } from './composition.js';
@@ -13,6 +14,7 @@ export function createHttpApp(services: Pick<Services, 'users' | 'products' | 'l
   const app = express();
   app.disable('x-powered-by');
   app.use(assignRequestId());
+  app.use(logRequests(services.logger));
   app.use(express.json({ limit: '100kb' }));
   app.use('/users', userRoutes(createUserController(services.users)));
   app.use('/products', productRoutes(createProductController(services.products)));

@@ -11,6 +11,7 @@ import {
 } from './api/schemas.js';
 import type { Services } from './composition.js';
 import { errorFields } from './utils/logger.js';
+import { runWithRequestId } from './utils/request-context.js';
 
 // #region fastify-app
 /**
@@ -27,7 +28,19 @@ export function createFastifyApp({
     bodyLimit: 100 * 1024,
     genReqId: (req) => requestIdFrom(req.headers[REQUEST_ID_HEADER]),
   });
-  app.addHook('onRequest', async (request, reply) => void reply.header(REQUEST_ID_HEADER, request.id));
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+    runWithRequestId(request.id, done); // the rest of the request's lifecycle runs in its context
+  });
+  app.addHook('onResponse', async (request, reply) =>
+    logger.info('request', {
+      requestId: request.id,
+      method: request.method,
+      path: request.url.split('?')[0],
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    }),
+  );
   const id = (params: unknown) => parseInput(idParamsSchema, params, 'params').id;
 
   app.post('/users', async (request, reply) => {

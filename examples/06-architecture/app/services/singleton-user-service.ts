@@ -6,12 +6,12 @@
 import { createDatabase } from '../config/database.js';
 import { defineModels } from '../models/index.js';
 import { SequelizeUserRepository } from '../repositories/user-repository.js';
-import { createJsonLogger } from '../utils/logger.js';
+import { createLogger } from '../utils/logger.js';
 import { hashPassword } from '../utils/password.js';
 import { ConsoleEmailSender } from './email-sender.js';
 import { UserService } from './user-service.js';
 
-const logger = createJsonLogger();
+const logger = createLogger();
 const db = createDatabase(process.env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres');
 
 export const singletonUserService = new UserService({

@@ -1,23 +1,49 @@
-/** The one logging port every layer receives; swap in pino or a test recorder without touching callers. */
+import type { Writable } from 'node:stream';
+import winston from 'winston';
+import { currentRequestId } from './request-context.js';
+
+/** The one logging port every layer receives: callers never see winston, tests pass a recorder. */
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-/** One JSON object per line on stdout/stderr, the shape log shippers expect. */
-export function createJsonLogger(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Logger {
-  const log =
-    (level: string) =>
-    (message: string, fields: Record<string, unknown> = {}) =>
-      write(JSON.stringify({ level, time: new Date().toISOString(), message, ...fields }));
-  return { info: log('info'), error: log('error') };
+// #region winston-logger
+/** Stamps the current request's id on the line, unless the caller named one. */
+const withRequestId = winston.format((info) => {
+  const requestId = currentRequestId();
+  if (requestId !== undefined && info.requestId === undefined) info.requestId = requestId;
+  return info;
+});
+
+/**
+ * One JSON object per line, the shape log shippers expect, with the request id on every line
+ * written while a request is handled. Writes to stdout, or to `stream` (tests read it back).
+ */
+export function createLogger(options: { stream?: Writable; level?: string } = {}): Logger {
+  const logger = winston.createLogger({
+    level: options.level ?? 'info',
+    format: winston.format.combine(withRequestId(), winston.format.timestamp(), winston.format.json()),
+    transports: [
+      options.stream ? new winston.transports.Stream({ stream: options.stream }) : new winston.transports.Console(),
+    ],
+  });
+  return {
+    info: (message, fields = {}) => void logger.info(message, fields),
+    error: (message, fields = {}) => void logger.error(message, fields),
+  };
+}
+// #endregion winston-logger
+
+export interface LogEntry {
+  level: string;
+  message: string;
+  fields: Record<string, unknown>;
 }
 
 /** For demos and tests: keeps every entry so it can be read back. */
-export function createMemoryLogger(): Logger & {
-  entries: { level: string; message: string; fields: Record<string, unknown> }[];
-} {
-  const entries: { level: string; message: string; fields: Record<string, unknown> }[] = [];
+export function createMemoryLogger(): Logger & { entries: LogEntry[] } {
+  const entries: LogEntry[] = [];
   return {
     entries,
     info: (message, fields = {}) => void entries.push({ level: 'info', message, fields }),

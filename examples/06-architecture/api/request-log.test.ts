@@ -1,0 +1,93 @@
+import { PassThrough } from 'node:stream';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { createHttpApp } from '../app/express-app.js';
+import { createFastifyApp } from '../app/fastify-app.js';
+import { MemoryUserRepository } from '../app/repositories/memory-user-repository.js';
+import { ConsoleEmailSender } from '../app/services/email-sender.js';
+import { ProductService } from '../app/services/product-service.js';
+import { UserService } from '../app/services/user-service.js';
+import { createLogger } from '../app/utils/logger.js';
+
+/** The winston logger the app ships with, writing into a stream the test reads line by line. */
+function recordedStack() {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (chunk) => (text += chunk));
+  const logger = createLogger({ stream });
+  const broken = new (class extends MemoryUserRepository {
+    override async findById(): Promise<never> {
+      throw new Error('database is down');
+    }
+  })();
+  const users = new UserService({
+    users: broken,
+    hashPassword: async (p) => `fake:${p.length}`,
+    mailer: new ConsoleEmailSender(logger), // logs from the service layer, which never sees the request
+    logger,
+  });
+  const products = new ProductService({
+    create: async (p) => ({ ...p, id: 1, stock: p.stock ?? 0, createdAt: new Date() }),
+    findById: async () => undefined,
+    list: async () => ({ items: [], nextCursor: null }),
+  });
+  const lines = () =>
+    text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { stack: { users, products, logger }, lines };
+}
+
+const edges = {
+  Express: (stack: ReturnType<typeof recordedStack>['stack']) => ({
+    target: createHttpApp(stack),
+    close: async () => {},
+  }),
+  Fastify: async (stack: ReturnType<typeof recordedStack>['stack']) => {
+    const app = createFastifyApp(stack);
+    await app.ready();
+    return { target: app.server, close: () => app.close() };
+  },
+};
+
+describe.each(Object.entries(edges))('winston lines on %s carry the request id', (_name, build) => {
+  it('every line of concurrent requests names its own request, service-layer lines included', async () => {
+    const { stack, lines } = recordedStack();
+    const edge = await build(stack);
+    try {
+      const ids = Array.from({ length: 8 }, (_, i) => `trace-${i}`);
+      const statuses = await Promise.all(
+        ids.map(async (id, i) => {
+          const res = await request(edge.target)
+            .post('/users')
+            .set('x-request-id', id)
+            .send({ email: `user${i}@example.com`, name: `User ${i}`, password: 'correct horse' });
+          return res.status;
+        }),
+      );
+      expect(statuses).toEqual(ids.map(() => 201));
+      await stack.users.drain();
+      const failed = await request(edge.target).get('/users/1').set('x-request-id', 'trace-broken');
+      expect(failed.status).toBe(500);
+
+      const all = lines();
+      expect(all.every((line) => typeof line.requestId === 'string')).toBe(true);
+      // The welcome email is logged by the mailer, after the response, with no request in sight.
+      const welcomes = all.filter((line) => line.message === 'welcome email');
+      expect(welcomes.map((line) => [line.requestId, line.to]).sort()).toEqual(
+        ids.map((id, i) => [id, `user${i}@example.com`]).sort(),
+      );
+      const perRequest = all.filter((line) => line.message === 'request');
+      expect(perRequest.map((line) => line.requestId).sort()).toEqual([...ids, 'trace-broken'].sort());
+      expect(all.find((line) => line.message === 'unhandled error')).toMatchObject({
+        level: 'error',
+        requestId: 'trace-broken',
+        errorMessage: 'database is down',
+        timestamp: expect.any(String),
+      });
+    } finally {
+      await edge.close();
+    }
+  });
+});
