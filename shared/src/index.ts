@@ -14,6 +14,15 @@ export {
   ServiceUnavailableError,
 } from './resolve.js';
 export { type ResolvedServices, resolveService, resolveServices, type ServiceUrls } from './resolve-service.js';
-export { closeServer, heading, isSmoke, listen, onShutdown, portFromEnv, withServer } from './runtime.js';
+export {
+  closeServer,
+  heading,
+  isSmoke,
+  listen,
+  onShutdown,
+  PortInUseError,
+  portFromEnv,
+  withServer,
+} from './runtime.js';
 export { createScratchDatabase, type ScratchDatabase, uniqueName } from './scratch-database.js';
 export { envUrl, isServiceName, SERVICE_NAMES, SERVICES, type ServiceName } from './services.js';

@@ -1,6 +1,6 @@
 import { ServiceUnavailableError } from './resolve.js';
 import { type ResolvedServices, resolveServices, type ServiceUrls } from './resolve-service.js';
-import { heading, isSmoke } from './runtime.js';
+import { heading, isSmoke, PortInUseError } from './runtime.js';
 import { createScratchDatabase } from './scratch-database.js';
 import type { ServiceName } from './services.js';
 
@@ -136,7 +136,8 @@ async function runOne(
     await Promise.race([demo, graceOver]);
     return 0;
   } catch (error) {
-    console.error(error);
+    // A mistake of set-up (a busy port) is one line; anything else keeps its stack.
+    console.error(error instanceof PortInUseError ? error.message : error);
     return 1;
   } finally {
     for (const cleanup of cleanups.reverse()) {

@@ -17,12 +17,24 @@ export function portFromEnv(fallback: number, env: NodeJS.ProcessEnv = process.e
   return port;
 }
 
+/** A port someone else holds: one line that names the way out, not a stack trace. */
+export class PortInUseError extends Error {
+  constructor(readonly port: number) {
+    super(
+      `Port ${port} is already in use. Stop what holds it, or pick another: PORT=${port + 1} (or PORT=0 for any free port).`,
+    );
+    this.name = 'PortInUseError';
+  }
+}
+
 /** Listens and resolves with the URL the server answers on (port 0 picks a free port). */
 export function listen(server: Server, port: number, host = '127.0.0.1'): Promise<string> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const fail = (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(port) : error);
+    server.once('error', fail);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', fail);
       const { port: actual } = server.address() as AddressInfo;
       resolve(`http://${host}:${actual}`);
     });

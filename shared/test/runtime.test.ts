@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isMain } from '../src/is-main.js';
 import { measureLoopDelay } from '../src/loop-delay.js';
-import { closeServer, listen, portFromEnv } from '../src/runtime.js';
+import { closeServer, listen, PortInUseError, portFromEnv } from '../src/runtime.js';
 import { waitUntil } from '../src/testing/wait.js';
 
 describe('runtime helpers', () => {
@@ -21,6 +21,18 @@ describe('runtime helpers', () => {
     expect(() => portFromEnv(3000, { PORT: 'eighty' })).toThrow(
       'PORT must be an integer from 0 to 65535, got "eighty"',
     );
+  });
+
+  it('listen turns a busy port into one line that names PORT=', async () => {
+    const holder = createServer();
+    const url = await listen(holder, 0);
+    const port = Number(new URL(url).port);
+    try {
+      await expect(listen(createServer(), port)).rejects.toThrow(new PortInUseError(port).message);
+      expect(new PortInUseError(port).message).toContain(`PORT=${port + 1}`);
+    } finally {
+      await closeServer(holder);
+    }
   });
 
   it('listen reports the URL of port 0 and closeServer does not wait for idle keep-alive sockets', async () => {
