@@ -5,6 +5,7 @@ import express from 'express';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createApp } from '../app/app.js';
+import { answerMalformedRequests } from '../errors/client-errors.js';
 import { redisRateLimitStore } from '../rate-limit/rate-limit.js';
 import { unsafeUserLookupRouter } from '../sql-injection/unsafe-lookup.js';
 import { createUsersTable } from '../users/users.js';
@@ -33,7 +34,7 @@ export const apiDemo = recipe({
       },
     });
     // The injectable route is mounted only here, for sqlmap; createApp() never has it.
-    const server = createServer(express().use('/unsafe', unsafeUserLookupRouter(pool)).use(api));
+    const server = answerMalformedRequests(createServer(express().use('/unsafe', unsafeUserLookupRouter(pool)).use(api)));
     const url = await listen(server, smoke ? 0 : portFromEnv(3000));
     defer(() => closeServer(server));
     log(`Listening on ${url} (a random token secret; the production entry is api/server.ts with a .env)`);

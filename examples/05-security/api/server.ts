@@ -1,10 +1,10 @@
 import { realpathSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { createApp } from '../app/app.js';
+import { createApiServer } from '../app/app.js';
 import { type AppConfig, ConfigError, loadConfig } from '../config/config.js';
 import { redisRateLimitStore } from '../rate-limit/rate-limit.js';
 import { createUsersTable } from '../users/users.js';
@@ -23,7 +23,7 @@ export async function startServer(config: AppConfig = loadConfig()): Promise<Run
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
   await createUsersTable(pool);
-  const app = createApp({
+  const server = createApiServer({
     pool,
     jwtSecret: config.jwtSecret,
     corsOrigins: config.corsOrigins,
@@ -34,9 +34,8 @@ export async function startServer(config: AppConfig = loadConfig()): Promise<Run
       login: { store: redisRateLimitStore(redis, `${config.rateLimitPrefix}login:`) },
     },
   });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.port, config.host, () => resolve(listening)).once('error', reject);
-  });
+  server.listen(config.port, config.host);
+  await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${config.host}:${port}`,

@@ -1,6 +1,8 @@
+import { createServer, type Server } from 'node:http';
 import express, { type Express } from 'express';
 import type { Pool } from 'pg';
 import { corsPolicy } from '../cors/cors.js';
+import { answerMalformedRequests } from '../errors/client-errors.js';
 import { errorHandler } from '../errors/errors.js';
 import { securityHeaders } from '../headers/headers.js';
 import { authenticate } from '../jwt/jwt.js';
@@ -44,3 +46,8 @@ export function createApp(options: AppOptions): Express {
   return app;
 }
 // #endregion create-app
+
+/** The API on a server that answers even the requests Node's parser refuses with JSON. */
+export function createApiServer(options: AppOptions): Server {
+  return answerMalformedRequests(createServer(createApp(options)));
+}

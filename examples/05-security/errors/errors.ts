@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
+import { describeClientError } from './client-errors.js';
 
 /** An error a client caused or may see: it carries its HTTP status and a safe public message. */
 export class AppError extends Error {
@@ -30,30 +31,23 @@ export class ConflictError extends AppError {
   }
 }
 
-interface BodyParserError {
-  type: string;
-  status: number;
-}
-
-function isBodyParserError(error: unknown): error is BodyParserError {
-  return typeof error === 'object' && error !== null && 'type' in error && 'status' in error;
-}
-
 // #region error-handler
 /**
- * The one place errors become HTTP: known errors keep their status and message, body-parser
- * failures (bad JSON, too large) become 4xx naming the body, and anything else is a bare 500
- * that never echoes internals (stack, SQL, driver messages) to the client.
+ * The one place errors become HTTP: known errors keep their status and message, a client error
+ * from a library (a body that is not JSON, not decodable, too large) becomes its 4xx naming the
+ * field, and anything else is a bare 500 that never echoes internals (stack, SQL, driver messages).
  */
 export function errorHandler(log: (error: unknown) => void = console.error): ErrorRequestHandler {
-  return (error: unknown, _req, res, _next) => {
+  return (error: unknown, req, res, _next) => {
     if (error instanceof AppError) {
       res.status(error.status).json({ error: error.message, ...error.details });
       return;
     }
-    if (isBodyParserError(error) && error.status >= 400 && error.status < 500) {
-      const message = error.type === 'entity.parse.failed' ? 'body is not valid JSON' : error.type;
-      res.status(error.status).json({ error: message, fields: [{ field: 'body', message }] });
+    const client = describeClientError(error, req.headers['content-encoding']);
+    if (client) {
+      res
+        .status(client.status)
+        .json({ error: client.message, fields: [{ field: client.field, message: client.message }] });
       return;
     }
     log(error);

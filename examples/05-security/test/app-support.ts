@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { closeServer } from '@cookbook/shared';
 import type pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
-import { type AppOptions, createApp } from '../app/app.js';
+import { type AppOptions, createApiServer } from '../app/app.js';
 import { FAST_BCRYPT_COST, TEST_SECRET } from './support.js';
 
 export const ALLOWED_ORIGIN = 'https://app.example.com';
@@ -19,7 +19,7 @@ export function useListeningApp(
   const serverErrors: unknown[] = [];
   let server: Server | undefined;
   beforeAll(async () => {
-    const app = createApp({
+    server = createApiServer({
       pool: pool(),
       jwtSecret: TEST_SECRET,
       corsOrigins: [ALLOWED_ORIGIN],
@@ -27,7 +27,7 @@ export function useListeningApp(
       log: (error) => serverErrors.push(error),
       ...overrides,
     });
-    server = app.listen(0, '127.0.0.1');
+    server.listen(0, '127.0.0.1');
     await new Promise((resolve) => server?.once('listening', resolve));
   });
   afterAll(async () => {

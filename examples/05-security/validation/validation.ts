@@ -4,13 +4,13 @@ import { ValidationError } from '../errors/errors.js';
 
 export type RequestPart = 'body' | 'query' | 'params';
 
-// #region validate
 /**
  * Validates one part of the request against a Joi schema and leaves the cleaned value in
  * `res.locals[part]` (Express 5 makes `req.query` read-only, and handlers should read only
  * validated data anyway). Every failing field is reported, unknown fields are dropped, and a
  * missing or non-JSON body is validated as `{}` so "required" rules still fire.
  */
+// #region validate
 export function validate(schema: ObjectSchema, part: RequestPart): RequestHandler {
   return (req, res, next) => {
     const input: unknown = req[part] ?? {};
@@ -29,12 +29,12 @@ export function validate(schema: ObjectSchema, part: RequestPart): RequestHandle
 }
 // #endregion validate
 
-// #region naive-validate
 /**
  * The Q&A's version: stops at the first error, and validates `req.body` as it is. When the
  * client sends no JSON (wrong Content-Type), `req.body` is undefined, an optional Joi object
  * accepts undefined, and the handler then crashes on `undefined.email`: a 500.
  */
+// #region naive-validate
 export function naiveValidateBody(schema: ObjectSchema): RequestHandler {
   return (req, res, next) => {
     const { error, value } = schema.validate(req.body);

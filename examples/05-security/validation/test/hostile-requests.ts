@@ -1,0 +1,146 @@
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { type RawAnswer, sendRaw } from '../../test/raw-http.js';
+
+/** Requests a hostile client could send, and the two ways of sending them. */
+
+// #region hostile-arbitraries
+const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype', 'email', 'password', 'age', 'isAdmin', 'toString'];
+const key = fc.oneof(fc.constantFrom(...HOSTILE_KEYS), fc.string({ maxLength: 10 }));
+const scalar = fc.oneof(
+  fc.string({ maxLength: 100 }),
+  fc.string({ minLength: 60, maxLength: 90, unit: 'binary' }), // around bcrypt's 72-byte edge
+  fc.emailAddress(),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+);
+/** JSON text built by hand, so `__proto__` really is a key in the text the server parses. */
+const jsonText = fc.letrec<{ value: string }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    scalar.map((v) => JSON.stringify(v)),
+    fc.array(tie('value'), { maxLength: 4 }).map((items) => `[${items.join(',')}]`),
+    fc
+      .array(fc.tuple(key, tie('value')), { maxLength: 5 })
+      .map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`),
+  ),
+})).value;
+export const body = fc.oneof(
+  jsonText,
+  fc.constantFrom(
+    '{"__proto__":{"polluted":"yes"},"email":"a@example.com","password":"password1"}',
+    '{"constructor":{"prototype":{"polluted":"yes"}}}',
+  ),
+  fc.integer({ min: 100, max: 2000 }).map((depth) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`),
+  fc.integer({ min: 100, max: 5000 }).map((depth) => `${'['.repeat(depth)}${']'.repeat(depth)}`),
+  fc.integer({ min: 11_000, max: 100_000 }).map((n) => JSON.stringify({ email: `${'a'.repeat(n)}@x.io` })),
+  fc.string({ maxLength: 200 }), // not JSON at all
+);
+export const contentType = fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded');
+const query = fc
+  .array(fc.tuple(fc.constantFrom('id', 'id', '__proto__', 'id[]', 'id[__proto__]'), fc.string({ maxLength: 30 })), {
+    maxLength: 3,
+  })
+  .map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'));
+const authorization = fc.oneof(fc.string({ unit: 'grapheme-ascii', maxLength: 200 }), fc.constant('Bearer '));
+
+/** One request a hostile client could send to any route of the API. */
+export const hostileRequest = fc.oneof(
+  fc.record({ method: fc.constant('POST'), path: fc.constantFrom('/api/register', '/api/login'), body, contentType }),
+  fc.record({ method: fc.constant('GET'), path: query.map((q) => `/api/users?${q}`), authorization }),
+  fc.record({ method: fc.constant('GET'), path: fc.constant('/api/me'), authorization }),
+);
+
+// #endregion hostile-arbitraries
+
+// #region header-arbitraries
+// The headers that say how to read the body, each free to lie about it.
+const mediaType = fc.constantFrom(
+  'application/json',
+  'APPLICATION/JSON',
+  'application/vnd.api+json',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'application/json;;',
+  '',
+);
+const charset = fc.constantFrom('utf-8', 'UTF-8', 'utf-16', 'latin1', 'bogus', '"utf-8', '');
+const headerContentType = fc.option(
+  fc.tuple(mediaType, fc.option(charset)).map(([type, cs]) => (cs === null ? type : `${type}; charset=${cs}`)),
+);
+const claimedEncoding = fc.option(
+  fc.constantFrom('identity', 'gzip', 'deflate', 'br', 'zstd', 'GZIP', 'gzip, br', 'compress', ''),
+  { freq: 2 },
+);
+// Mostly the truth, so bodies get decoded and reach the limits; sometimes a lie.
+const realEncoding = fc.oneof(
+  { arbitrary: fc.constant('as claimed' as const), weight: 3 },
+  fc.constantFrom('none', 'gzip', 'deflate', 'br'),
+);
+const framing = fc.oneof(
+  { arbitrary: fc.constant('exact' as const), weight: 4 },
+  fc.constantFrom('chunked', 'shorter', 'longer', 'not-a-number', 'negative', 'twice', 'both'),
+);
+export const headerVariation = fc.record({ headerContentType, claimedEncoding, realEncoding, framing });
+// #endregion header-arbitraries
+
+export type HostileRequest = {
+  method: string;
+  path: string;
+  body?: string;
+  contentType?: string;
+  authorization?: string;
+};
+type HeaderVariation = typeof headerVariation extends fc.Arbitrary<infer T> ? T : never;
+
+export async function send(baseUrl: string, req: HostileRequest): Promise<Response> {
+  const headers: Record<string, string> = {};
+  if (req.contentType) headers['content-type'] = req.contentType;
+  if (req.authorization !== undefined) headers.authorization = req.authorization.trim();
+  return fetch(`${baseUrl}${req.path}`, { method: req.method, headers, body: req.body ?? null });
+}
+
+const COMPRESS = { none: (b: Buffer) => b, gzip: gzipSync, deflate: deflateSync, br: brotliCompressSync };
+
+/** The request written byte for byte, with the body compressed (or not) and framed as `v` says. */
+export function sendVaried(baseUrl: string, req: HostileRequest, v: HeaderVariation): Promise<RawAnswer> {
+  const headers: [string, string][] = [];
+  if (req.authorization !== undefined) headers.push(['Authorization', req.authorization.trim()]);
+  const contentType = v.headerContentType ?? req.contentType;
+  if (contentType !== undefined) headers.push(['Content-Type', contentType]);
+  if (v.claimedEncoding !== null) headers.push(['Content-Encoding', v.claimedEncoding]);
+  const claimed = v.claimedEncoding?.toLowerCase() ?? 'none';
+  const real = v.realEncoding === 'as claimed' ? (Object.hasOwn(COMPRESS, claimed) ? claimed : 'none') : v.realEncoding;
+  let bytes = COMPRESS[real as keyof typeof COMPRESS](Buffer.from(req.body ?? ''));
+  const length = bytes.length;
+  const framingHeaders: Record<typeof v.framing, [string, string][]> = {
+    exact: [['Content-Length', String(length)]],
+    chunked: [['Transfer-Encoding', 'chunked']],
+    shorter: [['Content-Length', String(Math.floor(length / 2))]],
+    longer: [['Content-Length', String(length + 10)]],
+    'not-a-number': [['Content-Length', 'ten']],
+    negative: [['Content-Length', '-1']],
+    twice: [
+      ['Content-Length', String(length)],
+      ['Content-Length', String(length + 1)],
+    ],
+    both: [
+      ['Content-Length', String(length)],
+      ['Transfer-Encoding', 'chunked'],
+    ],
+  };
+  headers.push(...framingHeaders[v.framing]);
+  if (v.framing === 'chunked' || v.framing === 'both') {
+    bytes = Buffer.concat([Buffer.from(`${length.toString(16)}\r\n`), bytes, Buffer.from('\r\n0\r\n\r\n')]);
+  }
+  // A client that declared more than it sent can only give up; the server must still answer.
+  return sendRaw(baseUrl, {
+    method: req.method,
+    path: req.path,
+    headers,
+    body: bytes,
+    endAfterWriting: v.framing === 'longer',
+  });
+}
