@@ -34,7 +34,9 @@ export const apiDemo = recipe({
       },
     });
     // The injectable route is mounted only here, for sqlmap; createApp() never has it.
-    const server = answerMalformedRequests(createServer(express().use('/unsafe', unsafeUserLookupRouter(pool)).use(api)));
+    const server = answerMalformedRequests(
+      createServer(express().use('/unsafe', unsafeUserLookupRouter(pool)).use(api)),
+    );
     const url = await listen(server, smoke ? 0 : portFromEnv(3000));
     defer(() => closeServer(server));
     log(`Listening on ${url} (a random token secret; the production entry is api/server.ts with a .env)`);

@@ -1,5 +1,5 @@
-import { realpathSync } from 'node:fs';
 import { once } from 'node:events';
+import { realpathSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
