@@ -1,7 +1,7 @@
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { withCorrelationId } from '../correlation/correlation.js';
 import { errorMessage, type Logger } from '../correlation/logger.js';
-import { durableConfirmChannel } from './attached-channel.js';
+import { attachedChannel } from './attached-channel.js';
 import type { Broker } from './connection.js';
 
 /** A message that can never succeed (bad JSON, failed validation): retrying it only blocks the queue. */
@@ -37,30 +37,42 @@ export const REASON_HEADER = 'x-dead-letter-reason';
 export async function startConsumer<T>(broker: Broker, options: ConsumerOptions<T>) {
   const { queue, deadLetterQueue, prefetch = 100, maxAttempts = 3, log } = options;
   const inFlight = new Set<Promise<void>>();
-  let consumerTag: string | undefined;
+  let consuming: { channel: ConfirmChannel; consumerTag: string } | undefined;
 
-  const channel = durableConfirmChannel(broker, async (ch) => {
-    await ch.assertQueue(deadLetterQueue, { durable: true });
-    await ch.assertQueue(queue, { durable: true });
-    for (const { exchange, pattern } of options.bindings ?? []) {
-      await ch.assertExchange(exchange, 'topic', { durable: true });
-      await ch.bindQueue(queue, exchange, pattern);
-    }
-    await ch.prefetch(prefetch); // bounds memory and spreads work across consumers
-    ({ consumerTag } = await ch.consume(queue, (message) => {
-      if (!message) return; // the broker cancelled us; the channel is re-opened on close
-      const work = settle(ch, message).catch((error) => {
-        // The retry or DLQ copy was refused: hand the message back rather than hold it unacked.
-        log?.error('could not settle message, requeueing it', { error: errorMessage(error) });
-        try {
-          ch.nack(message, false, true);
-        } catch {
-          // The channel is already closed; the broker requeues the message by itself.
+  // Run again on every channel the loop attaches: after a reconnect nothing of the old one is left.
+  const channel = attachedChannel(broker, {
+    log,
+    setup: async (ch) => {
+      await ch.assertQueue(deadLetterQueue, { durable: true });
+      await ch.assertQueue(queue, { durable: true });
+      for (const { exchange, pattern } of options.bindings ?? []) {
+        await ch.assertExchange(exchange, 'topic', { durable: true });
+        await ch.bindQueue(queue, exchange, pattern);
+      }
+      await ch.prefetch(prefetch); // bounds memory and spreads work across consumers
+      const { consumerTag } = await ch.consume(queue, (message) => {
+        if (!message) {
+          // The broker cancelled us (the queue was deleted, a node failed over): re-attach from scratch.
+          consuming = undefined;
+          return void ch.close().catch(() => {});
         }
+        const work = settle(ch, message).catch((error) => {
+          // The retry or DLQ copy was refused: hand the message back rather than hold it unacked.
+          log?.error('could not settle message, requeueing it', { error: errorMessage(error) });
+          try {
+            ch.nack(message, false, true);
+          } catch {
+            // The channel is already closed; the broker requeues the message by itself.
+          }
+        });
+        inFlight.add(work);
+        void work.finally(() => inFlight.delete(work));
       });
-      inFlight.add(work);
-      void work.finally(() => inFlight.delete(work));
-    }));
+      consuming = { channel: ch, consumerTag };
+      ch.once('close', () => {
+        if (consuming?.channel === ch) consuming = undefined;
+      });
+    },
   });
 
   async function settle(ch: ConfirmChannel, message: ConsumeMessage): Promise<void> {
@@ -87,13 +99,23 @@ export async function startConsumer<T>(broker: Broker, options: ConsumerOptions<
     ch.ack(message); // only now: the work, or its copy in the DLQ or retry, is safe
   }
 
-  await channel.current(); // topology declared and consuming, or the startup error surfaces here
+  // A setup that cannot work (say, the queue exists with other arguments) fails the start.
+  await channel.firstAttach.catch(async (error: unknown) => {
+    await channel.close();
+    throw error;
+  });
 
   return {
+    queue,
+    /** True while the broker delivers to this consumer: what its service's readiness reports. */
+    get consuming() {
+      return consuming !== undefined;
+    },
     /** Stops taking messages, lets the ones in hand finish, then closes the channel. */
     async stop() {
-      const ch = await channel.current().catch(() => undefined);
-      if (ch && consumerTag) await ch.cancel(consumerTag).catch(() => {});
+      const current = consuming;
+      consuming = undefined;
+      if (current) await current.channel.cancel(current.consumerTag).catch(() => {});
       await Promise.allSettled([...inFlight]);
       await channel.close();
     },
@@ -122,3 +144,5 @@ function copyTo(ch: ConfirmChannel, queue: string, message: ConsumeMessage, head
     ),
   );
 }
+
+export type Consumer = Awaited<ReturnType<typeof startConsumer>>;

@@ -1,6 +1,6 @@
 import type { ConfirmChannel } from 'amqplib';
 import { correlationId } from '../correlation/correlation.js';
-import { durableConfirmChannel } from './attached-channel.js';
+import { attachedChannel } from './attached-channel.js';
 import type { Broker } from './connection.js';
 
 export interface PublishOptions {
@@ -16,7 +16,7 @@ export interface PublishOptions {
  * the recovered one; the messageId lets consumers drop the copy if the first one did arrive.
  */
 export function createPublisher(broker: Broker, { attempts = 5 } = {}) {
-  const channel = durableConfirmChannel(broker);
+  const channel = attachedChannel(broker);
 
   async function publish(exchange: string, routingKey: string, payload: unknown, options: PublishOptions) {
     const content = Buffer.from(JSON.stringify(payload));

@@ -51,6 +51,13 @@ export function brokerCheck(broker: Broker): ReadinessCheck {
   };
 }
 
+/** Ready while the broker delivers to this consumer: a service connected but not consuming is no use. */
+export function consumerCheck(consumer: { readonly consuming: boolean; readonly queue: string }): ReadinessCheck {
+  return async () => {
+    if (!consumer.consuming) throw new Error(`not consuming from ${consumer.queue}`);
+  };
+}
+
 function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {

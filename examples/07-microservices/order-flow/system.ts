@@ -115,7 +115,10 @@ export async function startSystem(options: SystemOptions) {
       log: emailLog,
     });
     stops.push(() => worker.stop());
-    const email = await serve(createEmailApp({ pool: emailPool, broker: emailBroker, log: emailLog }), ports.email);
+    const email = await serve(
+      createEmailApp({ pool: emailPool, broker: emailBroker, consumer: worker, log: emailLog }),
+      ports.email,
+    );
     stops.push(() => closeServer(email.server));
 
     // gateway: the only door for external clients

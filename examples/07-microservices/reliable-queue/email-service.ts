@@ -1,12 +1,12 @@
 import express from 'express';
 import type pg from 'pg';
 import type { Broker } from '../broker/connection.js';
-import { startConsumer } from '../broker/consumer.js';
+import { type Consumer, startConsumer } from '../broker/consumer.js';
 import { correlationMiddleware } from '../correlation/correlation.js';
 import type { Logger } from '../correlation/logger.js';
 import { parseOrderCreated } from '../events/order-created.js';
 import { errorHandler } from '../http/errors.js';
-import { brokerCheck, healthRouter, postgresCheck } from '../http/health.js';
+import { brokerCheck, consumerCheck, healthRouter, postgresCheck } from '../http/health.js';
 import { applyOnce, PROCESSED_MESSAGES_DDL } from './processed-messages.js';
 
 /** email-service owns the `email` schema: its pool's search_path points there (see schemaPool). */
@@ -59,11 +59,21 @@ export function startEmailWorker({ broker, pool, log, ...queueOptions }: EmailWo
 }
 // #endregion email-worker
 
+export interface EmailAppDeps {
+  pool: pg.Pool;
+  broker: Broker;
+  /** The worker: readiness fails while it is not consuming, even with the connection up. */
+  consumer: Consumer;
+  log: Logger;
+}
+
 /** email-service has no public API, only the probes its orchestrator needs. */
-export function createEmailApp({ pool, broker, log }: { pool: pg.Pool; broker: Broker; log: Logger }) {
+export function createEmailApp({ pool, broker, consumer, log }: EmailAppDeps) {
   const app = express();
   app.use(correlationMiddleware);
-  app.use(healthRouter({ postgres: postgresCheck(pool), broker: brokerCheck(broker) }));
+  app.use(
+    healthRouter({ postgres: postgresCheck(pool), broker: brokerCheck(broker), consumer: consumerCheck(consumer) }),
+  );
   app.use(errorHandler(log));
   return app;
 }

@@ -5,7 +5,12 @@ import { afterAll, beforeAll } from 'vitest';
 import { type OrderCreated, orderCreatedMessageId } from '../events/order-created.js';
 
 /** A plain connection for the test itself (arrange, inspect, clean up) and this file's queue names. */
-export function useRabbit(label: string): { names: RabbitNames; readonly channel: ConfirmChannel } {
+export function useRabbit(label: string): {
+  names: RabbitNames;
+  readonly channel: ConfirmChannel;
+  /** Whether `queue` exists, asked on a throwaway channel (a failed check closes the channel it ran on). */
+  exists(queue: string): Promise<boolean>;
+} {
   const names = rabbitNames(label);
   let connection: ChannelModel | undefined;
   let channel: ConfirmChannel | undefined;
@@ -22,6 +27,17 @@ export function useRabbit(label: string): { names: RabbitNames; readonly channel
     get channel() {
       if (!channel) throw new Error('useRabbit().channel is only available inside hooks and tests');
       return channel;
+    },
+    async exists(queue) {
+      if (!connection) throw new Error('useRabbit().exists is only available inside hooks and tests');
+      const probe = await connection.createChannel();
+      probe.on('error', () => {});
+      const found = await probe.checkQueue(queue).then(
+        () => true,
+        () => false,
+      );
+      if (found) await probe.close();
+      return found;
     },
   };
 }
