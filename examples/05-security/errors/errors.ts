@@ -25,6 +25,12 @@ export class UnauthorizedError extends AppError {
   }
 }
 
+export class NotFoundError extends AppError {
+  constructor(message: string, field: string) {
+    super(404, message, { field });
+  }
+}
+
 export class ConflictError extends AppError {
   constructor(message: string, field: string) {
     super(409, message, { field });

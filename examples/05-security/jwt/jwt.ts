@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import jwt from 'jsonwebtoken';
 import { UnauthorizedError } from '../errors/errors.js';
+import { ROLES, type Role } from '../schemas/schemas.js';
 
 /** The one algorithm this API signs with; verify accepts nothing else. */
 export const ACCESS_TOKEN_ALGORITHM = 'HS256';
@@ -9,10 +10,15 @@ export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 export interface TokenUser {
   id: number;
   email: string;
+  role: Role;
 }
 
-export function signAccessToken(user: TokenUser, secret: string, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS): string {
-  return jwt.sign({ email: user.email }, secret, {
+export function signAccessToken(
+  user: Omit<TokenUser, 'role'> & { role?: Role },
+  secret: string,
+  ttlSeconds = ACCESS_TOKEN_TTL_SECONDS,
+): string {
+  return jwt.sign({ email: user.email, role: user.role ?? 'user' }, secret, {
     algorithm: ACCESS_TOKEN_ALGORITHM,
     subject: String(user.id),
     expiresIn: ttlSeconds,
@@ -37,7 +43,8 @@ export function authenticate(secret: string): RequestHandler {
       // Pinning the algorithm refuses `alg: none` and any algorithm we did not choose.
       const claims = jwt.verify(match[1], secret, { algorithms: [ACCESS_TOKEN_ALGORITHM] });
       if (typeof claims === 'string' || typeof claims.sub !== 'string') throw new Error('no subject');
-      res.locals.user = { id: Number(claims.sub), email: String(claims.email) } satisfies TokenUser;
+      if (!ROLES.includes(claims.role)) throw new Error('no role');
+      res.locals.user = { id: Number(claims.sub), email: String(claims.email), role: claims.role } satisfies TokenUser;
       next();
     } catch {
       res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');

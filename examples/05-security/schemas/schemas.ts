@@ -1,5 +1,9 @@
 import Joi from 'joi';
 
+/** What a user may be; a token's `role` claim must be one of these. */
+export const ROLES = ['user', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
 /** bcrypt only reads the first 72 bytes of a password; everything after is silently ignored. */
 export const BCRYPT_MAX_PASSWORD_BYTES = 72;
 

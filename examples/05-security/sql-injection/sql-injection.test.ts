@@ -12,6 +12,11 @@ const db = useUsersDatabase('sql_injection');
 function lookupApp() {
   const app = express();
   app.use('/unsafe', unsafeUserLookupRouter(db.pool));
+  // Stands in for authentication: an admin may read any record, so only injection is in play here.
+  app.use('/safe', (_req, res, next) => {
+    res.locals.user = { id: 1, role: 'admin' };
+    next();
+  });
   app.use('/safe', userLookupRouter(db.pool));
   app.use(errorHandler(() => {}));
   return app;

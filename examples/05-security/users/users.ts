@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { ConflictError } from '../errors/errors.js';
+import type { Role } from '../schemas/schemas.js';
 
 /** What a client may see about a user: never the password hash. */
 export interface PublicUser {
@@ -11,6 +12,7 @@ export interface PublicUser {
 export interface Credentials {
   id: number;
   email: string;
+  role: Role;
   passwordHash: string;
 }
 
@@ -21,6 +23,7 @@ export async function createUsersTable(pool: Pool): Promise<void> {
       email         text NOT NULL UNIQUE,
       password_hash text NOT NULL,
       age           integer,
+      role          text NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'admin')),
       created_at    timestamptz NOT NULL DEFAULT now()
     )`);
 }
@@ -57,7 +60,7 @@ export async function findUserById(pool: Pool, id: number): Promise<PublicUser |
 
 export async function findCredentials(pool: Pool, email: string): Promise<Credentials | undefined> {
   const { rows } = await pool.query<Credentials>(
-    'SELECT id, email, password_hash AS "passwordHash" FROM users WHERE email = $1',
+    'SELECT id, email, role, password_hash AS "passwordHash" FROM users WHERE email = $1',
     [email],
   );
   return rows[0];
