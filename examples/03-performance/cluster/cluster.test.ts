@@ -81,6 +81,17 @@ describe('cluster', () => {
     for (const pid of workerPids(primary.lines)) expect(isAlive(pid)).toBe(false);
   });
 
+  // #region peer-gone
+  it('stop() right after a worker died resolves cleanly: no unhandled EPIPE from its closed channel', async () => {
+    // The fixture SIGKILLs a worker, waits until the kernel has closed its IPC channel, then stops
+    // before the primary has handled the death: the writes of stop() meet a peer that is gone.
+    const primary = startPrimary('worker', 'kill-then-stop');
+    expect(await primary.exited).toBe(0);
+    expect(primary.lines).toContain('primary exiting 0');
+    expect(primary.errors.join('\n')).not.toMatch(/EPIPE|ERR_IPC|Unhandled/);
+  });
+  // #endregion peer-gone
+
   it('a worker that crashes at startup: the primary backs off, gives up and exits 1', async () => {
     const primary = startPrimary('crashing');
     expect(await primary.exited).toBe(1);

@@ -21,6 +21,9 @@ export interface Primary {
 }
 
 // #region primary
+/** Errors of a write to a worker whose end of the IPC channel is already closed: it is gone, not broken. */
+const PEER_GONE = new Set(['EPIPE', 'ECONNRESET', 'ERR_IPC_CHANNEL_CLOSED', 'ERR_IPC_DISCONNECTED']);
+
 /** Forks the workers, restarts crashed ones with a backoff, and shuts them down gracefully. */
 export function startPrimary(options: PrimaryOptions): Primary {
   const log = options.log ?? console.log;
@@ -67,15 +70,24 @@ export function startPrimary(options: PrimaryOptions): Primary {
     for (const timer of pending) clearTimeout(timer);
     if (live.size === 0) resolveStopped(exitCode);
     for (const worker of live) {
-      // disconnect() closes the worker's servers: in-flight requests finish, new ones go elsewhere.
-      worker.send({ cmd: 'shutdown' });
-      worker.disconnect();
+      // A worker known to be dead or cut off is told nothing: its 'exit' (or the timer below) ends it.
+      if (!worker.isDead() && worker.isConnected()) {
+        // disconnect() closes the worker's servers: in-flight requests finish, new ones go elsewhere.
+        worker.send({ cmd: 'shutdown' });
+        worker.disconnect();
+      }
       setTimeout(() => worker.isDead() || worker.process.kill('SIGKILL'), options.shutdownTimeoutMs).unref();
     }
   }
 
   function fork(): void {
-    live.add(cluster.fork({ PORT: String(options.port) }));
+    const worker = cluster.fork({ PORT: String(options.port) });
+    // A worker can die between the checks above and the write: the write then fails as an 'error'
+    // event (EPIPE), which unheard would crash the primary. Its 'exit' follows; nothing else to do.
+    worker.on('error', (error: NodeJS.ErrnoException) => {
+      if (!PEER_GONE.has(error.code ?? '')) log(`worker ${worker.process.pid}: ${error.message}`);
+    });
+    live.add(worker);
   }
 
   for (let i = 0; i < options.workers; i++) fork();
