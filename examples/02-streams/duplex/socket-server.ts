@@ -1,16 +1,20 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import type { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { uppercase } from './transform.js';
 
 // #region duplex
 /**
  * A TCP socket is the Duplex you meet most: its readable side (what the client sent) and its
- * writable side (what we send back) are independent. One pipeline reads from it and writes to
- * it, with backpressure both ways: a client that stops reading stops us reading from it.
+ * writable side (what we send back) are independent. One pipeline reads from it, runs the bytes
+ * through a fresh `stage`, and writes the result back to it, with backpressure both ways: a client
+ * that stops reading stops us reading from it.
  */
-export function createShoutServer(onConnectionError: (error: Error) => void = () => {}): Server {
+export function createSocketServer(
+  stage: () => Transform,
+  onConnectionError: (error: Error) => void = () => {},
+): Server {
   return createServer((socket: Socket) => {
-    pipeline(socket, uppercase(), socket).catch((error: Error) => {
+    pipeline(socket, stage(), socket).catch((error: Error) => {
       // A client that resets the connection is routine: pipeline has already destroyed the socket.
       onConnectionError(error);
     });
@@ -20,9 +24,9 @@ export function createShoutServer(onConnectionError: (error: Error) => void = ()
 
 // #region naive-duplex
 /** The same service with `.pipe()`: a client resetting its connection is an uncaught 'error'. */
-export function naiveShoutServer(): Server {
+export function naiveSocketServer(stage: () => Transform): Server {
   return createServer((socket: Socket) => {
-    socket.pipe(uppercase()).pipe(socket);
+    socket.pipe(stage()).pipe(socket);
   });
 }
 // #endregion naive-duplex

@@ -1,14 +1,12 @@
-import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { PassThrough, Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { spawnFixture, waitUntil } from '@cookbook/shared/testing';
 import { describe, expect, it } from 'vitest';
-import { naiveCopy, transformFile } from '../src/pipeline.js';
-import { uppercase } from '../src/transform.js';
-import { useTempDir } from './temp-files.js';
+import { useTempDir } from '../test/temp-files.js';
+import { uppercase } from '../transform/transform.js';
+import { naiveCopy, transformFile } from './pipeline.js';
 
 const temp = useTempDir('pipeline');
 
@@ -39,15 +37,16 @@ describe('when the source fails midway', () => {
   });
 
   it('naive .pipe(): a missing input is an unhandled error event that crashes the process', async () => {
-    const child = fileURLToPath(new URL('./fixtures/naive-copy-missing-input.ts', import.meta.url));
-    const run = promisify(execFile)(
-      process.execPath,
-      ['--import', 'tsx', child, temp.file('missing.txt'), temp.file()],
-      {
-        timeout: 30_000,
-      },
-    );
-    await expect(run).rejects.toMatchObject({ code: 1, stderr: expect.stringMatching(/ENOENT/) });
+    const child = spawnFixture(new URL('./test/naive-copy-missing-input.ts', import.meta.url), {
+      args: [temp.file('missing.txt'), temp.file()],
+    });
+    try {
+      expect(await child.exited).toBe(1);
+      await waitUntil(() => /ENOENT/.test(child.errors.join('\n')), 'ENOENT on stderr', 5_000);
+      expect(child.lines).not.toContain('finished');
+    } finally {
+      await child.kill();
+    }
   });
 
   it('pipeline: rejects with the error, destroys every stream and removes the partial output', async () => {

@@ -1,8 +1,8 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { measureReadMemory } from '../src/measure-memory.js';
-import { countBytes, naiveCountBytes, naiveScanFile, scanFile, writeSampleFile } from '../src/read-file.js';
-import { useTempDir } from './temp-files.js';
+import { useTempDir } from '../test/temp-files.js';
+import { countBytes, naiveCountBytes, naiveScanFile, scanFile, writeSampleFile } from './read-file.js';
+import { measureReadMemory } from './read-memory.js';
 
 const MiB = 1024 * 1024;
 // Streaming RSS rises by what the GC has not yet freed (about 35-85 MiB on Node 20/24, whatever

@@ -7,10 +7,10 @@ import { resolveServices } from '@cookbook/shared';
 import { markdownTable, ratio, reportBench } from '@cookbook/shared/bench';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { copyBatch } from '../src/copy-batches.js';
-import { importCsv } from '../src/csv-import.js';
-import { createPeopleTable, type Person, toCsvLine } from '../src/people.js';
-import { writePeopleCsv } from '../src/people-csv.js';
+import { copyBatch } from './copy-batches.js';
+import { importCsv } from './csv-import.js';
+import { createPeopleTable, type Person, toCsvLine } from './people.js';
+import { writePeopleCsv } from './people-csv.js';
 
 // One 100k-row file, loaded four ways into a fresh table each. Row-by-row INSERT runs on the first
 // 5k rows only (at 0.5-3k rows/s the full file would take minutes); rows/s is comparable.

@@ -1,6 +1,7 @@
 import { pipeline } from 'node:stream/promises';
+import { waitUntil } from '@cookbook/shared/testing';
 import { describe, expect, it } from 'vitest';
-import { fastSource, naiveRelay, relay, slowSink } from '../src/backpressure.js';
+import { fastSource, naiveRelay, relay, slowSink } from './backpressure.js';
 
 const CHUNK = 64 * 1024;
 const CHUNKS = 512; // 32 MiB through a sink whose buffer should hold 64 KiB
@@ -44,10 +45,7 @@ describe('relay when the destination dies while the source is paused', () => {
     // Never completes a write: the buffer fills, then the destination is destroyed mid-wait.
     sink._write = () => {};
     const relaying = relay(fastSource(CHUNKS, CHUNK), sink);
-    const waitUntil = Date.now() + 10_000;
-    while (sink.writableLength < HIGH_WATER_MARK && Date.now() < waitUntil) {
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    await waitUntil(() => sink.writableLength >= HIGH_WATER_MARK, "the sink's buffer to fill");
     sink.destroy();
     await expect(relaying).rejects.toThrow(/closed before draining|premature/i);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { naiveUppercase, splitLines, uppercase } from '../src/transform.js';
-import { bytesInPiecesOf, runThrough } from './collect.js';
+import { bytesInPiecesOf, runThrough } from './test/collect.js';
+import { naiveUppercase, splitLines, uppercase } from './transform.js';
 
 const TEXT = 'Zürich café 🚀 naïve façade, ½ price\n'.repeat(50);
 

@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
@@ -7,13 +6,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
-import { waitUntil } from '@cookbook/shared/testing';
+import { type Fixture, spawnFixture, waitUntil } from '@cookbook/shared/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DiskStore } from '../src/storage.js';
-import { createUploadApp } from '../src/upload.js';
-import { randomContent, streamUpload } from '../src/upload-client.js';
-import { useTempDir } from './temp-files.js';
+import { useTempDir } from '../test/temp-files.js';
+import { DiskStore } from './storage.js';
+import { createUploadApp } from './upload.js';
+import { randomContent, streamUpload } from './upload-client.js';
 
 const MiB = 1024 * 1024;
 const temp = useTempDir('upload');
@@ -102,19 +100,16 @@ describe('upload app (in process)', () => {
 describe('a 200 MiB upload, server in a child process', () => {
   const SIZE = 200 * MiB;
   const GROWTH_BUDGET = 100 * MiB;
-  const children: ChildProcess[] = [];
-  afterAll(() => {
-    for (const child of children) child.kill('SIGKILL');
+  const children: Fixture[] = [];
+  afterAll(async () => {
+    await Promise.all(children.map((child) => child.kill()));
   });
 
   async function startServer(mode: 'stream' | 'naive', directory: string): Promise<string> {
-    const script = fileURLToPath(new URL('./fixtures/upload-server.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', script, mode, directory], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawnFixture(new URL('./test/upload-server.ts', import.meta.url), { args: [mode, directory] });
     children.push(child);
-    const [line] = (await once(child.stdout as NodeJS.ReadableStream, 'data')) as [Buffer];
-    return line.toString().trim();
+    const [url] = await child.waitForLine(/^http:\/\/\S+$/);
+    return url;
   }
 
   async function uploadAndMeasure(mode: 'stream' | 'naive') {

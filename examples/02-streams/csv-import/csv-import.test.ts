@@ -1,25 +1,19 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { useTestDatabase } from '@cookbook/shared/testing';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importCsv } from '../src/csv-import.js';
-import { naiveImportCsv } from '../src/naive-csv-import.js';
-import { createPeopleTable } from '../src/people.js';
-import { BAD_ROW, writePeopleCsv } from '../src/people-csv.js';
-import { useTempDir } from './temp-files.js';
+import { spawnFixture, useTestDatabase } from '@cookbook/shared/testing';
+import type pg from 'pg';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTempDir } from '../test/temp-files.js';
+import { importCsv } from './csv-import.js';
+import { naiveImportCsv } from './naive-csv-import.js';
+import { createPeopleTable } from './people.js';
+import { BAD_ROW, writePeopleCsv } from './people-csv.js';
 
 const database = useTestDatabase('streams-csv');
 const temp = useTempDir('csv');
 let pool: pg.Pool;
 
-beforeAll(async () => {
-  pool = new pg.Pool({ connectionString: database.url, max: 3 });
-});
-afterAll(async () => {
-  await pool?.end();
+beforeAll(() => {
+  pool = database.pool({ max: 3 });
 });
 
 async function countRows(table: string): Promise<number> {
@@ -98,22 +92,15 @@ describe('a crash mid-import', () => {
     await writePeopleCsv(file, TOTAL);
     await createPeopleTable(pool, 'people_crash');
 
-    const script = fileURLToPath(new URL('./fixtures/csv-import-child.ts', import.meta.url));
-    const args = [database.url, file, temp.file(), 'people_crash', String(BATCH)];
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-      stdio: ['ignore', 'pipe', 'inherit'],
+    const child = spawnFixture(new URL('./test/csv-import-child.ts', import.meta.url), {
+      args: [database.url, file, temp.file(), 'people_crash', String(BATCH)],
     });
     try {
-      const exitedEarly = once(child, 'exit').then(() => {
-        throw new Error('the import child exited before committing a batch');
-      });
-      await Promise.race([once(child.stdout, 'data'), exitedEarly]); // the first batch has committed
-      exitedEarly.catch(() => {});
-      child.kill('SIGKILL');
-      await once(child, 'exit');
+      await child.waitForLine(/^committed batch 1$/); // the first batch has committed
     } finally {
-      child.kill('SIGKILL');
+      await child.kill(); // SIGKILL: no cleanup, no last words
     }
+    expect(child.lines).not.toContain('done');
 
     const survived = await countRows('people_crash');
     expect(survived).toBeGreaterThan(0);

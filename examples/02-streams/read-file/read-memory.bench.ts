@@ -2,8 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { markdownTable, reportBench } from '@cookbook/shared/bench';
-import { measureReadMemory } from '../src/measure-memory.js';
-import { writeSampleFile } from '../src/read-file.js';
+import { writeSampleFile } from './read-file.js';
+import { measureReadMemory } from './read-memory.js';
 
 // Peak RSS growth of each way of reading, at two file sizes, each read in a fresh process.
 const MiB = 1024 * 1024;

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { type Duplex, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
-import { naiveProcessStage, processStage } from '../src/process-stage.js';
+import { naiveProcessStage, processStage } from './process-stage.js';
 
 // Child programs run with this Node, so the tests need no shell tools.
 const node = process.execPath;
