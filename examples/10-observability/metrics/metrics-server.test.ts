@@ -1,0 +1,50 @@
+import { withServer } from '@cookbook/shared';
+import express from 'express';
+import { Counter, Registry } from 'prom-client';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { createMetricsServer } from './metrics-server.js';
+import { recordRequests } from './red-metrics.js';
+
+function registryWithOrders(): Registry {
+  const registry = new Registry();
+  new Counter({ name: 'orders_placed_total', help: 'Orders placed', registers: [registry] }).inc(3);
+  return registry;
+}
+
+describe('/metrics off the public router', () => {
+  // #region public-router
+  it('the public app does not answer /metrics; the metrics server on its own port does', async () => {
+    const registry = registryWithOrders();
+    const publicApp = express();
+    publicApp.use(recordRequests(registry));
+    publicApp.get('/orders/:id', (_req, res) => res.json({}));
+    await request(publicApp).get('/metrics').expect(404);
+    await withServer(createMetricsServer(registry), async (url) => {
+      const response = await fetch(`${url}/metrics`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toContain('text/plain');
+      expect(await response.text()).toContain('orders_placed_total 3');
+    });
+  });
+  // #endregion public-router
+
+  it('serves nothing but GET /metrics', async () => {
+    await withServer(createMetricsServer(registryWithOrders()), async (url) => {
+      expect((await fetch(`${url}/orders/1`)).status).toBe(404);
+      expect((await fetch(`${url}/metrics`, { method: 'POST' })).status).toBe(404);
+      expect((await fetch(`${url}/metrics?format=x`)).status).toBe(200);
+    });
+  });
+
+  it('with a token, refuses a scrape without it or with a wrong one', async () => {
+    await withServer(createMetricsServer(registryWithOrders(), { token: 's3cret-scrape' }), async (url) => {
+      expect((await fetch(`${url}/metrics`)).status).toBe(401);
+      const wrong = await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer guess' } });
+      expect(wrong.status).toBe(401);
+      const right = await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer s3cret-scrape' } });
+      expect(right.status).toBe(200);
+      expect(await right.text()).toContain('orders_placed_total 3');
+    });
+  });
+});
