@@ -1,6 +1,7 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { routeNotFound, toHttpError } from './api/http-errors.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './api/request-id.js';
+import { answerClientError, assertReadableBody } from './api/request-problems.js';
 import {
   idParamsSchema,
   newProductSchema,
@@ -27,11 +28,19 @@ export function createFastifyApp({
     logger: false,
     bodyLimit: 100 * 1024,
     genReqId: (req) => requestIdFrom(req.headers[REQUEST_ID_HEADER]),
+    clientErrorHandler: answerClientError,
+    // A path that is not valid percent-encoding fails before any hook runs: answer it here, same shape.
+    frameworkErrors: (error, request, frameworkReply) => {
+      const reply = frameworkReply as FastifyReply; // its generic route types know no status codes
+      const { status, body } = toHttpError(error, request.id);
+      reply.header(REQUEST_ID_HEADER, request.id).code(status).send(body);
+    },
   });
   app.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
     runWithRequestId(request.id, done); // the rest of the request's lifecycle runs in its context
   });
+  app.addHook('onRequest', async (request) => assertReadableBody(request.headers));
   app.addHook('onResponse', async (request, reply) =>
     logger.info('request', {
       requestId: request.id,

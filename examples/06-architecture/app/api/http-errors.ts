@@ -1,4 +1,5 @@
 import { AppError, ConflictError, type FieldProblem, NotFoundError, ValidationError } from '../errors.js';
+import { requestProblemOf } from './request-problems.js';
 
 export interface ErrorBody {
   error: { code: string; message: string; requestId: string; details?: readonly FieldProblem[] };
@@ -14,8 +15,9 @@ export interface HttpError {
 // #region to-http-error
 /**
  * The one table from errors to HTTP, shared by the Express and the Fastify error handlers.
- * Known domain errors keep their code and message; a framework's own 4xx (malformed JSON, body
- * too large) keeps its status; anything else is a 500 that says nothing about what went wrong.
+ * Known domain errors keep their code and message; a request the edge cannot read (malformed JSON,
+ * a body too large, a bad path) keeps its 4xx and names the part at fault; anything else is a 500
+ * that says nothing about what went wrong.
  */
 export function toHttpError(error: unknown, requestId: string): HttpError {
   const domainStatus = error instanceof AppError ? statusOf(error) : undefined;
@@ -27,12 +29,13 @@ export function toHttpError(error: unknown, requestId: string): HttpError {
       body: { error: { code: error.code, message: error.message, requestId, details } },
     };
   }
-  const clientStatus = clientStatusOf(error);
-  if (clientStatus !== undefined) {
+  const problem = requestProblemOf(error);
+  if (problem) {
+    const details = [{ field: problem.field, message: problem.message }];
     return {
-      status: clientStatus,
+      status: problem.status,
       unexpected: false,
-      body: { error: { code: 'BAD_REQUEST', message: 'The request body could not be read', requestId } },
+      body: { error: { code: 'BAD_REQUEST', message: problem.message, requestId, details } },
     };
   }
   return {
@@ -49,18 +52,6 @@ function statusOf(error: AppError): number | undefined {
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
   return undefined;
-}
-
-/**
- * Only the frameworks' own request errors count: body-parser marks them `expose: true` (with
- * `status`), Fastify gives them an `FST_` code (with `statusCode`). An upstream client's error
- * that happens to carry `status: 404` is still our bug, not the caller's.
- */
-function clientStatusOf(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const { status, statusCode, expose, code } = error as Record<string, unknown>;
-  const value = expose === true ? status : typeof code === 'string' && code.startsWith('FST_') ? statusCode : undefined;
-  return typeof value === 'number' && value >= 400 && value < 500 ? value : undefined;
 }
 
 export function routeNotFound(method: string, path: string, requestId: string): ErrorBody {

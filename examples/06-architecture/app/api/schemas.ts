@@ -5,32 +5,45 @@ import type { RegisterUserInput, UserPatch } from '../services/user-service.js';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type PageRequest } from '../utils/pagination.js';
 
 // #region schemas
+/** Postgres `integer`: a larger number is not a bad request to the database but a 500 from it. */
+export const INT4_MAX = 2_147_483_647;
+
+/** Text that fits its varchar column and that Postgres can store (it refuses NUL in text). */
+const text = (max: number) =>
+  Joi.string()
+    .trim()
+    .min(1)
+    .max(max)
+    .pattern(/^[^\0]*$/)
+    .messages({ 'string.pattern.base': '{{#label}} must not contain NUL characters' });
+
 /** Shapes of what clients send, checked at the edge so services receive only clean, typed input. */
 export const registerUserSchema = Joi.object<RegisterUserInput>({
   email: Joi.string().trim().lowercase().email().max(254).required(),
-  name: Joi.string().trim().min(1).max(100).required(),
-  password: Joi.string().min(8).max(200).required(),
+  name: text(100).required(), // users.name varchar(100)
+  password: Joi.string().min(8).max(200).required(), // hashed, never stored as given
 });
 
 export const userPatchSchema = Joi.object<UserPatch>({
-  name: Joi.string().trim().min(1).max(100),
+  name: text(100),
 }).min(1);
 
 export const newProductSchema = Joi.object<NewProduct>({
-  name: Joi.string().trim().min(1).max(200).required(),
+  name: text(200).required(), // products.name varchar(200)
   // strict(): a JSON body already has numbers; "100" is a client bug to report, not to coerce.
+  // price_cents and stock are `integer CHECK (>= 0)`; the price also has a business cap.
   priceCents: Joi.number().integer().min(0).max(100_000_000).strict().required(),
-  stock: Joi.number().integer().min(0).strict(),
+  stock: Joi.number().integer().min(0).max(INT4_MAX).strict(),
 });
 
 /** Query strings are text, so converting "20" to 20 is what is meant here. */
 export const pageSchema = Joi.object<PageRequest>({
   limit: Joi.number().integer().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
-  after: Joi.number().integer().min(0),
+  after: Joi.number().integer().min(0).max(INT4_MAX), // compared with an integer id
 });
 
 export const idParamsSchema = Joi.object<{ id: number }>({
-  id: Joi.number().integer().min(1).max(2_147_483_647).required(),
+  id: Joi.number().integer().min(1).max(INT4_MAX).required(),
 });
 // #endregion schemas
 
