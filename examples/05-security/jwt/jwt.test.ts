@@ -5,7 +5,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { errorHandler } from '../errors/errors.js';
 import { TEST_SECRET } from '../test/support.js';
-import { authenticate, naiveAuthenticate, signAccessToken } from './jwt.js';
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, authenticate, naiveAuthenticate, signAccessToken } from './jwt.js';
 
 const user = { id: 7, email: 'ada@example.com' };
 
@@ -21,9 +21,10 @@ function protectedApp() {
 const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const now = () => Math.floor(Date.now() / 1000);
 
-// Tokens an attacker (or a clock) could present.
+// Tokens an attacker (or a clock) could present; each is wrong in one way only.
+const ours = { issuer: ACCESS_TOKEN_ISSUER, audience: ACCESS_TOKEN_AUDIENCE, subject: '7' };
 const tokens = {
-  expired: () => jwt.sign({ email: user.email, exp: now() - 60 }, TEST_SECRET, { subject: '7' }),
+  expired: () => jwt.sign({ email: user.email, role: 'user', exp: now() - 60 }, TEST_SECRET, ours),
   tampered: () => {
     const [header, , signature] = signAccessToken(user, TEST_SECRET).split('.');
     return `${header}.${base64url({ sub: '1', email: 'admin@example.com', exp: now() + 600 })}.${signature}`;
@@ -32,9 +33,10 @@ const tokens = {
   otherSecret: () => signAccessToken(user, 'some-other-secret-0123456789abcdef0123'),
   rs256: () => {
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    return jwt.sign({ email: user.email }, privateKey, { algorithm: 'RS256', subject: '7', expiresIn: 600 });
+    return jwt.sign({ email: user.email, role: 'user' }, privateKey, { ...ours, algorithm: 'RS256', expiresIn: 600 });
   },
-  hs512: () => jwt.sign({ email: user.email }, TEST_SECRET, { algorithm: 'HS512', subject: '7', expiresIn: 600 }),
+  hs512: () =>
+    jwt.sign({ email: user.email, role: 'user' }, TEST_SECRET, { ...ours, algorithm: 'HS512', expiresIn: 600 }),
 };
 
 const get = (path: string, authorization?: string) => {
@@ -49,11 +51,12 @@ describe('jwt: the fixed middleware', () => {
     expect(res.body.user).toEqual({ ...user, role: 'user' });
   });
 
-  it('signs short-lived tokens (15 minutes) with HS256', () => {
+  it('signs short-lived tokens (15 minutes) with HS256, for this issuer and audience', () => {
     const decoded = jwt.decode(signAccessToken(user, TEST_SECRET), { complete: true });
     expect(decoded?.header.alg).toBe('HS256');
     const payload = decoded?.payload as jwt.JwtPayload;
     expect((payload.exp ?? 0) - (payload.iat ?? 0)).toBe(15 * 60);
+    expect(payload).toMatchObject({ iss: ACCESS_TOKEN_ISSUER, aud: ACCESS_TOKEN_AUDIENCE, sub: '7', role: 'user' });
   });
 
   it('answers a missing token with 401 and a WWW-Authenticate challenge', async () => {

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import Joi from 'joi';
 import jwt from 'jsonwebtoken';
 import { UnauthorizedError } from '../errors/errors.js';
 import { ROLES, type Role } from '../schemas/schemas.js';
@@ -6,6 +7,9 @@ import { ROLES, type Role } from '../schemas/schemas.js';
 /** The one algorithm this API signs with; verify accepts nothing else. */
 export const ACCESS_TOKEN_ALGORITHM = 'HS256';
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+/** Who issues our tokens and who they are for: a token minted for another service is not ours. */
+export const ACCESS_TOKEN_ISSUER = 'cookbook-security';
+export const ACCESS_TOKEN_AUDIENCE = 'cookbook-security-api';
 
 export interface TokenUser {
   id: number;
@@ -21,16 +25,57 @@ export function signAccessToken(
   return jwt.sign({ email: user.email, role: user.role ?? 'user' }, secret, {
     algorithm: ACCESS_TOKEN_ALGORITHM,
     subject: String(user.id),
+    issuer: ACCESS_TOKEN_ISSUER,
+    audience: ACCESS_TOKEN_AUDIENCE,
     expiresIn: ttlSeconds,
   });
 }
 
-// #region authenticate
+// #region verify-token
+/**
+ * A signature proves who wrote a token, not what is in it: the claims are checked like any
+ * other input. `sub` must be a user id as the users table has them, digits only, so `abc`,
+ * `1e3` or `0` never reach a query.
+ */
+const accessTokenClaims = Joi.object({
+  sub: Joi.string()
+    .pattern(/^[1-9][0-9]{0,9}$/)
+    .custom((sub: string, helpers) => (Number(sub) <= 2_147_483_647 ? sub : helpers.error('any.invalid')))
+    .required(),
+  email: Joi.string().required(),
+  role: Joi.string()
+    .valid(...ROLES)
+    .required(),
+  // jsonwebtoken refuses an expired token but accepts one without `exp`, which never expires.
+  exp: Joi.number().required(),
+}).unknown(true);
+
+/** The user a token names, or undefined for any token this API did not issue as it is now. */
+export function verifyAccessToken(token: string, secret: string): TokenUser | undefined {
+  try {
+    const payload = jwt.verify(token, secret, {
+      algorithms: [ACCESS_TOKEN_ALGORITHM], // pinned: refuses `alg: none` and every algorithm we did not choose
+      issuer: ACCESS_TOKEN_ISSUER,
+      audience: ACCESS_TOKEN_AUDIENCE,
+      maxAge: ACCESS_TOKEN_TTL_SECONDS, // requires `iat`: no token lives longer than we sign them for
+    });
+    const { error, value } = accessTokenClaims.validate(payload);
+    if (error) return undefined;
+    const claims = value as { sub: string; email: string; role: Role };
+    return { id: Number(claims.sub), email: claims.email, role: claims.role };
+  } catch {
+    return undefined;
+  }
+}
+// #endregion verify-token
+
 /**
  * Requires `Authorization: Bearer <token>`. Every failure (missing, malformed, expired, bad
- * signature, wrong algorithm) is 401: the client is not authenticated. 403 means "we know who
- * you are and you may not do this", which an invalid token cannot establish.
+ * signature, wrong algorithm, issuer, audience or claims) is 401: the client is not
+ * authenticated. 403 means "we know who you are and you may not do this", which an invalid
+ * token cannot establish.
  */
+// #region authenticate
 export function authenticate(secret: string): RequestHandler {
   return (req, res, next) => {
     const match = /^Bearer ([^\s]+)$/i.exec(req.headers.authorization ?? '');
@@ -39,17 +84,14 @@ export function authenticate(secret: string): RequestHandler {
       next(new UnauthorizedError('missing bearer token'));
       return;
     }
-    try {
-      // Pinning the algorithm refuses `alg: none` and any algorithm we did not choose.
-      const claims = jwt.verify(match[1], secret, { algorithms: [ACCESS_TOKEN_ALGORITHM] });
-      if (typeof claims === 'string' || typeof claims.sub !== 'string') throw new Error('no subject');
-      if (!ROLES.includes(claims.role)) throw new Error('no role');
-      res.locals.user = { id: Number(claims.sub), email: String(claims.email), role: claims.role } satisfies TokenUser;
-      next();
-    } catch {
+    const user = verifyAccessToken(match[1], secret);
+    if (!user) {
       res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
       next(new UnauthorizedError('invalid or expired token'));
+      return;
     }
+    res.locals.user = user;
+    next();
   };
 }
 // #endregion authenticate

@@ -1,6 +1,9 @@
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
+import jwt from 'jsonwebtoken';
+import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER } from '../../jwt/jwt.js';
 import { type RawAnswer, sendRaw } from '../../test/raw-http.js';
+import { TEST_SECRET } from '../../test/support.js';
 
 /** Requests a hostile client could send, and the two ways of sending them. */
 
@@ -44,7 +47,28 @@ const query = fc
     maxLength: 3,
   })
   .map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'));
-const authorization = fc.oneof(fc.string({ unit: 'grapheme-ascii', maxLength: 200 }), fc.constant('Bearer '));
+/** Tokens signed with the API's own secret, so only the claims can be wrong: the class of a forged-but-valid token. */
+const now = Math.floor(Date.now() / 1000);
+const claimValue = fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.constant(null), fc.boolean());
+const signedToken = fc
+  .record(
+    {
+      sub: fc.oneof(fc.integer({ min: -5, max: 3_000_000_000 }).map(String), claimValue),
+      email: claimValue,
+      role: fc.oneof(fc.constantFrom('user', 'admin'), claimValue),
+      iss: fc.constantFrom(ACCESS_TOKEN_ISSUER, 'https://elsewhere.example'),
+      aud: fc.constantFrom(ACCESS_TOKEN_AUDIENCE, 'billing-api'),
+      iat: fc.integer({ min: now - 7200, max: now + 60 }),
+      exp: fc.integer({ min: now - 60, max: now + 86_400 }),
+    },
+    { requiredKeys: [] },
+  )
+  .map((claims) => `Bearer ${jwt.sign(claims, TEST_SECRET, { algorithm: 'HS256' })}`);
+const authorization = fc.oneof(
+  fc.string({ unit: 'grapheme-ascii', maxLength: 200 }),
+  fc.constant('Bearer '),
+  signedToken,
+);
 
 /** One request a hostile client could send to any route of the API. */
 export const hostileRequest = fc.oneof(
