@@ -71,6 +71,13 @@ describe('loadConfig', () => {
     expect(error.message).not.toContain('\n');
   });
 
+  it('refuses a dependency timeout that the request deadline would always beat', () => {
+    const error = configError({ ...production, DEPENDENCY_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '5000' });
+    expect(error.variables).toEqual(['DEPENDENCY_TIMEOUT_MS']);
+    expect(error.message).toContain('DEPENDENCY_TIMEOUT_MS must be below REQUEST_TIMEOUT_MS');
+    expect(loadConfig(production)).toMatchObject({ dependencyTimeoutMs: 1_000, requestTimeoutMs: 5_000 });
+  });
+
   it('never echoes the value it rejected (a URL can carry a password)', () => {
     const error = configError({ ...production, DATABASE_URL: 'postgres//app:s3cret-pw@db' });
     expect(error.message).not.toContain('s3cret-pw');

@@ -17,6 +17,10 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Each readiness check gives up after this long: a hung dependency is a failed one. */
   readonly healthCheckTimeoutMs: number;
+  /** Connect, command and query timeout of every client: an outage costs a caller this much, not a hang. */
+  readonly dependencyTimeoutMs: number;
+  /** Every request is answered by then, with a 503 if nothing else did. */
+  readonly requestTimeoutMs: number;
   /** Time between "not ready" and "stop accepting", so a load balancer notices first. */
   readonly drainDelayMs: number;
   /** Hard deadline for the whole shutdown; past it the process exits 1. */
@@ -26,11 +30,10 @@ export interface Config {
 /** Startup refused: the message is one line that names every bad variable, and never its value. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
-  constructor(
-    readonly variables: readonly string[],
-    detail: string,
-  ) {
+  readonly variables: readonly string[];
+  constructor(variables: readonly string[], detail: string) {
     super(`Invalid configuration: ${detail}`);
+    this.variables = variables;
   }
 }
 
@@ -64,11 +67,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       REDIS_KEY_PREFIX: str({ default: 'api:' }),
       LOG_LEVEL: str({ choices: LOG_LEVELS, default: 'info', devDefault: 'debug', testDefault: 'warn' }),
       HEALTH_CHECK_TIMEOUT_MS: num({ default: 1_000 }),
+      DEPENDENCY_TIMEOUT_MS: num({ default: 1_000 }),
+      REQUEST_TIMEOUT_MS: num({ default: 5_000 }),
       DRAIN_DELAY_MS: num({ default: 5_000, devDefault: 0 }),
       SHUTDOWN_TIMEOUT_MS: num({ default: 20_000, devDefault: 10_000 }),
     },
     { reporter: throwConfigError },
   );
+  if (clean.DEPENDENCY_TIMEOUT_MS >= clean.REQUEST_TIMEOUT_MS) {
+    // Otherwise every outage is answered by the deadline, never by the dependency's own timeout.
+    throw new ConfigError(['DEPENDENCY_TIMEOUT_MS'], 'DEPENDENCY_TIMEOUT_MS must be below REQUEST_TIMEOUT_MS');
+  }
   return Object.freeze({
     env: clean.NODE_ENV,
     service: clean.SERVICE_NAME,
@@ -80,6 +89,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisKeyPrefix: clean.REDIS_KEY_PREFIX,
     logLevel: clean.LOG_LEVEL,
     healthCheckTimeoutMs: clean.HEALTH_CHECK_TIMEOUT_MS,
+    dependencyTimeoutMs: clean.DEPENDENCY_TIMEOUT_MS,
+    requestTimeoutMs: clean.REQUEST_TIMEOUT_MS,
     drainDelayMs: clean.DRAIN_DELAY_MS,
     shutdownTimeoutMs: clean.SHUTDOWN_TIMEOUT_MS,
   });

@@ -96,7 +96,14 @@ describe('a dependency that hangs', () => {
     const logger = createLogger({ service: 'test', level: 'error', stream: new CapturedLog() });
     const timeoutMs = 200;
     try {
-      const app = createApp({ pool, redis, logger, lifecycle: new Lifecycle(), healthCheckTimeoutMs: timeoutMs });
+      const app = createApp({
+        pool,
+        redis,
+        logger,
+        lifecycle: new Lifecycle(),
+        healthCheckTimeoutMs: timeoutMs,
+        requestTimeoutMs: timeoutMs * 20,
+      });
       const naive = express().use(naiveHealthRoute(pool, redis));
       let naiveAnswered = false;
       const naiveReply = request(naive)

@@ -38,7 +38,14 @@ const SECRETS = {
 function service(level = 'info') {
   const log = new CapturedLog();
   const logger = createLogger({ service: 'orders-api', level, stream: log });
-  const app = createApp({ pool, redis, logger, lifecycle: new Lifecycle(), healthCheckTimeoutMs: 1_000 });
+  const app = createApp({
+    pool,
+    redis,
+    logger,
+    lifecycle: new Lifecycle(),
+    healthCheckTimeoutMs: 1_000,
+    requestTimeoutMs: 5_000,
+  });
   return { app, log };
 }
 

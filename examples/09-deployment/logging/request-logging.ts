@@ -27,6 +27,8 @@ export function requestLogging(logger: Logger): RequestHandler {
       path: req.originalUrl.split('?')[0],
       status: res.statusCode,
       durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
+      // What the handlers added for this line, e.g. which dependency failed (res.locals.logFields).
+      ...(res.locals.logFields as Record<string, unknown> | undefined),
     });
     res.on('finish', () => {
       const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';

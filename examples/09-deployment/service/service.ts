@@ -1,13 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
-import { Redis } from 'ioredis';
-import pg from 'pg';
+import type { Redis } from 'ioredis';
 import type { Config } from '../config/config.js';
 import { gracefulShutdown, type ShutdownOptions } from '../graceful-shutdown/shutdown.js';
 import { Lifecycle } from '../health/health.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { createApp } from './app.js';
+import { type ClientSettings, type Clients, createClients } from './clients.js';
 
 export interface Service {
   url: string;
@@ -22,20 +22,22 @@ export interface ServiceOptions {
   exit?: (code: number) => void;
   /** How the service stops; tests swap in the naive version to compare. */
   shutdownWith?: (options: ShutdownOptions) => (signal: string) => Promise<void>;
+  /** How the service makes its clients; tests swap in the naive ones to compare. */
+  clientsWith?: (settings: ClientSettings) => Clients;
 }
 
 // #region start-service
 /** Wires config, logger, pools, app, server and shutdown; resolves once it is listening. */
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
   const logger = createLogger({ service: config.service, level: config.logLevel, stream: options.logStream });
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: config.dbPoolMax });
-  pool.on('error', (error) => logger.error('idle postgres client failed', { err: error }));
-  const redis = new Redis(config.redisUrl, { keyPrefix: config.redisKeyPrefix, maxRetriesPerRequest: 2 });
+  const { pool, redis } = (options.clientsWith ?? createClients)(config);
+  pool.on('error', (error) => logger.warn('idle postgres connection lost', { error: error.message }));
   logRedisState(redis, logger);
+  // Serve without Redis if it is down (readiness says so), but do not fail the first requests of a normal start.
+  await redisReady(redis, config.dependencyTimeoutMs);
   const lifecycle = new Lifecycle();
-  const server = createServer(
-    createApp({ pool, redis, logger, lifecycle, healthCheckTimeoutMs: config.healthCheckTimeoutMs }),
-  );
+  const { healthCheckTimeoutMs, requestTimeoutMs } = config;
+  const server = createServer(createApp({ pool, redis, logger, lifecycle, healthCheckTimeoutMs, requestTimeoutMs }));
   // Outlive the load balancer's idle timeout (60 s on common ones) so it never reuses a socket we closed.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -65,11 +67,22 @@ export async function startService(config: Config, options: ServiceOptions = {})
 }
 // #endregion start-service
 
+function redisReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 /** One line when Redis goes away and one when it is back, not one per reconnect attempt. */
 function logRedisState(redis: Redis, logger: Logger): void {
   let down = false;
   redis.on('error', (error: Error) => {
-    if (!down) logger.warn('redis unavailable', { err: error });
+    if (!down) logger.warn('redis unavailable', { error: error.message });
     down = true;
   });
   redis.on('ready', () => {

@@ -9,7 +9,7 @@ export interface TestService extends Service {
   stop(): Promise<number>;
 }
 
-export interface TestServiceOptions extends Pick<ServiceOptions, 'shutdownWith'> {
+export interface TestServiceOptions extends Pick<ServiceOptions, 'shutdownWith' | 'clientsWith'> {
   /** Sees every log line as it is written (a demo prints them); the lines are kept either way. */
   echo?: (text: string) => void;
 }
@@ -36,6 +36,7 @@ export async function startTestService(env: NodeJS.ProcessEnv, options: TestServ
     logStream: log,
     exit: (code) => exited(code),
     ...(options.shutdownWith ? { shutdownWith: options.shutdownWith } : {}),
+    ...(options.clientsWith ? { clientsWith: options.clientsWith } : {}),
   });
   return {
     ...service,
