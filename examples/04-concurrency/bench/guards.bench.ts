@@ -1,21 +1,20 @@
-import { randomBytes } from 'node:crypto';
-import { createScratchDatabase, deleteRedisPrefix, resolveServices } from '@cookbook/shared';
-import { markdownTable, ratio, reportBench } from '@cookbook/shared/bench';
+import { createScratchDatabase, deleteRedisPrefix, redisPrefix, resolveServices } from '@cookbook/shared';
+import { markdownTable, median, ratio, reportBench } from '@cookbook/shared/bench';
 import { Redis } from 'ioredis';
 import { QueryTypes, Sequelize } from 'sequelize';
-import { addTagChecked, defineArticles } from '../src/optimistic-locking.js';
-import { retryOnConflict } from '../src/optimistic-retry.js';
-import { atomicIncrement, naiveIncrement } from '../src/redis-atomic.js';
-import { withLock } from '../src/redis-lock.js';
+import { addTagChecked, defineArticles } from '../optimistic-locking/optimistic-locking.js';
+import { retryOnConflict } from '../optimistic-locking/optimistic-retry.js';
+import { atomicIncrement, naiveIncrement } from '../redis-atomic/redis-atomic.js';
+import { withLock } from '../redis-lock/redis-lock.js';
 
 // What each guard costs under full contention: OPS concurrent updates of ONE value, from one process.
 const OPS = 100;
 const ROUNDS = 5; // plus one warm-up round, not counted
 
 const services = await resolveServices(['postgres', 'redis']);
-const redis = new Redis(services.redisUrl as string);
-const prefix = `bench:concurrency:${randomBytes(4).toString('hex')}:`;
-const database = await createScratchDatabase(services.databaseUrl as string, 'concurrency-bench');
+const redis = new Redis(services.redisUrl);
+const prefix = redisPrefix('bench-concurrency');
+const database = await createScratchDatabase(services.databaseUrl, 'concurrency-bench');
 const sequelize = new Sequelize(database.url, { logging: false, pool: { max: 8 } });
 const articles = defineArticles(sequelize);
 
@@ -82,7 +81,6 @@ async function measure() {
 }
 
 function report(timings: Map<string, { ms: number[]; kept: number[] }>) {
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
   const incrMs = median(timings.get('Redis INCR')?.ms ?? [1]);
   const rows = [...timings].map(([name, { ms, kept }]) => [
     name,

@@ -1,24 +1,34 @@
-import type { ChildProcess } from 'node:child_process';
-import { deleteRedisPrefix, redisPrefix, testServices, waitUntil } from '@cookbook/shared/testing';
+import {
+  deleteRedisPrefix,
+  type Fixture,
+  redisPrefix,
+  spawnFixture,
+  testServices,
+  waitUntil,
+} from '@cookbook/shared/testing';
 import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type BullmqEmailQueue,
-  createBullmqEmailQueue,
-  enqueueEmailJob,
-  startEmailWorker,
-} from '../src/bullmq-queue.js';
-import type { Email, QueueSettings, SendEmail } from '../src/email.js';
-import { barrier } from './barrier.js';
-import { killAll, nextMessage, spawnTsChild } from './child-process.js';
-import { email, gapsBetweenAttempts, recordingMailer } from './queue-harness.js';
+import { barrier } from '../test/barrier.js';
+import { type BullmqEmailQueue, createBullmqEmailQueue, enqueueEmailJob, startEmailWorker } from './bullmq-queue.js';
+import type { Email, QueueSettings, SendEmail } from './email.js';
+import { email, gapsBetweenAttempts, recordingMailer } from './test/mailer.js';
 
 const prefix = redisPrefix('bullmq').slice(0, -1);
 const fast = { attempts: 3, backoffMs: 100 };
 let redis: Redis;
 const closers: { close(): Promise<void> }[] = [];
-const children: ChildProcess[] = [];
+const children: Fixture[] = [];
+const WORKER_CHILD = new URL('./test/worker-child.ts', import.meta.url);
+
+/** A worker in its own process, killed at the end of the file if a test left it running. */
+function workerProcess(name: string): Fixture {
+  const child = spawnFixture(WORKER_CHILD, {
+    args: ['--library', 'bullmq', '--redis-url', testServices().redisUrl, '--prefix', prefix, '--queue', name],
+  });
+  children.push(child);
+  return child;
+}
 
 function settings(name: string): QueueSettings {
   return { redisUrl: testServices().redisUrl, prefix, name, lockDurationMs: 1000, stalledIntervalMs: 500 };
@@ -42,7 +52,7 @@ beforeAll(() => {
   redis = new Redis(testServices().redisUrl);
 });
 afterAll(async () => {
-  killAll(children);
+  await Promise.all(children.map((child) => child.kill()));
   for (const closer of closers) await closer.close();
   await deleteRedisPrefix(redis, prefix);
   await redis.quit();
@@ -107,16 +117,15 @@ describe('a BullMQ email queue', () => {
     const name = 'killed';
     const q = queue(name);
     for (let n = 1; n <= 3; n++) await enqueueEmailJob(q, email(n), fast);
-    const child = spawnTsChild('queue-worker-child.ts', ['bullmq', testServices().redisUrl, prefix, name]);
-    children.push(child);
-    const started = await nextMessage<{ type: 'started'; to: string }>(child, 'started');
-    child.kill('SIGKILL');
+    const child = workerProcess(name);
+    const [, started] = await child.waitForLine(/^started (\S+)/);
+    await child.kill(); // SIGKILL, mid-job
 
     const mailer = recordingMailer();
     const stalled: string[] = [];
     worker(name, mailer.send).on('stalled', (jobId) => stalled.push(jobId));
     await waitUntil(finished(q, 3), 'all three jobs');
-    expect(started.to).toBe(email(1).to);
+    expect(started).toBe(email(1).to);
     expect(stalled).toHaveLength(1);
     expect(mailer.sent.sort()).toEqual([email(1).to, email(2).to, email(3).to]);
   });

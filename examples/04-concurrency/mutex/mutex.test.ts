@@ -1,10 +1,10 @@
-import type { ChildProcess } from 'node:child_process';
-import { deleteRedisPrefix, redisPrefix, testServices } from '@cookbook/shared/testing';
+import { deleteRedisPrefix, type Fixture, redisPrefix, spawnFixture, testServices } from '@cookbook/shared/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryBalance } from '../src/balance-store.js';
-import { createLockedAccount, naiveWithdraw, simulatedLatency, type WithdrawResult } from '../src/mutex.js';
-import { exited, killAll, nextMessage, spawnTsChild } from './child-process.js';
+import { memoryBalance } from './balance-store.js';
+import { createLockedAccount, naiveWithdraw, simulatedLatency, type WithdrawResult } from './mutex.js';
+
+const WITHDRAW_CHILD = new URL('./test/withdraw-child.ts', import.meta.url);
 
 const slowStep = simulatedLatency(5);
 const withdrawn = (results: WithdrawResult[]) => results.filter((r) => r.ok).reduce((sum, r) => sum + r.amount, 0);
@@ -46,12 +46,12 @@ describe('in one process', () => {
 describe('across two processes sharing a Redis balance', () => {
   const prefix = redisPrefix('mutex');
   let redis: Redis;
-  const children: ChildProcess[] = [];
+  const children: Fixture[] = [];
   beforeAll(() => {
     redis = new Redis(testServices().redisUrl);
   });
   afterAll(async () => {
-    killAll(children);
+    await Promise.all(children.map((child) => child.kill()));
     await deleteRedisPrefix(redis, prefix);
     await redis.quit();
   });
@@ -60,22 +60,25 @@ describe('across two processes sharing a Redis balance', () => {
     const key = `${prefix}${mode}:balance`;
     await redis.set(key, '1000');
     const pair = [600, 500].map((amount) =>
-      spawnTsChild('withdraw-child.ts', [mode, testServices().redisUrl, key, String(amount)]),
+      spawnFixture(WITHDRAW_CHILD, {
+        args: ['--mode', mode, '--redis-url', testServices().redisUrl, '--key', key, '--amount', String(amount)],
+      }),
     );
     children.push(...pair);
-    await Promise.all(pair.map((child) => nextMessage(child, 'ready')));
-    const results = pair.map((child) => nextMessage<{ type: 'result'; result: WithdrawResult }>(child, 'result'));
-    for (const child of pair) child.send({ type: 'go' });
-    const settled = (await Promise.all(results)).map((m) => m.result);
-    await Promise.all(pair.map(exited));
-    return settled;
+    await Promise.all(pair.map((child) => child.waitForLine(/^ready$/)));
+    for (const { child } of pair) child.kill('SIGUSR2'); // "go", to both at once
+    const results = await Promise.all(pair.map((child) => child.waitForLine(/^result (.+)$/)));
+    await Promise.all(pair.map((child) => child.exited));
+    return results.map(([, json]) => JSON.parse(json ?? '') as WithdrawResult);
   }
 
+  // #region two-processes
   it('each process locking its own mutex still pays out 1100 from 1000', async () => {
     const results = await race('mutex');
     expect(results.every((r) => r.ok)).toBe(true);
     expect(withdrawn(results)).toBe(1100);
   });
+  // #endregion two-processes
 
   it('a Redis lock shared by both processes lets exactly one withdrawal through', async () => {
     const results = await race('redis-lock');

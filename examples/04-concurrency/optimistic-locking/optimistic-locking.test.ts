@@ -2,7 +2,9 @@ import { useTestDatabase } from '@cookbook/shared/testing';
 import { OptimisticLockError, type Sequelize } from 'sequelize';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createArticleApp } from '../src/optimistic-http.js';
+import { barrier } from '../test/barrier.js';
+import { testSequelize } from '../test/sequelize.js';
+import { createArticleApp } from './optimistic-http.js';
 import {
   type Articles,
   addTagChecked,
@@ -11,10 +13,8 @@ import {
   defineVersionedArticles,
   unsafeAddTag,
   VersionConflictError,
-} from '../src/optimistic-locking.js';
-import { retryOnConflict } from '../src/optimistic-retry.js';
-import { barrier } from './barrier.js';
-import { testSequelize } from './sequelize.js';
+} from './optimistic-locking.js';
+import { retryOnConflict } from './optimistic-retry.js';
 
 const database = useTestDatabase('optimistic-locking');
 let sequelize: Sequelize;
@@ -45,11 +45,13 @@ function twoEditors(addTag: AddTag, model: Articles = articles) {
 }
 
 describe('two concurrent edits of the same row', () => {
+  // #region lost-edit
   it('without a version check, both "succeed" and one tag is lost', async () => {
     const outcomes = await twoEditors(unsafeAddTag);
     expect(outcomes.every((o) => o.status === 'fulfilled')).toBe(true);
     expect(await tagsOf()).toHaveLength(1);
   });
+  // #endregion lost-edit
 
   it('with the manual version check, exactly one wins and the other gets a conflict', async () => {
     const outcomes = await twoEditors(addTagChecked);

@@ -1,17 +1,17 @@
 import { useTestDatabase } from '@cookbook/shared/testing';
 import type { Sequelize } from 'sequelize';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { barrier } from '../test/barrier.js';
+import { testSequelize } from '../test/sequelize.js';
 import {
   AccountNotFoundError,
   type Accounts,
   defineAccounts,
   InsufficientFundsError,
-  naiveTransferMoney,
+  naiveTransferFunds,
   type TransferRequest,
-  transferMoney,
-} from '../src/db-transaction.js';
-import { barrier } from './barrier.js';
-import { testSequelize } from './sequelize.js';
+  transferFunds,
+} from './db-transaction.js';
 
 const OPENING = 1000;
 const database = useTestDatabase('db-transaction');
@@ -59,38 +59,40 @@ async function trafficBothWays(transfer: (request: TransferRequest) => Promise<v
 }
 
 describe("the Q&A's transfer (debit, check, credit)", () => {
+  // #region deadlock
   it('deadlocks when two opposite transfers each debit before either credits', async () => {
     const bothDebited = barrier(2);
     const outcomes = await Promise.allSettled([
-      naiveTransferMoney(sequelize, accounts, { from: alice, to: bob, amount: 100 }, bothDebited),
-      naiveTransferMoney(sequelize, accounts, { from: bob, to: alice, amount: 50 }, bothDebited),
+      naiveTransferFunds(sequelize, accounts, { from: alice, to: bob, amount: 100 }, bothDebited),
+      naiveTransferFunds(sequelize, accounts, { from: bob, to: alice, amount: 50 }, bothDebited),
     ]);
     const failed = outcomes.filter((o) => o.status === 'rejected');
     expect(failed).toHaveLength(1);
     expect(isDeadlock((failed[0] as PromiseRejectedResult).reason)).toBe(true);
     expect((await balances()).reduce((a, b) => a + b)).toBe(2 * OPENING);
   });
+  // #endregion deadlock
 
   it('under traffic both ways, it loses transfers to deadlocks', async () => {
-    const { deadlocks, unexpected } = await trafficBothWays((r) => naiveTransferMoney(sequelize, accounts, r));
+    const { deadlocks, unexpected } = await trafficBothWays((r) => naiveTransferFunds(sequelize, accounts, r));
     expect(unexpected).toEqual([]);
     expect(deadlocks).toBeGreaterThan(0);
   });
 
   it('makes money vanish when the receiver does not exist', async () => {
-    await naiveTransferMoney(sequelize, accounts, { from: alice, to: 9999, amount: 100 });
+    await naiveTransferFunds(sequelize, accounts, { from: alice, to: 9999, amount: 100 });
     expect(await balances()).toEqual([OPENING - 100, OPENING]);
   });
 
   it('moves money backwards on a negative amount', async () => {
-    await naiveTransferMoney(sequelize, accounts, { from: alice, to: bob, amount: -300 });
+    await naiveTransferFunds(sequelize, accounts, { from: alice, to: bob, amount: -300 });
     expect(await balances()).toEqual([OPENING + 300, OPENING - 300]);
   });
 });
 
-describe('transferMoney (rows locked in id order)', () => {
+describe('transferFunds (rows locked in id order)', () => {
   it('under the same traffic, completes every transfer: total conserved, nobody negative', async () => {
-    const { completed, deadlocks, unexpected } = await trafficBothWays((r) => transferMoney(sequelize, accounts, r));
+    const { completed, deadlocks, unexpected } = await trafficBothWays((r) => transferFunds(sequelize, accounts, r));
     expect(unexpected).toEqual([]);
     expect(deadlocks).toBe(0);
     expect(completed).toBeGreaterThan(0);
@@ -100,20 +102,20 @@ describe('transferMoney (rows locked in id order)', () => {
   });
 
   it('refuses an overdraft and leaves both balances alone', async () => {
-    await expect(transferMoney(sequelize, accounts, { from: alice, to: bob, amount: OPENING + 1 })).rejects.toThrow(
+    await expect(transferFunds(sequelize, accounts, { from: alice, to: bob, amount: OPENING + 1 })).rejects.toThrow(
       InsufficientFundsError,
     );
     expect(await balances()).toEqual([OPENING, OPENING]);
   });
 
   it('rejects an unknown account, a negative amount and a self-transfer without touching balances', async () => {
-    await expect(transferMoney(sequelize, accounts, { from: alice, to: 9999, amount: 1 })).rejects.toThrow(
+    await expect(transferFunds(sequelize, accounts, { from: alice, to: 9999, amount: 1 })).rejects.toThrow(
       AccountNotFoundError,
     );
-    await expect(transferMoney(sequelize, accounts, { from: alice, to: bob, amount: -300 })).rejects.toThrow(
+    await expect(transferFunds(sequelize, accounts, { from: alice, to: bob, amount: -300 })).rejects.toThrow(
       RangeError,
     );
-    await expect(transferMoney(sequelize, accounts, { from: alice, to: alice, amount: 1 })).rejects.toThrow(RangeError);
+    await expect(transferFunds(sequelize, accounts, { from: alice, to: alice, amount: 1 })).rejects.toThrow(RangeError);
     expect(await balances()).toEqual([OPENING, OPENING]);
   });
 });

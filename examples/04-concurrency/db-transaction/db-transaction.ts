@@ -60,7 +60,7 @@ export type AfterDebit = () => Promise<void>;
  * so A→B and B→A at the same time lock in opposite orders and Postgres kills one as a deadlock.
  * It also trusts `amount`: a negative one moves money backwards.
  */
-export async function naiveTransferMoney(
+export async function naiveTransferFunds(
   sequelize: Sequelize,
   accounts: Accounts,
   { from, to, amount }: TransferRequest,
@@ -81,7 +81,7 @@ export async function naiveTransferMoney(
  * Locks both rows up front, always in id order, so opposite transfers queue instead of
  * deadlocking; checks the balance under the lock; validates before opening a transaction.
  */
-export async function transferMoney(
+export async function transferFunds(
   sequelize: Sequelize,
   accounts: Accounts,
   { from, to, amount }: TransferRequest,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { deleteRedisPrefix, redisPrefix, testServices } from '@cookbook/shared/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedTransferFunds, TRANSFER_LUA, transferFunds, unsafeClientTransfer } from '../src/redis-lua.js';
+import { seedTransferFunds, TRANSFER_LUA, transferFunds, unsafeClientTransfer } from './redis-lua.js';
 
 type Transfer = (redis: Redis, from: string, to: string, amount: number) => Promise<boolean>;
 
@@ -57,12 +57,14 @@ describe('transfers in Redis', () => {
     expect(moved).toBeGreaterThan(0);
   });
 
+  // #region seed-negative
   it("the seed's script accepts a negative amount and takes money from the receiver", async () => {
     const [a, b] = (await openAccounts('seed-negative')) as [string, string];
     expect(await seedTransferFunds(redis, a, b, -(OPENING + 50))).toBe(true);
     expect(Number(await redis.get(b))).toBe(-50);
     await expect(transferFunds(redis, a, b, -10)).rejects.toThrow(/INVALID_AMOUNT/);
   });
+  // #endregion seed-negative
 
   it("the seed's script creates the receiver when it does not exist", async () => {
     const [a] = (await openAccounts('seed-typo')) as [string];

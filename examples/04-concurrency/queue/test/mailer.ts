@@ -1,4 +1,4 @@
-import type { Email, SendEmail } from '../src/email.js';
+import type { Email, SendEmail } from '../email.js';
 
 export const email = (n: number): Email => ({ to: `user${n}@example.com`, subject: `Hello ${n}`, body: 'World' });
 

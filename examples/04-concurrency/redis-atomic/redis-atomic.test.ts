@@ -1,7 +1,7 @@
 import { deleteRedisPrefix, redisPrefix, testServices } from '@cookbook/shared/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { atomicIncrement, naiveIncrement } from '../src/redis-atomic.js';
+import { atomicIncrement, naiveIncrement } from './redis-atomic.js';
 
 const INCREMENTS = 1000;
 const CONNECTIONS = 4;
@@ -21,11 +21,13 @@ describe('1,000 concurrent increments from four connections', () => {
     return Promise.all(Array.from({ length: INCREMENTS }, (_, i) => increment(clients[i % CONNECTIONS] as Redis, key)));
   }
 
+  // #region lost-updates
   it('GET-then-SET loses updates', async () => {
     const key = `${prefix}naive`;
     await hammer(naiveIncrement, key);
     expect(Number(await clients[0]?.get(key))).toBeLessThan(INCREMENTS);
   });
+  // #endregion lost-updates
 
   it('INCR ends at exactly 1,000', async () => {
     const key = `${prefix}atomic`;

@@ -1,5 +1,11 @@
-import type { ChildProcess } from 'node:child_process';
-import { deleteRedisPrefix, redisPrefix, testServices, waitUntil } from '@cookbook/shared/testing';
+import {
+  deleteRedisPrefix,
+  type Fixture,
+  redisPrefix,
+  spawnFixture,
+  testServices,
+  waitUntil,
+} from '@cookbook/shared/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -8,16 +14,25 @@ import {
   enqueueEmail,
   processEmails,
   seedEnqueueEmail,
-} from '../src/bull-queue.js';
-import type { QueueSettings } from '../src/email.js';
-import { killAll, nextMessage, spawnTsChild } from './child-process.js';
-import { email, gapsBetweenAttempts, recordingMailer } from './queue-harness.js';
+} from './bull-queue.js';
+import type { QueueSettings } from './email.js';
+import { email, gapsBetweenAttempts, recordingMailer } from './test/mailer.js';
 
 const prefix = redisPrefix('bull').slice(0, -1);
 const fast = { attempts: 3, backoffMs: 100 };
 let redis: Redis;
 const queues: BullEmailQueue[] = [];
-const children: ChildProcess[] = [];
+const children: Fixture[] = [];
+const WORKER_CHILD = new URL('./test/worker-child.ts', import.meta.url);
+
+/** A worker in its own process, killed at the end of the file if a test left it running. */
+function workerProcess(name: string): Fixture {
+  const child = spawnFixture(WORKER_CHILD, {
+    args: ['--library', 'bull', '--redis-url', testServices().redisUrl, '--prefix', prefix, '--queue', name],
+  });
+  children.push(child);
+  return child;
+}
 
 function settings(name: string): QueueSettings {
   return { redisUrl: testServices().redisUrl, prefix, name, lockDurationMs: 1000, stalledIntervalMs: 500 };
@@ -36,7 +51,7 @@ beforeAll(() => {
   redis = new Redis(testServices().redisUrl);
 });
 afterAll(async () => {
-  killAll(children);
+  await Promise.all(children.map((child) => child.kill()));
   await Promise.all(queues.map((q) => q.close()));
   await deleteRedisPrefix(redis, prefix);
   await redis.quit();
@@ -53,6 +68,7 @@ describe('a Bull email queue', () => {
     expect(mailer.maxActive).toBe(1);
   });
 
+  // #region single-attempt
   it("retries with exponential backoff where the Q&A's single attempt drops the email", async () => {
     const q = queue('retry');
     const mailer = recordingMailer((_, attempt) => attempt < 3);
@@ -68,6 +84,7 @@ describe('a Bull email queue', () => {
     expect(first).toBeGreaterThanOrEqual(fast.backoffMs * 0.95);
     expect(second).toBeGreaterThanOrEqual(2 * fast.backoffMs * 0.95);
   });
+  // #endregion single-attempt
 
   it('keeps a job that failed every attempt in the failed set, with its error', async () => {
     const q = queue('failing');
@@ -84,17 +101,16 @@ describe('a Bull email queue', () => {
     const name = 'killed';
     const q = queue(name);
     for (let n = 1; n <= 3; n++) await enqueueEmail(q, email(n), fast);
-    const child = spawnTsChild('queue-worker-child.ts', ['bull', testServices().redisUrl, prefix, name]);
-    children.push(child);
-    const started = await nextMessage<{ type: 'started'; to: string }>(child, 'started');
-    child.kill('SIGKILL');
+    const child = workerProcess(name);
+    const [, started] = await child.waitForLine(/^started (\S+)/);
+    await child.kill(); // SIGKILL, mid-job
 
     const stalled: string[] = [];
     q.on('stalled', (job) => stalled.push(job.data.to));
     const mailer = recordingMailer();
     void processEmails(q, mailer.send);
     await waitUntil(finished(q, 3), 'all three jobs');
-    expect(started.to).toBe(email(1).to);
+    expect(started).toBe(email(1).to);
     expect(stalled).toEqual([email(1).to]);
     expect(mailer.sent.sort()).toEqual([email(1).to, email(2).to, email(3).to]);
   });

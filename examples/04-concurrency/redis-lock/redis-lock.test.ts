@@ -1,4 +1,4 @@
-import { deleteRedisPrefix, redisPrefix, testServices } from '@cookbook/shared/testing';
+import { deleteRedisPrefix, redisPrefix, testServices, waitUntil } from '@cookbook/shared/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,16 +9,11 @@ import {
   naiveReleaseLock,
   releaseLock,
   withLock,
-} from '../src/redis-lock.js';
+} from './redis-lock.js';
 
-/** Polls until Redis has expired `key`, within a bounded deadline: no fixed sleep. */
-async function expired(redis: Redis, key: string, deadlineMs = 10_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while ((await redis.exists(key)) === 1) {
-    if (Date.now() > deadline) throw new Error(`${key} did not expire`);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
+/** Resolves once Redis has expired `key` (bounded; no fixed sleep). */
+const expired = (redis: Redis, key: string) =>
+  waitUntil(async () => (await redis.exists(key)) === 0, `${key} to expire`, 10_000, 5);
 
 describe('a Redis lock with SET NX PX, an owner and a fencing token', () => {
   const prefix = redisPrefix('redis-lock');
@@ -53,6 +48,7 @@ describe('a Redis lock with SET NX PX, an owner and a fencing token', () => {
     expect(await acquireLock(redis, key, 10_000)).not.toBeNull();
   });
 
+  // #region no-owner
   it('without an owner check, a late holder deletes the lock someone else holds', async () => {
     const key = `${prefix}no-owner`;
     expect(await acquireLock(redis, key, 100)).not.toBeNull(); // A stalls past its TTL
@@ -61,6 +57,7 @@ describe('a Redis lock with SET NX PX, an owner and a fencing token', () => {
     await naiveReleaseLock(redis, key); // A wakes up and "releases"
     expect(await acquireLock(redis, key, 10_000)).not.toBeNull(); // C gets in while B still works
   });
+  // #endregion no-owner
 
   it('with an owner check, the late holder cannot release the new holder’s lock', async () => {
     const key = `${prefix}owner`;

@@ -2,8 +2,8 @@ import { deleteRedisPrefix, redisPrefix, testServices } from '@cookbook/shared/t
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BullmqEmailQueue, createBullmqEmailQueue, enqueueEmailJob } from '../src/bullmq-queue.js';
-import { createEmailApp } from '../src/email-http.js';
+import { type BullmqEmailQueue, createBullmqEmailQueue, enqueueEmailJob } from './bullmq-queue.js';
+import { createEmailApp } from './email-http.js';
 
 const prefix = redisPrefix('email-http').slice(0, -1);
 let redis: Redis;
