@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SIGN_UP_ACCEPTED } from '../passwords/sign-up.js';
 import { ALLOWED_ORIGIN, useListeningApp } from '../test/app-support.js';
 import { useUsersDatabase } from '../test/support.js';
 
@@ -28,14 +29,20 @@ describe('the hardened API, end to end', () => {
 
   it('registers a user and answers without the password hash', async () => {
     const res = await call('/api/register', { body: { ...ada, age: 36, isAdmin: true } });
-    expect(res.status).toBe(201);
-    expect(res.body).toEqual({ id: expect.any(Number), email: ada.email, age: 36 });
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual(SIGN_UP_ACCEPTED);
+    const { rows } = await db.pool.query('SELECT email, age, role FROM users');
+    expect(rows).toEqual([{ email: ada.email, age: 36, role: 'user' }]);
   });
 
-  it('refuses a second account for the same email with 409 naming the field', async () => {
-    const res = await call('/api/register', { body: ada });
-    expect(res.status).toBe(409);
-    expect(res.body.field).toBe('email');
+  it('answers a second sign-up for the same email exactly like the first, and mails the owner', async () => {
+    const res = await call('/api/register', { body: { ...ada, password: 'someone elses password' } });
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual(SIGN_UP_ACCEPTED);
+    expect(api.outbox.map((m) => [m.to, m.subject])).toEqual([
+      [ada.email, 'Welcome'],
+      [ada.email, 'Someone tried to sign up with your address'],
+    ]);
   });
 
   it('logs in and returns a Bearer token', async () => {

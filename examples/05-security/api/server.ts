@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createApiServer } from '../app/app.js';
 import { type AppConfig, ConfigError, loadConfig } from '../config/config.js';
+import { logMailer } from '../passwords/mailer.js';
 import { redisRateLimitStore } from '../rate-limit/rate-limit.js';
 import { createUsersTable } from '../users/users.js';
 
@@ -25,6 +26,7 @@ export async function startServer(config: AppConfig = loadConfig()): Promise<Run
   await createUsersTable(pool);
   const server = createApiServer({
     pool,
+    mailer: logMailer(),
     jwtSecret: config.jwtSecret,
     corsOrigins: config.corsOrigins,
     bcryptCost: config.bcryptCost,

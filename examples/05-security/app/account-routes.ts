@@ -2,14 +2,17 @@ import { Router } from 'express';
 import type { Pool } from 'pg';
 import { UnauthorizedError } from '../errors/errors.js';
 import { ACCESS_TOKEN_TTL_SECONDS, authenticate, signAccessToken, type TokenUser } from '../jwt/jwt.js';
-import { createCredentialCheck, DEFAULT_BCRYPT_COST, hashPassword } from '../passwords/passwords.js';
+import type { Mailer } from '../passwords/mailer.js';
+import { createCredentialCheck, DEFAULT_BCRYPT_COST } from '../passwords/passwords.js';
+import { createSignUp, SIGN_UP_ACCEPTED } from '../passwords/sign-up.js';
 import { type LimiterOptions, loginLimiter } from '../rate-limit/rate-limit.js';
 import { type LoginInput, loginSchema, type RegisterInput, registerSchema } from '../schemas/schemas.js';
-import { findUserById, insertUser } from '../users/users.js';
+import { findUserById } from '../users/users.js';
 import { validate } from '../validation/validation.js';
 
 export interface AuthRoutesOptions {
   pool: Pool;
+  mailer: Mailer;
   jwtSecret: string;
   bcryptCost?: number;
   loginLimit?: LimiterOptions;
@@ -19,13 +22,13 @@ export interface AuthRoutesOptions {
 export function authRoutes(options: AuthRoutesOptions): Router {
   const { pool, jwtSecret, bcryptCost = DEFAULT_BCRYPT_COST } = options;
   const verify = createCredentialCheck(pool, bcryptCost);
+  const signUp = createSignUp(pool, options.mailer, bcryptCost);
   const router = Router();
 
   router.post('/register', validate(registerSchema, 'body'), async (_req, res) => {
-    const input = res.locals.body as RegisterInput;
-    const passwordHash = await hashPassword(input.password, bcryptCost);
-    // insertUser returns public columns only: the hash never reaches a response.
-    res.status(201).json(await insertUser(pool, { email: input.email, passwordHash, age: input.age }));
+    await signUp(res.locals.body as RegisterInput);
+    // 202 and one body for new and known addresses alike: the mail tells the owner which it was.
+    res.status(202).json(SIGN_UP_ACCEPTED);
   });
 
   router.post('/login', loginLimiter(options.loginLimit), validate(loginSchema, 'body'), async (_req, res) => {

@@ -6,12 +6,15 @@ import { answerMalformedRequests } from '../errors/client-errors.js';
 import { errorHandler } from '../errors/errors.js';
 import { securityHeaders } from '../headers/headers.js';
 import { authenticate } from '../jwt/jwt.js';
+import type { Mailer } from '../passwords/mailer.js';
 import { apiLimiter, type LimiterOptions, trustProxies } from '../rate-limit/rate-limit.js';
 import { userLookupRouter } from '../users/user-lookup.js';
 import { authRoutes } from './account-routes.js';
 
 export interface AppOptions {
   pool: Pool;
+  /** Where sign-up sends its one message per attempt. */
+  mailer: Mailer;
   jwtSecret: string;
   corsOrigins: readonly string[];
   bcryptCost?: number;
@@ -35,6 +38,7 @@ export function createApp(options: AppOptions): Express {
     '/api',
     authRoutes({
       pool: options.pool,
+      mailer: options.mailer,
       jwtSecret: options.jwtSecret,
       bcryptCost: options.bcryptCost,
       loginLimit: options.limits?.login,

@@ -2,12 +2,15 @@ import { recipe } from '@cookbook/shared';
 import bcrypt from 'bcrypt';
 import pg from 'pg';
 import { createUsersTable, insertUser } from '../users/users.js';
+import { memoryOutbox } from './mailer.js';
 import { createCredentialCheck, hashPassword, naiveCredentialCheck, naiveHashPassword } from './passwords.js';
+import { createSignUp } from './sign-up.js';
 
 export const passwordsDemo = recipe({
   services: ['postgres'],
   title: 'bcrypt, 72-byte limit, constant-time login',
-  lookFor: 'naive answers unknown emails ~instantly (an oracle for who has an account); fixed takes the same time.',
+  lookFor:
+    'naive login answers unknown emails ~instantly (an oracle for who has an account), fixed takes the same time; sign-up mails instead of saying 409.',
   async run({ scratchDatabase, defer, log, smoke }) {
     const cost = smoke ? 10 : 12;
     const prefix = 'a'.repeat(72);
@@ -36,5 +39,11 @@ export const passwordsDemo = recipe({
       const wrong = await time('timing@example.com');
       log(`${name}: unknown email ${unknown.toFixed(0)} ms, wrong password ${wrong.toFixed(0)} ms (cost ${cost})`);
     }
+
+    const outbox = memoryOutbox();
+    const signUp = createSignUp(pool, outbox, cost);
+    await signUp({ email: 'timing@example.com', password: 'a strangers guess' });
+    await signUp({ email: 'new@example.com', password: 'a strangers guess' });
+    for (const { to, subject } of outbox.messages) log(`sign-up answered 202 alike; mail to ${to}: "${subject}"`);
   },
 });

@@ -13,8 +13,8 @@ export class PasswordTooLongError extends Error {
   }
 }
 
-// #region hash
 /** Refuses what bcrypt would truncate, even if a caller skipped the request schema. */
+// #region hash
 export async function hashPassword(password: string, cost = DEFAULT_BCRYPT_COST): Promise<string> {
   if (Buffer.byteLength(password, 'utf8') > BCRYPT_MAX_PASSWORD_BYTES) throw new PasswordTooLongError();
   return bcrypt.hash(password, cost);
@@ -28,13 +28,13 @@ export function naiveHashPassword(password: string, cost = DEFAULT_BCRYPT_COST):
 
 export type VerifyCredentials = (email: string, password: string) => Promise<Credentials | undefined>;
 
-// #region verify
 /**
  * Checks an email/password pair in the same time whether or not the email exists: an
  * unknown email is compared against a dummy hash made at the same cost, so the slow part
  * (bcrypt) always runs once and the response time does not tell an attacker which emails
  * have accounts.
  */
+// #region verify
 export function createCredentialCheck(pool: Pool, cost = DEFAULT_BCRYPT_COST): VerifyCredentials {
   const dummyHash = bcrypt.hash(randomBytes(16).toString('hex'), cost);
   // Nobody awaits it until the first unknown email; do not let a failure go unhandled.
@@ -47,8 +47,8 @@ export function createCredentialCheck(pool: Pool, cost = DEFAULT_BCRYPT_COST): V
 }
 // #endregion verify
 
-// #region naive-verify
 /** The Q&A's login: returns at once for an unknown email, ~a bcrypt compare sooner. */
+// #region naive-verify
 export function naiveCredentialCheck(pool: Pool): VerifyCredentials {
   return async (email, password) => {
     const user = await findCredentials(pool, email);

@@ -1,34 +1,39 @@
+import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { closeServer } from '@cookbook/shared';
 import type pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { type AppOptions, createApiServer } from '../app/app.js';
+import { type MailMessage, memoryOutbox } from '../passwords/mailer.js';
 import { FAST_BCRYPT_COST, TEST_SECRET } from './support.js';
 
 export const ALLOWED_ORIGIN = 'https://app.example.com';
 
-/**
- * The composed API listening on a free port for one test file, with errors that reach the
- * 500 branch collected so a test can assert there were none.
- */
-export function useListeningApp(
-  pool: () => pg.Pool,
-  overrides: Partial<AppOptions> = {},
-): { readonly url: string; readonly serverErrors: unknown[] } {
+export interface ListeningApp {
+  readonly url: string;
+  /** Errors that reached the 500 branch: a test asserts there were none. */
+  readonly serverErrors: unknown[];
+  /** Every message sign-up sent. */
+  readonly outbox: readonly MailMessage[];
+}
+
+/** The composed API listening on a free loopback port for one test file. */
+export function useListeningApp(pool: () => pg.Pool, overrides: Partial<AppOptions> = {}): ListeningApp {
   const serverErrors: unknown[] = [];
+  const mailer = memoryOutbox();
   let server: Server | undefined;
   beforeAll(async () => {
     server = createApiServer({
       pool: pool(),
+      mailer,
       jwtSecret: TEST_SECRET,
       corsOrigins: [ALLOWED_ORIGIN],
       bcryptCost: FAST_BCRYPT_COST,
       log: (error) => serverErrors.push(error),
       ...overrides,
     });
-    server.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server?.once('listening', resolve));
+    await once(server.listen(0, '127.0.0.1'), 'listening');
   });
   afterAll(async () => {
     if (server) await closeServer(server);
@@ -40,5 +45,6 @@ export function useListeningApp(
       return `http://127.0.0.1:${address.port}`;
     },
     serverErrors,
+    outbox: mailer.messages,
   };
 }

@@ -53,6 +53,18 @@ export async function insertUser(
   }
 }
 
+/** Inserts the user unless the email is taken; true when a row was created. */
+export async function insertUserIfNew(
+  pool: Pool,
+  user: { email: string; passwordHash: string; age?: number | undefined },
+): Promise<boolean> {
+  const { rowCount } = await pool.query(
+    'INSERT INTO users (email, password_hash, age) VALUES ($1, $2, $3) ON CONFLICT (email) DO NOTHING',
+    [user.email, user.passwordHash, user.age ?? null],
+  );
+  return rowCount === 1;
+}
+
 export async function findUserById(pool: Pool, id: number): Promise<PublicUser | undefined> {
   const { rows } = await pool.query<PublicUser>(`SELECT ${PUBLIC_COLUMNS} FROM users WHERE id = $1`, [id]);
   return rows[0];

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { recipe, withServer } from '@cookbook/shared';
 import pg from 'pg';
 import { createApp } from '../app/app.js';
+import { memoryOutbox } from '../passwords/mailer.js';
 import { createUsersTable } from '../users/users.js';
 
 export const validationDemo = recipe({
@@ -12,7 +13,13 @@ export const validationDemo = recipe({
     const pool = new pg.Pool({ connectionString: await scratchDatabase('security_validation') });
     defer(() => pool.end());
     await createUsersTable(pool);
-    const app = createApp({ pool, jwtSecret: randomBytes(32).toString('hex'), corsOrigins: [], bcryptCost: 10 });
+    const app = createApp({
+      pool,
+      mailer: memoryOutbox(),
+      jwtSecret: randomBytes(32).toString('hex'),
+      corsOrigins: [],
+      bcryptCost: 10,
+    });
     await withServer(app, async (url) => {
       const post = async (label: string, body: string, contentType = 'application/json') => {
         const res = await fetch(`${url}/api/register`, {
