@@ -1,0 +1,76 @@
+import type { Channel } from 'amqplib';
+import express, { type Express } from 'express';
+import type { Pool } from 'pg';
+import type { Registry } from 'prom-client';
+import type { Logger } from 'winston';
+import { handleErrors, reportFailedResponses } from '../error-tracking/report-errors.js';
+import { recordRequests } from '../metrics/red-metrics.js';
+import { ORDER_PLACED, type ShopQueues } from './broker.js';
+
+export interface OrderServiceDeps {
+  pool: Pool;
+  channel: Channel;
+  queues: ShopQueues;
+  registry: Registry;
+  logger: Logger;
+}
+
+export interface PlacedOrder {
+  orderId: string;
+  item: string;
+  quantity: number;
+  email: string;
+}
+
+/** Stores an order and announces it; the email worker takes it from there. */
+export function createOrderService({ pool, channel, queues, registry, logger }: OrderServiceDeps): Express {
+  const app = express();
+  app.use(recordRequests(registry));
+  app.use(reportFailedResponses());
+  app.use(express.json({ limit: '10kb' }));
+  app.post('/orders', async (req, res) => {
+    const { item, quantity, email } = (req.body ?? {}) as Record<string, unknown>;
+    const problem = invalidField({ item, quantity, email });
+    if (problem) {
+      res.status(400).json({ error: problem });
+      return;
+    }
+    const { rows } = await pool.query<{ id: string }>(
+      'INSERT INTO orders (item, quantity, email) VALUES ($1, $2, $3) RETURNING id',
+      [item, quantity, email],
+    );
+    const order: PlacedOrder = {
+      orderId: rows[0]?.id as string,
+      item: item as string,
+      quantity: quantity as number,
+      email: email as string,
+    };
+    channel.publish(queues.exchange, ORDER_PLACED, Buffer.from(JSON.stringify(order)), {
+      persistent: true,
+      contentType: 'application/json',
+    });
+    logger.info('order placed', { orderId: order.orderId });
+    res.status(201).json({ id: order.orderId });
+  });
+  app.get('/orders/:id', async (req, res) => {
+    if (!/^\d{1,18}$/.test(req.params.id)) {
+      res.status(400).json({ error: 'id: must be a positive integer' });
+      return;
+    }
+    const { rows } = await pool.query('SELECT id, item, quantity, placed_at FROM orders WHERE id = $1', [
+      req.params.id,
+    ]);
+    if (rows[0]) res.json(rows[0]);
+    else res.status(404).json({ error: `no order ${req.params.id}` });
+  });
+  app.use(handleErrors());
+  return app;
+}
+
+function invalidField({ item, quantity, email }: Record<string, unknown>): string | undefined {
+  if (typeof item !== 'string' || item.length === 0 || item.length > 100) return 'item: a name of 1 to 100 characters';
+  if (!Number.isInteger(quantity) || (quantity as number) < 1 || (quantity as number) > 100)
+    return 'quantity: an integer from 1 to 100';
+  if (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(email)) return 'email: an address like ada@example.com';
+  return undefined;
+}
