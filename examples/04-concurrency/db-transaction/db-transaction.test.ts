@@ -6,6 +6,7 @@ import { testSequelize } from '../test/sequelize.js';
 import {
   AccountNotFoundError,
   type Accounts,
+  type ChangedRows,
   defineAccounts,
   InsufficientFundsError,
   naiveTransferFunds,
@@ -79,9 +80,24 @@ describe("the Q&A's transfer (debit, check, credit)", () => {
     expect(deadlocks).toBeGreaterThan(0);
   });
 
-  it('makes money vanish when the receiver does not exist', async () => {
-    await naiveTransferFunds(sequelize, accounts, { from: alice, to: 9999, amount: 100 });
+  it('translated to Sequelize, makes money vanish when the receiver does not exist', async () => {
+    // What the translation relies on and Prisma does not do: an UPDATE matching no row is no error.
+    const [[, changed]] = (await accounts.increment('balance', {
+      by: 100,
+      where: { id: 9999 },
+    })) as unknown as ChangedRows;
+    expect(changed).toBe(0);
+    // So the transfer resolves, the debit commits, and 100 leave the books.
+    await expect(
+      naiveTransferFunds(sequelize, accounts, { from: alice, to: 9999, amount: 100 }),
+    ).resolves.toBeUndefined();
     expect(await balances()).toEqual([OPENING - 100, OPENING]);
+  });
+
+  it('its balance check is right: an overdraft is refused and the debit rolled back', async () => {
+    const overdraft = naiveTransferFunds(sequelize, accounts, { from: alice, to: bob, amount: OPENING + 1 });
+    await expect(overdraft).rejects.toThrow(InsufficientFundsError);
+    expect(await balances()).toEqual([OPENING, OPENING]);
   });
 
   it('moves money backwards on a negative amount', async () => {

@@ -51,14 +51,20 @@ export interface TransferRequest {
   amount: number;
 }
 
+/** What `increment`/`decrement` resolve to on Postgres, whatever Sequelize 6's types say: [[rows, count]]. */
+export type ChangedRows = [[Account[], number]];
+
 /** Test seam: runs between the debit and the credit, while the sender's row is locked. */
 export type AfterDebit = () => Promise<void>;
 
 // #region naive-transfer
 /**
- * The Q&A's transfer: debit, check, credit. Atomic, but each UPDATE locks its row when it runs,
- * so A→B and B→A at the same time lock in opposite orders and Postgres kills one as a deadlock.
- * It also trusts `amount`: a negative one moves money backwards.
+ * The Q&A's Prisma transfer, translated line for line to Sequelize: debit, check, credit. Atomic,
+ * but each UPDATE locks its row when it runs, so A→B and B→A at the same time lock in opposite
+ * orders and Postgres kills one as a deadlock. It trusts `amount`: a negative one moves money
+ * backwards. And the translation adds a defect of its own: Prisma's `update` throws (P2025) when no
+ * row matches, rolling the debit back, but Sequelize's `increment` only reports 0 rows changed, so
+ * a missing receiver's money is debited and credited to nobody.
  */
 export async function naiveTransferFunds(
   sequelize: Sequelize,
@@ -67,7 +73,12 @@ export async function naiveTransferFunds(
   afterDebit: AfterDebit = async () => {},
 ): Promise<void> {
   await sequelize.transaction(async (transaction) => {
-    const [[sender]] = await accounts.decrement('balance', { by: amount, where: { id: from }, transaction });
+    const [[debited]] = (await accounts.decrement('balance', {
+      by: amount,
+      where: { id: from },
+      transaction,
+    })) as unknown as ChangedRows;
+    const sender = debited[0];
     if (!sender) throw new AccountNotFoundError(from);
     if (sender.balance < 0) throw new InsufficientFundsError(from);
     await afterDebit();
