@@ -114,4 +114,24 @@ describe('a Bull email queue', () => {
     expect(stalled).toEqual([email(1).to]);
     expect(mailer.sent.sort()).toEqual([email(1).to, email(2).to, email(3).to]);
   });
+
+  // #region killed-twice
+  it('a job whose worker is killed twice is failed, not handed out a third time (maxStalledCount: 1)', async () => {
+    const name = 'killed-twice';
+    const q = queue(name);
+    const job = await enqueueEmail(q, email(1), fast);
+    for (let death = 1; death <= 2; death++) {
+      // The second worker gets the job only after its stalled check has taken it from the first.
+      const child = workerProcess(name);
+      await child.waitForLine(/^started user1@example.com$/);
+      await child.kill(); // SIGKILL, mid-job
+    }
+    const mailer = recordingMailer();
+    void processEmails(q, mailer.send);
+    await waitUntil(finished(q, 1), 'the job to be failed');
+    expect(await (await q.getJob(job.id))?.getState()).toBe('failed');
+    expect((await q.getJob(job.id as string))?.failedReason).toMatch(/stalled more than allowable limit/);
+    expect(mailer.sent).toEqual([]); // a job that kills its workers does not get a third one
+  });
+  // #endregion killed-twice
 });

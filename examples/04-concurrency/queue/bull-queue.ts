@@ -11,6 +11,7 @@ export function createBullEmailQueue(settings: QueueSettings): BullEmailQueue {
       lockDuration: settings.lockDurationMs ?? 30_000,
       stalledInterval: settings.stalledIntervalMs ?? 30_000,
       // A job whose worker died is retried once; dying twice marks it failed instead of looping.
+      // (1 is also the default: written out because it is a decision, and the tests hold it.)
       maxStalledCount: 1,
     },
   });
