@@ -12,6 +12,8 @@ export interface Config {
   readonly port: number;
   readonly databaseUrl: string;
   readonly dbPoolMax: number;
+  /** Requests allowed to wait for a Postgres connection; the next one is shed with a 503. */
+  readonly dbQueueMax: number;
   readonly redisUrl: string;
   readonly redisKeyPrefix: string;
   readonly logLevel: LogLevel;
@@ -63,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       PORT: listenPort({ default: 3000 }),
       DATABASE_URL: url({ devDefault: 'postgres://postgres:postgres@127.0.0.1:5432/postgres' }),
       DB_POOL_MAX: num({ default: 10 }),
+      DB_QUEUE_MAX: num({ default: 20 }),
       REDIS_URL: url({ devDefault: 'redis://127.0.0.1:6379' }),
       REDIS_KEY_PREFIX: str({ default: 'api:' }),
       LOG_LEVEL: str({ choices: LOG_LEVELS, default: 'info', devDefault: 'debug', testDefault: 'warn' }),
@@ -85,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: clean.PORT,
     databaseUrl: clean.DATABASE_URL,
     dbPoolMax: clean.DB_POOL_MAX,
+    dbQueueMax: clean.DB_QUEUE_MAX,
     redisUrl: clean.REDIS_URL,
     redisKeyPrefix: clean.REDIS_KEY_PREFIX,
     logLevel: clean.LOG_LEVEL,

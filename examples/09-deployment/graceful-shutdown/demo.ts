@@ -3,6 +3,7 @@ import { loadConfig } from '../config/config.js';
 import { startService } from '../service/service.js';
 import { demoEnv } from '../test/demo-env.js';
 import { startTestService } from '../test/service.js';
+import { workRoutes } from '../test/work-routes.js';
 import { naiveShutdown } from './shutdown.js';
 
 const IN_FLIGHT = 20;
@@ -49,7 +50,10 @@ async function serveUntilStopped(context: DemoContext<'postgres' | 'redis'>, env
   const exitCode = new Promise<number>((resolve) => {
     exited = resolve;
   });
-  const service = await startService(config, { exit: (code) => exited(code) });
+  const service = await startService(config, {
+    exit: (code) => exited(code),
+    extraRoutes: (clients) => workRoutes(clients.pool),
+  });
   context.log(`Listening on ${service.url} (pid ${process.pid}). Try, in another terminal:`);
   context.log(`  curl -i ${service.url}/health/ready       # 200 with each check and its duration`);
   context.log(`  curl -i '${service.url}/api/work?ms=abc'  # 400 naming the field "ms"`);

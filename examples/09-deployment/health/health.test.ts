@@ -4,12 +4,17 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import request from 'supertest';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../logging/logger.js';
-import { createApp } from '../service/app.js';
-import { CapturedLog } from '../test/captured-log.js';
 import { get } from '../test/http.js';
 import { blackHole, startTestService, type TestService, unusedPort } from '../test/service.js';
-import { type Check, Lifecycle, naiveHealthRoute, runChecks } from './health.js';
+import {
+  type Check,
+  healthRoutes,
+  Lifecycle,
+  naiveHealthRoute,
+  postgresCheck,
+  redisCheck,
+  runChecks,
+} from './health.js';
 
 const database = useTestDatabase('deployment_health');
 const prefix = redisPrefix('deployment-health');
@@ -93,17 +98,10 @@ describe('a dependency that hangs', () => {
     const pool = new pg.Pool({ connectionString: database.url, max: 2 });
     const redis = new Redis(hole.url, { maxRetriesPerRequest: 1 });
     redis.on('error', () => {});
-    const logger = createLogger({ service: 'test', level: 'error', stream: new CapturedLog() });
     const timeoutMs = 200;
     try {
-      const app = createApp({
-        pool,
-        redis,
-        logger,
-        lifecycle: new Lifecycle(),
-        healthCheckTimeoutMs: timeoutMs,
-        requestTimeoutMs: timeoutMs * 20,
-      });
+      const checks = { postgres: postgresCheck(pool), redis: redisCheck(redis) };
+      const app = express().use(healthRoutes(checks, timeoutMs, new Lifecycle()));
       const naive = express().use(naiveHealthRoute(pool, redis));
       let naiveAnswered = false;
       const naiveReply = request(naive)

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Lifecycle } from '../health/health.js';
 import { createApp } from '../service/app.js';
 import { CapturedLog } from '../test/captured-log.js';
+import { workRoutes } from '../test/work-routes.js';
 import { createLogger, type Logger, naiveLogger } from './logger.js';
 import { errorHandler, naiveRequestLogging, requestLogging } from './request-logging.js';
 
@@ -39,8 +40,9 @@ function service(level = 'info') {
   const log = new CapturedLog();
   const logger = createLogger({ service: 'orders-api', level, stream: log });
   const app = createApp({
-    pool,
-    redis,
+    clients: { pool, readinessPool: pool, redis },
+    extraRoutes: workRoutes(pool),
+    dbQueueMax: 10,
     logger,
     lifecycle: new Lifecycle(),
     healthCheckTimeoutMs: 1_000,

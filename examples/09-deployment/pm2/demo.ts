@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { recipe } from '@cookbook/shared';
 import type { StartOptions } from 'pm2';
 import { demoEnv } from '../test/demo-env.js';
@@ -35,6 +36,10 @@ export const pm2Demo = recipe({
     const pids = async () => (await pm2.list()).map((p) => `${p.pid}:${p.pm2_env?.status}`);
     await pm2.start({
       ...app,
+      // The service plus the demo's /api/work route, which the production entry does not mount.
+      script: fileURLToPath(new URL('../test/serve.ts', import.meta.url)),
+      interpreter: 'node',
+      node_args: ['--import', 'tsx'],
       instances: 2,
       // The ecosystem's own log paths, redirected into the throwaway PM2_HOME.
       out_file: join(home, 'out.log'),

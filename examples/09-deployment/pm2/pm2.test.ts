@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   createTestDatabase,
   deleteRedisPrefix,
@@ -42,6 +43,10 @@ async function startApp(definition: App): Promise<string> {
   const port = await unusedPort();
   await pm2.start({
     ...definition,
+    // The service plus the demo's slow route (/api/work), which the production entry does not mount.
+    script: fileURLToPath(new URL('../test/serve.ts', import.meta.url)),
+    interpreter: 'node',
+    node_args: ['--import', 'tsx'],
     instances: 2,
     out_file: join(home, `${definition.name}.out.log`),
     error_file: join(home, `${definition.name}.err.log`),

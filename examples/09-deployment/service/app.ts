@@ -1,57 +1,58 @@
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import type { Redis } from 'ioredis';
-import type pg from 'pg';
+import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import { type Check, healthRoutes, type Lifecycle, postgresCheck, redisCheck } from '../health/health.js';
 import type { Logger } from '../logging/logger.js';
 import { errorHandler, requestLogging } from '../logging/request-logging.js';
+import type { Clients } from './clients.js';
 import { afterDeadline, requestDeadline } from './deadline.js';
 import { dependency, dependencyErrors } from './dependencies.js';
+import { shedLoad } from './shedding.js';
 
 export interface AppDeps {
-  pool: pg.Pool;
-  redis: Redis;
+  clients: Clients;
   logger: Logger;
   lifecycle: Lifecycle;
   healthCheckTimeoutMs: number;
   requestTimeoutMs: number;
+  /** Requests that may wait for a Postgres connection at once; past it the next one is shed. */
+  dbQueueMax: number;
+  /** Routes a demo or test adds under /api (none in production). */
+  extraRoutes?: Router;
 }
 
 /** Bad input: named so the client can fix it, answered with a 400 rather than a 500. */
 export class ValidationError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
+  readonly field: string;
+  constructor(field: string, message: string) {
     super(message);
+    this.field = field;
   }
 }
-
-const MAX_WORK_MS = 30_000;
 
 // #region create-app
 /** The small service every practice of this chapter wraps: Express over Postgres and Redis. */
 export function createApp(deps: AppDeps): Express {
-  const { pool, redis, logger, lifecycle, healthCheckTimeoutMs, requestTimeoutMs } = deps;
-  const checks: Record<string, Check> = { postgres: postgresCheck(pool), redis: redisCheck(redis) };
+  const { clients, logger, lifecycle, healthCheckTimeoutMs, requestTimeoutMs } = deps;
+  const { pool, redis } = clients;
+  // Readiness has a pool of its own: it must not queue behind the traffic it is asked about.
+  const checks: Record<string, Check> = { postgres: postgresCheck(clients.readinessPool), redis: redisCheck(redis) };
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLogging(logger));
   app.use(requestDeadline(requestTimeoutMs));
   app.use(healthRoutes(checks, healthCheckTimeoutMs, lifecycle));
+  app.use('/api', shedLoad(pool, deps.dbQueueMax));
   app.get('/api/time', async (_req, res) => {
-    const [{ rows }, hits] = await Promise.all([
+    // allSettled, not all: when Redis fails at once, its answer waits for the query instead of
+    // leaving it running in a pool that the next requests queue for.
+    const [time, hits] = await Promise.allSettled([
       dependency('postgres', () => pool.query<{ now: Date }>('SELECT now()')),
       dependency('redis', () => redis.incr('hits')),
     ]);
-    res.json({ now: rows[0]?.now, hits });
+    if (time.status === 'rejected') throw time.reason;
+    if (hits.status === 'rejected') throw hits.reason;
+    res.json({ now: time.value.rows[0]?.now, hits: hits.value });
   });
-  // A request that takes `ms` then touches Postgres: what a slow in-flight request looks like at shutdown.
-  app.get('/api/work', async (req, res) => {
-    const ms = parseWorkMs(req.query.ms);
-    await new Promise((resolve) => setTimeout(resolve, ms));
-    const { rows } = await dependency('postgres', () => pool.query<{ ms: number }>('SELECT $1::int AS ms', [ms]));
-    res.json({ workedMs: rows[0]?.ms, pid: process.pid });
-  });
+  if (deps.extraRoutes) app.use('/api', deps.extraRoutes);
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (!(error instanceof ValidationError)) return next(error);
     res.status(400).json({ error: 'invalid_input', field: error.field, message: error.message });
@@ -62,10 +63,3 @@ export function createApp(deps: AppDeps): Express {
   return app;
 }
 // #endregion create-app
-
-function parseWorkMs(raw: unknown): number {
-  if (raw === undefined) return 100;
-  const ms = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(ms <= MAX_WORK_MS)) throw new ValidationError('ms', `ms must be an integer from 0 to ${MAX_WORK_MS}`);
-  return ms;
-}

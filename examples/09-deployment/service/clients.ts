@@ -11,6 +11,8 @@ export interface ClientSettings {
 
 export interface Clients {
   pool: pg.Pool;
+  /** Only for /health/ready, so the probe never waits behind user queries for a connection. */
+  readinessPool: pg.Pool;
   redis: Redis;
 }
 
@@ -22,17 +24,18 @@ export interface Clients {
  */
 export function createClients(settings: ClientSettings): Clients {
   const timeout = settings.dependencyTimeoutMs;
-  const pool = new pg.Pool({
-    connectionString: settings.databaseUrl,
-    max: settings.dbPoolMax,
-    // Bounds both a new connection and the wait for a free one when all are busy.
-    connectionTimeoutMillis: timeout,
-    // Server side: a slow query is cancelled, and its connection and backend are free again.
-    statement_timeout: timeout,
-    // Client side, for a paused or partitioned server that cannot cancel anything; a little later,
-    // so the server's cancel normally wins and the connection survives.
-    query_timeout: Math.ceil(timeout * 1.5),
-  });
+  const postgres = (max: number) =>
+    new pg.Pool({
+      connectionString: settings.databaseUrl,
+      max,
+      // Bounds both a new connection and the wait for a free one when all are busy.
+      connectionTimeoutMillis: timeout,
+      // Server side: a slow query is cancelled, and its connection and backend are free again.
+      statement_timeout: timeout,
+      // Client side, for a paused or partitioned server that cannot cancel anything; a little later,
+      // so the server's cancel normally wins and the connection survives.
+      query_timeout: Math.ceil(timeout * 1.5),
+    });
   const redis = new Redis(settings.redisUrl, {
     keyPrefix: settings.redisKeyPrefix,
     connectTimeout: timeout,
@@ -42,15 +45,15 @@ export function createClients(settings: ClientSettings): Clients {
     // While Redis is away, commands fail at once instead of queueing until it returns.
     enableOfflineQueue: false,
   });
-  return { pool, redis };
+  return { pool: postgres(settings.dbPoolMax), readinessPool: postgres(1), redis };
 }
 // #endregion clients
 
 // #region naive-clients
-/** The clients as the Q&A makes them: library defaults, so nothing bounds a wait. */
+/** The clients as the Q&A makes them: library defaults, so nothing bounds a wait; one pool for everything. */
 export function naiveClients(settings: ClientSettings): Clients {
   const pool = new pg.Pool({ connectionString: settings.databaseUrl, max: settings.dbPoolMax });
   const redis = new Redis(settings.redisUrl, { keyPrefix: settings.redisKeyPrefix });
-  return { pool, redis };
+  return { pool, readinessPool: pool, redis };
 }
 // #endregion naive-clients

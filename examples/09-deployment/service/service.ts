@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
+import type { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config.js';
 import { gracefulShutdown, type ShutdownOptions } from '../graceful-shutdown/shutdown.js';
@@ -14,6 +15,7 @@ export interface Service {
   server: Server;
   logger: Logger;
   lifecycle: Lifecycle;
+  clients: Clients;
   shutdown(signal: string): Promise<void>;
 }
 
@@ -24,20 +26,35 @@ export interface ServiceOptions {
   shutdownWith?: (options: ShutdownOptions) => (signal: string) => Promise<void>;
   /** How the service makes its clients; tests swap in the naive ones to compare. */
   clientsWith?: (settings: ClientSettings) => Clients;
+  /** Routes a demo or test mounts under /api; production mounts none. */
+  extraRoutes?: (clients: Clients) => Router;
 }
 
 // #region start-service
 /** Wires config, logger, pools, app, server and shutdown; resolves once it is listening. */
 export async function startService(config: Config, options: ServiceOptions = {}): Promise<Service> {
   const logger = createLogger({ service: config.service, level: config.logLevel, stream: options.logStream });
-  const { pool, redis } = (options.clientsWith ?? createClients)(config);
-  pool.on('error', (error) => logger.warn('idle postgres connection lost', { error: error.message }));
+  const clients = (options.clientsWith ?? createClients)(config);
+  const { pool, readinessPool, redis } = clients;
+  for (const idle of new Set([pool, readinessPool])) {
+    idle.on('error', (error) => logger.warn('idle postgres connection lost', { error: error.message }));
+  }
   logRedisState(redis, logger);
   // Serve without Redis if it is down (readiness says so), but do not fail the first requests of a normal start.
   await redisReady(redis, config.dependencyTimeoutMs);
   const lifecycle = new Lifecycle();
-  const { healthCheckTimeoutMs, requestTimeoutMs } = config;
-  const server = createServer(createApp({ pool, redis, logger, lifecycle, healthCheckTimeoutMs, requestTimeoutMs }));
+  const { healthCheckTimeoutMs, requestTimeoutMs, dbQueueMax } = config;
+  const extraRoutes = options.extraRoutes?.(clients);
+  const app = createApp({
+    clients,
+    logger,
+    lifecycle,
+    healthCheckTimeoutMs,
+    requestTimeoutMs,
+    dbQueueMax,
+    ...(extraRoutes ? { extraRoutes } : {}),
+  });
+  const server = createServer(app);
   // Outlive the load balancer's idle timeout (60 s on common ones) so it never reuses a socket we closed.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -48,7 +65,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     },
     logger,
     closers: [
-      { name: 'postgres', close: () => pool.end() },
+      { name: 'postgres', close: () => Promise.all([...new Set([pool, readinessPool])].map((p) => p.end())) },
       // quit() waits for a reply that an unreachable Redis never sends.
       { name: 'redis', close: async () => (redis.status === 'ready' ? redis.quit() : redis.disconnect()) },
     ],
@@ -63,7 +80,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   logger.info('listening', { url, pid: process.pid, env: config.env });
-  return { url, server, logger, lifecycle, shutdown };
+  return { url, server, logger, lifecycle, clients, shutdown };
 }
 // #endregion start-service
 

@@ -2,6 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { loadConfig } from '../config/config.js';
 import { type Service, type ServiceOptions, startService } from '../service/service.js';
 import { CapturedLog } from './captured-log.js';
+import { workRoutes } from './work-routes.js';
 
 export interface TestService extends Service {
   log: CapturedLog;
@@ -9,7 +10,7 @@ export interface TestService extends Service {
   stop(): Promise<number>;
 }
 
-export interface TestServiceOptions extends Pick<ServiceOptions, 'shutdownWith' | 'clientsWith'> {
+export interface TestServiceOptions extends Pick<ServiceOptions, 'shutdownWith' | 'clientsWith' | 'extraRoutes'> {
   /** Sees every log line as it is written (a demo prints them); the lines are kept either way. */
   echo?: (text: string) => void;
 }
@@ -37,6 +38,8 @@ export async function startTestService(env: NodeJS.ProcessEnv, options: TestServ
     exit: (code) => exited(code),
     ...(options.shutdownWith ? { shutdownWith: options.shutdownWith } : {}),
     ...(options.clientsWith ? { clientsWith: options.clientsWith } : {}),
+    // Demos and tests get the slow routes; the production app (start.ts) never mounts them.
+    extraRoutes: options.extraRoutes ?? ((clients) => workRoutes(clients.pool)),
   });
   return {
     ...service,
