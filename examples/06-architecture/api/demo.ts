@@ -1,8 +1,9 @@
-import { createServer } from 'node:http';
+import { randomBytes } from 'node:crypto';
 import { closeServer, listen, portFromEnv, recipe } from '@cookbook/shared';
+import { signAccessToken } from '../app/api/access-token.js';
 import { createServices, type Services } from '../app/composition.js';
 import { createDatabase } from '../app/config/database.js';
-import { createHttpApp } from '../app/express-app.js';
+import { createHttpServer } from '../app/express-app.js';
 import { migrations } from '../app/migrations/index.js';
 import { migrate } from '../app/migrations/migrate.js';
 
@@ -25,15 +26,29 @@ export async function seed({ users, products }: Pick<Services, 'users' | 'produc
   await users.drain();
 }
 
+/** A secret for this run, and tokens for Ada (user 1, admin) and Grace (user 2, no role beyond user). */
+export function demoTokens() {
+  const tokenSecret = randomBytes(32).toString('base64url');
+  return {
+    tokenSecret,
+    admin: signAccessToken({ userId: 1, role: 'admin' }, tokenSecret),
+    user: signAccessToken({ userId: 2, role: 'user' }, tokenSecret),
+  };
+}
+
 /** The curl lines a reader can paste while the server runs. */
-export function curlLines(url: string): string[] {
+export function curlLines(url: string, { admin, user }: { admin: string; user: string }): string[] {
+  const json = "-H 'content-type: application/json'";
   return [
-    `curl -s ${url}/users`,
-    `curl -s '${url}/products?limit=2'`,
-    `curl -s '${url}/products?limit=2&after=2'`,
-    `curl -s -X POST ${url}/users -H 'content-type: application/json' -d '{"email":"linus@example.com","name":"Linus","password":"correct horse battery"}'`,
-    `curl -s ${url}/users/999          # 404 in the error shape`,
-    `curl -s '${url}/users?limit=500'  # 400 naming limit`,
+    `ADMIN='authorization: Bearer ${admin}'`,
+    `GRACE='authorization: Bearer ${user}'`,
+    `curl -s ${url}/users                          # 401: reading needs a token`,
+    `curl -s -H "$GRACE" '${url}/products?limit=2'`,
+    `curl -s -H "$GRACE" -X PATCH ${url}/users/2 ${json} -d '{"name":"Grace B. Hopper"}'`,
+    `curl -s -H "$GRACE" -X DELETE ${url}/users/3    # 403: deleting needs the admin role`,
+    `curl -s -H "$ADMIN" -X POST ${url}/users ${json} -d '{"email":"linus@example.com","name":"Linus","password":"correct horse battery"}'`,
+    `curl -s -H "$ADMIN" ${url}/users/999            # 404 in the error shape`,
+    `curl -s -H "$ADMIN" '${url}/users?limit=500'    # 400 naming limit`,
   ];
 }
 
@@ -48,16 +63,17 @@ export const apiDemo = recipe({
     const services = createServices({ db });
     defer(() => services.users.drain()); // welcome emails already started
     await seed(services);
-    const server = createServer(createHttpApp(services));
+    const tokens = demoTokens();
+    const server = createHttpServer({ ...services, tokenSecret: tokens.tokenSecret });
     const url = await listen(server, smoke ? 0 : portFromEnv(3006));
     defer(() => closeServer(server));
     log(`Listening on ${url} (Postgres: ${new URL(urls.databaseUrl).host})`);
     if (smoke) {
-      const res = await fetch(`${url}/products?limit=2`);
+      const res = await fetch(`${url}/products?limit=2`, { headers: { authorization: `Bearer ${tokens.user}` } });
       log(`GET /products?limit=2 → ${res.status} ${await res.text()}`);
       return;
     }
-    for (const line of ['Try:', ...curlLines(url).map((l) => `  ${l}`), 'Ctrl-C stops the server.']) log(line);
+    for (const line of ['Try:', ...curlLines(url, tokens).map((l) => `  ${l}`), 'Ctrl-C stops the server.']) log(line);
     await untilStopped();
   },
 });

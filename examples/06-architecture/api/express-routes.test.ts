@@ -5,7 +5,7 @@ import { createApp } from '../app/express-app.js';
 import { MemoryOutbox } from '../app/services/email-sender.js';
 import { createMemoryLogger } from '../app/utils/logger.js';
 import { routeCases } from '../test/route-table.js';
-import { type Http, httpClient, openMigratedDatabase } from '../test/support.js';
+import { type Http, httpClient, openMigratedDatabase, TOKEN_SECRET } from '../test/support.js';
 
 const database = useTestDatabase('arch-express');
 let db: Sequelize | undefined;
@@ -13,7 +13,9 @@ let http: Http;
 
 beforeAll(async () => {
   db = await openMigratedDatabase(database.url);
-  http = httpClient(createApp({ db, mailer: new MemoryOutbox(), logger: createMemoryLogger() }));
+  http = httpClient(
+    createApp({ db, mailer: new MemoryOutbox(), logger: createMemoryLogger(), tokenSecret: TOKEN_SECRET }),
+  );
 });
 afterAll(async () => {
   await db?.close();

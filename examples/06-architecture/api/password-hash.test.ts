@@ -7,7 +7,7 @@ import { createHttpApp } from '../app/express-app.js';
 import { MemoryOutbox } from '../app/services/email-sender.js';
 import { createMemoryLogger } from '../app/utils/logger.js';
 import { verifyPassword } from '../app/utils/password.js';
-import { openMigratedDatabase, uniqueEmail } from '../test/support.js';
+import { ADMIN, openMigratedDatabase, TOKEN_SECRET, uniqueEmail } from '../test/support.js';
 
 const database = useTestDatabase('arch-hash');
 let db: Sequelize | undefined;
@@ -26,8 +26,9 @@ describe('the password hash never leaves the repository', () => {
   it('the naive repository returns the ORM row from create: the 201 body carries the hash', async () => {
     if (!db) throw new Error('no database');
     const services = createServices({ db, mailer: new MemoryOutbox(), logger: createMemoryLogger() });
-    const res = await request(createHttpApp({ ...services, users: services.naiveUsers }))
+    const res = await request(createHttpApp({ ...services, users: services.naiveUsers, tokenSecret: TOKEN_SECRET }))
       .post('/users')
+      .set(ADMIN)
       .send({ email: uniqueEmail(), name: 'Ada', password: PASSWORD });
     expect(res.status).toBe(201);
     expect(res.body.passwordHash).toMatch(/^scrypt\$/);
@@ -38,7 +39,10 @@ describe('the password hash never leaves the repository', () => {
     if (!db) throw new Error('no database');
     const services = createServices({ db, mailer: new MemoryOutbox(), logger: createMemoryLogger() });
     const email = uniqueEmail();
-    const res = await request(createHttpApp(services)).post('/users').send({ email, name: 'Ada', password: PASSWORD });
+    const res = await request(createHttpApp({ ...services, tokenSecret: TOKEN_SECRET }))
+      .post('/users')
+      .set(ADMIN)
+      .send({ email, name: 'Ada', password: PASSWORD });
     expect(res.status).toBe(201);
     expect(Object.keys(res.body).sort()).toEqual(['createdAt', 'email', 'id', 'name']);
     const [row] = await db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE email = $1', {

@@ -8,6 +8,7 @@ import { ConsoleEmailSender } from '../app/services/email-sender.js';
 import { ProductService } from '../app/services/product-service.js';
 import { UserService } from '../app/services/user-service.js';
 import { createLogger } from '../app/utils/logger.js';
+import { ADMIN, TOKEN_SECRET } from '../test/support.js';
 
 /** The winston logger the app ships with, writing into a stream the test reads line by line. */
 function recordedStack() {
@@ -36,7 +37,7 @@ function recordedStack() {
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { stack: { users, products, logger }, lines };
+  return { stack: { users, products, logger, tokenSecret: TOKEN_SECRET }, lines };
 }
 
 const edges = {
@@ -61,6 +62,7 @@ describe.each(Object.entries(edges))('winston lines on %s carry the request id',
         ids.map(async (id, i) => {
           const res = await request(edge.target)
             .post('/users')
+            .set(ADMIN)
             .set('x-request-id', id)
             .send({ email: `user${i}@example.com`, name: `User ${i}`, password: 'correct horse' });
           return res.status;
@@ -68,7 +70,7 @@ describe.each(Object.entries(edges))('winston lines on %s carry the request id',
       );
       expect(statuses).toEqual(ids.map(() => 201));
       await stack.users.drain();
-      const failed = await request(edge.target).get('/users/1').set('x-request-id', 'trace-broken');
+      const failed = await request(edge.target).get('/users/1').set(ADMIN).set('x-request-id', 'trace-broken');
       expect(failed.status).toBe(500);
 
       const all = lines();

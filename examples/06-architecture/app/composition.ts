@@ -25,6 +25,11 @@ export interface Services {
   logger: Logger;
 }
 
+/** What an HTTP edge serves: the services it calls and the secret its access tokens are signed with. */
+export interface Edge extends Pick<Services, 'users' | 'products' | 'logger'> {
+  tokenSecret: string;
+}
+
 // #region composition-root
 /**
  * The composition root: the one function that knows every concrete class. Everything else gets

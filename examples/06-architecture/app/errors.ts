@@ -28,6 +28,20 @@ export class EmailTakenError extends ConflictError {
   }
 }
 
+/** No credentials, or ones that do not verify: the caller must (re)authenticate. */
+export class NotAuthenticatedError extends AppError {
+  constructor(message = 'Send Authorization: Bearer <token>') {
+    super('UNAUTHENTICATED', message);
+  }
+}
+
+/** A known caller asking for something its role does not allow. */
+export class ForbiddenError extends AppError {
+  constructor(action: string) {
+    super('FORBIDDEN', `Your role may not ${action}`);
+  }
+}
+
 export interface FieldProblem {
   field: string;
   message: string;

@@ -3,11 +3,13 @@
 // stack on Express or Fastify with the Sequelize or the plain-pg repository, each in its own
 // process, measured in interleaved rounds in one run.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { Agent, get } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createScratchDatabase, resolveServices } from '@cookbook/shared';
 import { markdownTable, median, ratio, reportBench } from '@cookbook/shared/bench';
+import { signAccessToken } from '../app/api/access-token.js';
 import { createServices } from '../app/composition.js';
 import { createDatabase } from '../app/config/database.js';
 import { migrations } from '../app/migrations/index.js';
@@ -20,10 +22,13 @@ const ROUNDS = 4;
 const SECONDS = 1.5;
 const CONCURRENCY = 16;
 const PRODUCTS = 50;
+// The layered edges check a token on every request (one HMAC); the bare handler has no auth.
+const TOKEN_SECRET = randomBytes(32).toString('base64url');
+const AUTHORIZATION = `Bearer ${signAccessToken({ userId: 1, role: 'user' }, TOKEN_SECRET)}`;
 
 function fetchOnce(url: string, agent: Agent): Promise<void> {
   return new Promise((resolve, reject) => {
-    get(url, { agent }, (res) => {
+    get(url, { agent, headers: { authorization: AUTHORIZATION } }, (res) => {
       res.resume();
       res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${url} → ${res.statusCode}`))));
     }).on('error', reject);
@@ -52,6 +57,7 @@ async function startEdge(kind: string, databaseUrl: string, children: ChildProce
   const script = fileURLToPath(new URL('./serve-edge.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', script, kind, databaseUrl], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, TOKEN_SECRET },
   });
   children.push(child);
   let output = '';

@@ -14,7 +14,8 @@ import { ProductService } from '../app/services/product-service.js';
 import { createMemoryLogger } from '../app/utils/logger.js';
 
 const [edge = '', databaseUrl] = process.argv.slice(2);
-if (!databaseUrl) throw new Error('usage: serve-edge.ts <edge> <databaseUrl>');
+const tokenSecret = process.env.TOKEN_SECRET;
+if (!databaseUrl || !tokenSecret) throw new Error('usage: TOKEN_SECRET=… serve-edge.ts <edge> <databaseUrl>');
 
 /** The baseline: no framework, no ORM, no layers; one parameterised query on a pg pool. */
 function bareServer(pool: pg.Pool) {
@@ -41,11 +42,11 @@ if (edge === 'bare') {
   url = await listen(server, 0);
   stopServer = () => closeServer(server);
 } else if (edge.startsWith('express')) {
-  const server = createServer(createHttpApp(services));
+  const server = createServer(createHttpApp({ ...services, tokenSecret }));
   url = await listen(server, 0);
   stopServer = () => closeServer(server);
 } else if (edge.startsWith('fastify')) {
-  const app = createFastifyApp(services);
+  const app = createFastifyApp({ ...services, tokenSecret });
   url = await app.listen({ port: 0, host: '127.0.0.1' });
   stopServer = () => app.close();
 } else {

@@ -1,4 +1,5 @@
 import { recipe, withServer } from '@cookbook/shared';
+import { demoTokens } from '../api/demo.js';
 import { createServices } from '../app/composition.js';
 import { createDatabase } from '../app/config/database.js';
 import { createHttpApp } from '../app/express-app.js';
@@ -16,11 +17,15 @@ export const errorsDemo = recipe({
     defer(() => db.close());
     await migrate(db, migrations);
     const services = createServices({ db, mailer: new MemoryOutbox(), logger: createMemoryLogger() });
+    const { tokenSecret, user } = demoTokens();
     const show = (label: string, naive: boolean, path: string) =>
-      withServer(createHttpApp(naive ? { ...services, users: services.naiveUsers } : services), async (url) => {
-        const res = await fetch(`${url}${path}`);
-        log(`${label.padEnd(36)} ${res.status} ${await res.text()}`);
-      });
+      withServer(
+        createHttpApp({ ...services, ...(naive ? { users: services.naiveUsers } : {}), tokenSecret }),
+        async (url) => {
+          const res = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${user}` } });
+          log(`${label.padEnd(36)} ${res.status} ${await res.text()}`);
+        },
+      );
     await show('GET /users/424242 (typed error)', false, '/users/424242');
     await show('GET /users/424242 (Q&A plain Error)', true, '/users/424242');
     await show('GET /users?limit=500', false, '/users?limit=500');

@@ -12,7 +12,7 @@ import { MemoryOutbox } from '../app/services/email-sender.js';
 import { ProductService } from '../app/services/product-service.js';
 import { UserService } from '../app/services/user-service.js';
 import { createMemoryLogger } from '../app/utils/logger.js';
-import { openMigratedDatabase } from '../test/support.js';
+import { ADMIN, openMigratedDatabase, TOKEN_SECRET } from '../test/support.js';
 
 describe('toHttpError: the one table from errors to HTTP', () => {
   it.each([
@@ -61,7 +61,7 @@ function brokenStack() {
     findById: async () => undefined,
     list: async () => ({ items: [], nextCursor: null }),
   });
-  return { logger, users, products };
+  return { logger, users, products, tokenSecret: TOKEN_SECRET };
 }
 
 function expectInternalError(res: Response, logger: ReturnType<typeof createMemoryLogger>) {
@@ -79,7 +79,7 @@ function expectInternalError(res: Response, logger: ReturnType<typeof createMemo
 describe('an unexpected error: 500, nothing leaked, the stack logged under the request id', () => {
   it('Express (no try/catch in the controller: Express 5 forwards the rejection)', async () => {
     const stack = brokenStack();
-    const res = await request(createHttpApp(stack)).get('/users/1').set('x-request-id', 'incident-7');
+    const res = await request(createHttpApp(stack)).get('/users/1').set(ADMIN).set('x-request-id', 'incident-7');
     expectInternalError(res, stack.logger);
   });
 
@@ -88,7 +88,7 @@ describe('an unexpected error: 500, nothing leaked, the stack logged under the r
     const app = createFastifyApp(stack);
     try {
       await app.ready();
-      const res = await request(app.server).get('/users/1').set('x-request-id', 'incident-7');
+      const res = await request(app.server).get('/users/1').set(ADMIN).set('x-request-id', 'incident-7');
       expectInternalError(res, stack.logger);
     } finally {
       await app.close();
@@ -110,8 +110,12 @@ describe('typed errors against the Q&A plain Error, same request', () => {
   it('an unknown user: NotFoundError → 404; the naive `new Error("User not found")` → 500', async () => {
     if (!db) throw new Error('no database');
     const services = createServices({ db, mailer: new MemoryOutbox(), logger: createMemoryLogger() });
-    const fixed = await request(createHttpApp(services)).get('/users/424242');
-    const naive = await request(createHttpApp({ ...services, users: services.naiveUsers })).get('/users/424242');
+    const fixed = await request(createHttpApp({ ...services, tokenSecret: TOKEN_SECRET }))
+      .get('/users/424242')
+      .set(ADMIN);
+    const naive = await request(createHttpApp({ ...services, users: services.naiveUsers, tokenSecret: TOKEN_SECRET }))
+      .get('/users/424242')
+      .set(ADMIN);
     expect([fixed.status, fixed.body.error.code]).toEqual([404, 'NOT_FOUND']);
     expect([naive.status, naive.body.error.code]).toEqual([500, 'INTERNAL']);
   });

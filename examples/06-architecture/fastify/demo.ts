@@ -1,5 +1,5 @@
 import { portFromEnv, recipe } from '@cookbook/shared';
-import { curlLines, seed } from '../api/demo.js';
+import { curlLines, demoTokens, seed } from '../api/demo.js';
 import { createServices } from '../app/composition.js';
 import { createDatabase } from '../app/config/database.js';
 import { createFastifyApp } from '../app/fastify-app.js';
@@ -17,16 +17,17 @@ export const fastifyDemo = recipe({
     const services = createServices({ db });
     defer(() => services.users.drain());
     await seed(services);
-    const app = createFastifyApp(services);
+    const tokens = demoTokens();
+    const app = createFastifyApp({ ...services, tokenSecret: tokens.tokenSecret });
     const url = await app.listen({ port: smoke ? 0 : portFromEnv(3007), host: '127.0.0.1' });
     defer(() => app.close());
     log(`Listening on ${url}`);
     if (smoke) {
-      const res = await fetch(`${url}/products?limit=2`);
+      const res = await fetch(`${url}/products?limit=2`, { headers: { authorization: `Bearer ${tokens.user}` } });
       log(`GET /products?limit=2 → ${res.status} ${await res.text()}`);
       return;
     }
-    for (const line of ['Try:', ...curlLines(url).map((l) => `  ${l}`), 'Ctrl-C stops the server.']) log(line);
+    for (const line of ['Try:', ...curlLines(url, tokens).map((l) => `  ${l}`), 'Ctrl-C stops the server.']) log(line);
     await untilStopped();
   },
 });

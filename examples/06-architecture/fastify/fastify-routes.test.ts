@@ -7,7 +7,7 @@ import { createFastifyApp } from '../app/fastify-app.js';
 import { MemoryOutbox } from '../app/services/email-sender.js';
 import { createMemoryLogger } from '../app/utils/logger.js';
 import { routeCases } from '../test/route-table.js';
-import { type Http, httpClient, openMigratedDatabase } from '../test/support.js';
+import { type Http, httpClient, openMigratedDatabase, TOKEN_SECRET } from '../test/support.js';
 
 const database = useTestDatabase('arch-fastify');
 let db: Sequelize | undefined;
@@ -16,7 +16,8 @@ let http: Http;
 
 beforeAll(async () => {
   db = await openMigratedDatabase(database.url);
-  app = createFastifyApp(createServices({ db, mailer: new MemoryOutbox(), logger: createMemoryLogger() }));
+  const services = createServices({ db, mailer: new MemoryOutbox(), logger: createMemoryLogger() });
+  app = createFastifyApp({ ...services, tokenSecret: TOKEN_SECRET });
   await app.ready();
   http = httpClient(app.server);
 });

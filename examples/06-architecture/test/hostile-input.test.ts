@@ -11,7 +11,7 @@ import { createMemoryLogger } from '../app/utils/logger.js';
 import { forAll } from './arbitrary.js';
 import { hostileRequest, jsonRequest } from './hostile-requests.js';
 import { sendRaw } from './raw-http.js';
-import { openMigratedDatabase } from './support.js';
+import { ADMIN, openMigratedDatabase, TOKEN_SECRET } from './support.js';
 
 const database = useTestDatabase('arch-hostile');
 let db: Sequelize | undefined;
@@ -22,10 +22,10 @@ const logger = createMemoryLogger();
 beforeAll(async () => {
   db = await openMigratedDatabase(database.url);
   const services = createServices({ db, mailer: new MemoryOutbox(), logger, hashPassword: async (p) => `fake:${p}` });
-  const server: Server = createHttpServer(services);
+  const server: Server = createHttpServer({ ...services, tokenSecret: TOKEN_SECRET });
   urls.Express = await listen(server, 0);
   stops.push(() => closeServer(server));
-  const fastify = createFastifyApp(services);
+  const fastify = createFastifyApp({ ...services, tokenSecret: TOKEN_SECRET });
   urls.Fastify = await fastify.listen({ port: 0, host: '127.0.0.1' });
   stops.push(() => fastify.close());
 });
@@ -80,6 +80,7 @@ describe.each(['Express', 'Fastify'])('%s: hostile bodies and headers', (edge) =
       {
         ...jsonRequest('POST', '/users', '{}'),
         headers: [
+          ['authorization', ADMIN.authorization],
           ['content-type', 'application/json'],
           ['content-length', 'abc'],
         ],
@@ -92,6 +93,7 @@ describe.each(['Express', 'Fastify'])('%s: hostile bodies and headers', (edge) =
       {
         ...jsonRequest('POST', '/users', '{}'),
         headers: [
+          ['authorization', ADMIN.authorization],
           ['content-type', 'application/json'],
           ['content-length', '10'],
         ],

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type Gen, maybe, oneOf, pick } from './arbitrary.js';
 import type { RawRequest } from './raw-http.js';
+import { ADMIN, bearer } from './support.js';
 
 type Headers = [string, string][];
 
@@ -20,7 +21,7 @@ export function jsonRequest(
           ['content-type', contentType],
           ['content-length', String(body.length)],
         ];
-  return { method, path, headers: [...headers, ...extra], body };
+  return { method, path, headers: [['authorization', ADMIN.authorization], ...headers, ...extra], body };
 }
 
 // Values at and past every column's edge: int4 bounds, the business cap on prices, lengths
@@ -114,6 +115,15 @@ const CONTENT_TYPES = [
 const ENCODINGS = ['identity', 'IDENTITY', 'gzip', 'deflate', 'br', 'x-unknown', 'gzip, identity'];
 const LENGTHS = ['exact', 'exact', 'exact', 'short', 'long', 'abc', '-1', 'twice', 'none'] as const;
 const REQUEST_IDS = ['trace-1', 'x'.repeat(300), '../../etc/passwd', '\u00ff\u00fe'];
+// Mostly an admin, so requests reach validation and the database; sometimes no one in particular.
+const AUTHORIZATIONS = [
+  ADMIN.authorization,
+  ADMIN.authorization,
+  ADMIN.authorization,
+  bearer({ userId: 2, role: 'user' }),
+  'Bearer not.a-token',
+  'Basic YWRhOmFkYQ==',
+];
 
 export const hostileRequest: Gen<RawRequest> = (random) => {
   const [method, template] = pick(...ROUTES)(random);
@@ -122,6 +132,9 @@ export const hostileRequest: Gen<RawRequest> = (random) => {
     path += `?limit=${urlNumber(random)}${random() < 0.5 ? `&after=${urlNumber(random)}` : ''}`;
   const payload = method === 'GET' && random() < 0.7 ? Buffer.from('') : bodyBytes(random);
   const headers: Headers = [];
+  const authorization = maybe(pick(...AUTHORIZATIONS))(random);
+  if (authorization !== undefined || random() < 0.8)
+    headers.push(['authorization', authorization ?? ADMIN.authorization]);
   const type = maybe(pick(...CONTENT_TYPES))(random);
   if (type !== undefined) headers.push(['content-type', type]);
   const encoding = random() < 0.3 ? pick(...ENCODINGS)(random) : undefined;

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { authCases } from './route-table-auth.js';
 import { fieldsOf, userCases } from './route-table-users.js';
 import type { Http } from './support.js';
 
@@ -10,6 +11,7 @@ export interface RouteCase {
 /** One table, run against the Express app and the Fastify app: same requests, same answers. */
 export const routeCases: RouteCase[] = [
   ...userCases,
+  ...authCases,
   {
     name: 'POST /products creates; a price sent as a string is 400 naming priceCents',
     run: async (http) => {

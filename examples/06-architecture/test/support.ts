@@ -4,6 +4,7 @@ import type { Express } from 'express';
 import type { Sequelize } from 'sequelize';
 import request, { type Response } from 'supertest';
 import { expect } from 'vitest';
+import { type Caller, signAccessToken } from '../app/api/access-token.js';
 import { createDatabase } from '../app/config/database.js';
 import { migrations } from '../app/migrations/index.js';
 import { migrate } from '../app/migrations/migrate.js';
@@ -19,11 +20,23 @@ export function uniqueEmail(label = 'user'): string {
   return `${label}.${randomBytes(5).toString('hex')}@example.com`;
 }
 
+/** The secret every test app signs its tokens with. */
+export const TOKEN_SECRET = 'test-secret-that-is-at-least-32-bytes-long';
+
+export function bearer(caller: Caller, options?: { ttlSeconds?: number; now?: number }): string {
+  return `Bearer ${signAccessToken(caller, TOKEN_SECRET, options)}`;
+}
+
+/** The header of an admin: the route table's requests are an admin's unless a case says otherwise. */
+export const ADMIN = { authorization: bearer({ userId: 1, role: 'admin' }) };
+
 export type Method = 'get' | 'post' | 'patch' | 'delete';
 
 /** The HTTP client the route table uses, whatever framework serves the routes. */
 export interface Http {
   call(method: Method, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** No Authorization header at all. */
+  anonymous(method: Method, path: string, body?: unknown): Promise<Response>;
   /** Sends raw text as JSON, for malformed bodies. */
   raw(method: Method, path: string, text: string): Promise<Response>;
 }
@@ -42,10 +55,20 @@ export function httpClient(target: Express | Server): Http {
   };
   return {
     call: async (method, path, body, headers = {}) => {
-      const req = request(target)[method](path).set(headers);
+      const req = request(target)
+        [method](path)
+        .set({ ...ADMIN, ...headers });
+      return check(method, path, await (body === undefined ? req : req.send(body as object)));
+    },
+    anonymous: async (method, path, body) => {
+      const req = request(target)[method](path);
       return check(method, path, await (body === undefined ? req : req.send(body as object)));
     },
     raw: async (method, path, text) =>
-      check(method, path, await request(target)[method](path).set('content-type', 'application/json').send(text)),
+      check(
+        method,
+        path,
+        await request(target)[method](path).set(ADMIN).set('content-type', 'application/json').send(text),
+      ),
   };
 }

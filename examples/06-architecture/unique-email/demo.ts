@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { recipe, withServer } from '@cookbook/shared';
+import { demoTokens } from '../api/demo.js';
 import { createServices, type Services } from '../app/composition.js';
 import { createDatabase } from '../app/config/database.js';
 import { createHttpApp } from '../app/express-app.js';
@@ -10,13 +11,14 @@ import { createMemoryLogger } from '../app/utils/logger.js';
 
 /** Sends every body to POST /users at once, through real sockets, on the fixed or the Q&A service. */
 export async function postUsers(services: Services, naive: boolean, bodies: object[]): Promise<number[]> {
-  const app = createHttpApp(naive ? { ...services, users: services.naiveUsers } : services);
+  const { tokenSecret, admin } = demoTokens();
+  const app = createHttpApp({ ...services, ...(naive ? { users: services.naiveUsers } : {}), tokenSecret });
   return withServer(app, (url) =>
     Promise.all(
       bodies.map(async (body) => {
         const res = await fetch(`${url}/users`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
           body: JSON.stringify(body),
         });
         await res.arrayBuffer();

@@ -7,7 +7,7 @@ import { createServices, type Services } from '../app/composition.js';
 import { createHttpApp } from '../app/express-app.js';
 import { MemoryOutbox } from '../app/services/email-sender.js';
 import { createMemoryLogger } from '../app/utils/logger.js';
-import { openMigratedDatabase, uniqueEmail } from '../test/support.js';
+import { ADMIN, openMigratedDatabase, TOKEN_SECRET, uniqueEmail } from '../test/support.js';
 
 const CONCURRENT = 20;
 const database = useTestDatabase('arch-unique');
@@ -25,7 +25,7 @@ afterAll(async () => {
 async function serve(users: 'users' | 'naiveUsers', on: Sequelize) {
   const logger = createMemoryLogger();
   const services: Services = createServices({ db: on, mailer: new MemoryOutbox(), logger });
-  const server = createServer(createHttpApp({ ...services, users: services[users] }));
+  const server = createServer(createHttpApp({ ...services, users: services[users], tokenSecret: TOKEN_SECRET }));
   servers.push(server);
   return { url: await listen(server, 0), logger };
 }
@@ -36,7 +36,7 @@ async function registerAtOnce(url: string, email: string): Promise<Record<number
     Array.from({ length: CONCURRENT }, (_, i) =>
       fetch(`${url}/users`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...ADMIN },
         body: JSON.stringify({ email, name: `Racer ${i}`, password: 'correct horse battery' }),
       }),
     ),

@@ -6,7 +6,7 @@ import { createServices } from '../app/composition.js';
 import { createHttpApp } from '../app/express-app.js';
 import { type EmailSender, MemoryOutbox } from '../app/services/email-sender.js';
 import { createMemoryLogger } from '../app/utils/logger.js';
-import { openMigratedDatabase, uniqueEmail } from '../test/support.js';
+import { ADMIN, openMigratedDatabase, TOKEN_SECRET, uniqueEmail } from '../test/support.js';
 
 const database = useTestDatabase('arch-email');
 let db: Sequelize | undefined;
@@ -29,8 +29,8 @@ function setup(mailer: EmailSender) {
   return {
     services,
     logger,
-    fixed: createHttpApp(services),
-    naive: createHttpApp({ ...services, users: services.naiveUsers }),
+    fixed: createHttpApp({ ...services, tokenSecret: TOKEN_SECRET }),
+    naive: createHttpApp({ ...services, users: services.naiveUsers, tokenSecret: TOKEN_SECRET }),
   };
 }
 
@@ -41,7 +41,7 @@ describe('the welcome email', () => {
     const outbox = new MemoryOutbox();
     const { services, fixed } = setup(outbox);
     const email = uniqueEmail();
-    expect((await request(fixed).post('/users').send(body(email))).status).toBe(201);
+    expect((await request(fixed).post('/users').set(ADMIN).send(body(email))).status).toBe(201);
     await services.users.drain();
     expect(outbox.sent).toEqual([{ to: email, name: 'Ada' }]);
   });
@@ -49,7 +49,7 @@ describe('the welcome email', () => {
   it('the fix: a failing mailer does not fail the registration; the failure is logged', async () => {
     const { services, logger, fixed } = setup(failingMailer);
     const email = uniqueEmail();
-    const res = await request(fixed).post('/users').send(body(email));
+    const res = await request(fixed).post('/users').set(ADMIN).send(body(email));
     expect(res.status).toBe(201);
     await services.users.drain();
     expect(logger.entries).toContainEqual(
@@ -59,24 +59,24 @@ describe('the welcome email', () => {
         fields: expect.objectContaining({ userId: res.body.id }),
       }),
     );
-    expect((await request(fixed).get(`/users/${res.body.id}`)).status).toBe(200);
+    expect((await request(fixed).get(`/users/${res.body.id}`).set(ADMIN)).status).toBe(200);
   });
 
   it('the fix: a mailer that never answers does not hold the response', async () => {
     const { fixed } = setup(hangingMailer);
-    expect((await request(fixed).post('/users').send(body(uniqueEmail()))).status).toBe(201);
+    expect((await request(fixed).post('/users').set(ADMIN).send(body(uniqueEmail()))).status).toBe(201);
   });
 
   // #region naive-mailer-test
   it('the naive service awaits the mailer: 500 for an account that exists, and the retry gets 409', async () => {
     const { naive, fixed } = setup(failingMailer);
     const email = uniqueEmail();
-    const first = await request(naive).post('/users').send(body(email));
+    const first = await request(naive).post('/users').set(ADMIN).send(body(email));
     expect(first.status).toBe(500);
     // The row was committed before the mailer failed: the client was told "failed" about a success.
-    const listed = await request(fixed).get('/users?limit=100');
+    const listed = await request(fixed).get('/users?limit=100').set(ADMIN);
     expect(listed.body.items.map((u: { email: string }) => u.email)).toContain(email);
-    expect((await request(naive).post('/users').send(body(email))).status).toBe(409);
+    expect((await request(naive).post('/users').set(ADMIN).send(body(email))).status).toBe(409);
   });
   // #endregion naive-mailer-test
 });

@@ -1,4 +1,12 @@
-import { AppError, ConflictError, type FieldProblem, NotFoundError, ValidationError } from '../errors.js';
+import {
+  AppError,
+  ConflictError,
+  type FieldProblem,
+  ForbiddenError,
+  NotAuthenticatedError,
+  NotFoundError,
+  ValidationError,
+} from '../errors.js';
 import { requestProblemOf } from './request-problems.js';
 
 export interface ErrorBody {
@@ -10,6 +18,8 @@ export interface HttpError {
   body: ErrorBody;
   /** True for a 5xx: worth a log line with the stack. */
   unexpected: boolean;
+  /** A 401 says which scheme to use (RFC 9110). */
+  headers?: Record<string, string>;
 }
 
 // #region to-http-error
@@ -27,6 +37,7 @@ export function toHttpError(error: unknown, requestId: string): HttpError {
       status: domainStatus,
       unexpected: false,
       body: { error: { code: error.code, message: error.message, requestId, details } },
+      ...(domainStatus === 401 ? { headers: { 'www-authenticate': 'Bearer' } } : {}),
     };
   }
   const problem = requestProblemOf(error);
@@ -49,6 +60,8 @@ export function toHttpError(error: unknown, requestId: string): HttpError {
 /** An AppError subclass missing here is a bug in this table: it falls through to a logged 500. */
 function statusOf(error: AppError): number | undefined {
   if (error instanceof ValidationError) return 400;
+  if (error instanceof NotAuthenticatedError) return 401;
+  if (error instanceof ForbiddenError) return 403;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
   return undefined;

@@ -12,11 +12,11 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error); // Too late for a JSON body: let Express end the socket.
     const requestId: string = res.locals.requestId ?? requestIdFrom(undefined);
-    const { status, body, unexpected } = toHttpError(error, requestId);
+    const { status, body, unexpected, headers = {} } = toHttpError(error, requestId);
     // The stack goes to the log, keyed by request id; the client gets the id to quote.
     if (unexpected)
       logger.error('unhandled error', { requestId, method: req.method, path: req.path, ...errorFields(error) });
-    res.status(status).json(body);
+    res.status(status).set(headers).json(body);
   };
 }
 // #endregion error-handler

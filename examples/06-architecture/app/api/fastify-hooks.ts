@@ -1,0 +1,67 @@
+import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
+import { errorFields, type Logger } from '../utils/logger.js';
+import { runWithRequestId } from '../utils/request-context.js';
+import type { Caller, TokenVerifier } from './access-token.js';
+import { routeNotFound, toHttpError } from './http-errors.js';
+import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
+import { answerClientError, assertReadableBody } from './request-problems.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the authentication hook before any handler runs. */
+    caller: Caller;
+  }
+}
+
+/** Constructor options: the request id, and the errors Fastify raises before any hook runs. */
+export function edgeOptions(): FastifyServerOptions {
+  return {
+    logger: false,
+    bodyLimit: 100 * 1024,
+    genReqId: (req) => requestIdFrom(req.headers[REQUEST_ID_HEADER]),
+    clientErrorHandler: answerClientError,
+    // A path that is not valid percent-encoding fails before the hooks: answer it here, same shape.
+    frameworkErrors: (error, request, frameworkReply) => {
+      const reply = frameworkReply as FastifyReply; // its generic route types know no status codes
+      const { status, body } = toHttpError(error, request.id);
+      reply.header(REQUEST_ID_HEADER, request.id).code(status).send(body);
+    },
+  };
+}
+
+// #region fastify-hooks
+/** What the Express middleware does, as Fastify hooks, in the same order. */
+export function addEdgeHooks(app: FastifyInstance, { logger, verify }: { logger: Logger; verify: TokenVerifier }) {
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+    runWithRequestId(request.id, done); // the rest of the request's lifecycle runs in its context
+  });
+  app.addHook('onRequest', async (request) => {
+    request.caller = verify(request.headers.authorization); // before any body is read
+    assertReadableBody(request.headers);
+  });
+  app.addHook('onResponse', async (request, reply) =>
+    logger.info('request', {
+      requestId: request.id,
+      method: request.method,
+      path: request.url.split('?')[0],
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    }),
+  );
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send(routeNotFound(request.method, request.url.split('?')[0] ?? '', request.id)),
+  );
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body, unexpected, headers = {} } = toHttpError(error, request.id);
+    if (unexpected)
+      logger.error('unhandled error', {
+        requestId: request.id,
+        method: request.method,
+        path: request.url,
+        ...errorFields(error),
+      });
+    return reply.code(status).headers(headers).send(body);
+  });
+}
+// #endregion fastify-hooks
