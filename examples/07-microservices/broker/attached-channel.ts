@@ -48,6 +48,7 @@ export function attachedChannel(broker: Broker, { setup, log, backoff = {} }: At
     return { ch, lost };
   }
 
+  // #region keep-attached
   async function keepAttached(): Promise<void> {
     for (let failures = 0; !stopped.signal.aborted; ) {
       try {
@@ -70,6 +71,7 @@ export function attachedChannel(broker: Broker, { setup, log, backoff = {} }: At
       await sleep(base / 2 + (Math.random() * base) / 2, undefined, { signal: stopped.signal }).catch(() => {});
     }
   }
+  // #endregion keep-attached
   void keepAttached();
 
   return {

@@ -3,6 +3,7 @@ import { withCorrelationId } from '../correlation/correlation.js';
 import { errorMessage, type Logger } from '../correlation/logger.js';
 import { attachedChannel } from './attached-channel.js';
 import type { Broker } from './connection.js';
+import { ATTEMPT_HEADER, DEFAULT_RETRY_DELAYS_MS, declareRetryQueues, readAttempt, retryQueueName } from './retry.js';
 
 /** A message that can never succeed (bad JSON, failed validation): retrying it only blocks the queue. */
 export class PoisonMessageError extends Error {
@@ -20,8 +21,8 @@ export interface ConsumerOptions<T> {
   deadLetterQueue: string;
   /** Unacknowledged messages the broker may push to this consumer at once. */
   prefetch?: number;
-  /** Attempts for transient failures before the message is dead-lettered. */
-  maxAttempts?: number;
+  /** Delay before each retry of a transient failure; one more attempt than delays, then the DLQ. */
+  retryDelaysMs?: readonly number[];
   /** Exchanges (and routing patterns) the queue receives from, besides direct sends. */
   bindings?: { exchange: string; pattern: string }[];
   /** Turns the decoded JSON into a typed message, or throws PoisonMessageError naming the field. */
@@ -30,12 +31,12 @@ export interface ConsumerOptions<T> {
   log?: Logger;
 }
 
-export const ATTEMPT_HEADER = 'x-attempt';
 export const REASON_HEADER = 'x-dead-letter-reason';
 
 // #region consumer
 export async function startConsumer<T>(broker: Broker, options: ConsumerOptions<T>) {
-  const { queue, deadLetterQueue, prefetch = 100, maxAttempts = 3, log } = options;
+  const { queue, deadLetterQueue, prefetch = 100, retryDelaysMs = DEFAULT_RETRY_DELAYS_MS, log } = options;
+  const maxAttempts = retryDelaysMs.length + 1;
   const inFlight = new Set<Promise<void>>();
   let consuming: { channel: ConfirmChannel; consumerTag: string } | undefined;
 
@@ -45,6 +46,7 @@ export async function startConsumer<T>(broker: Broker, options: ConsumerOptions<
     setup: async (ch) => {
       await ch.assertQueue(deadLetterQueue, { durable: true });
       await ch.assertQueue(queue, { durable: true });
+      await declareRetryQueues(ch, queue, retryDelaysMs);
       for (const { exchange, pattern } of options.bindings ?? []) {
         await ch.assertExchange(exchange, 'topic', { durable: true });
         await ch.bindQueue(queue, exchange, pattern);
@@ -75,8 +77,9 @@ export async function startConsumer<T>(broker: Broker, options: ConsumerOptions<
     },
   });
 
+  // #region settle
   async function settle(ch: ConfirmChannel, message: ConsumeMessage): Promise<void> {
-    const attempt = Number(message.properties.headers?.[ATTEMPT_HEADER] ?? 1);
+    const { attempt, invalid } = readAttempt(message.properties.headers?.[ATTEMPT_HEADER], maxAttempts);
     const messageId = String(message.properties.messageId ?? '');
     try {
       if (!messageId) throw new PoisonMessageError('messageId property is missing');
@@ -84,20 +87,23 @@ export async function startConsumer<T>(broker: Broker, options: ConsumerOptions<
       const context = { messageId, attempt, redelivered: message.fields.redelivered };
       await withCorrelationId(message.properties.correlationId ?? messageId, () => options.handle(payload, context));
     } catch (error) {
-      if (error instanceof PoisonMessageError || attempt >= maxAttempts) {
+      const delayMs = retryDelaysMs[attempt - 1];
+      if (error instanceof PoisonMessageError || delayMs === undefined) {
         const reason =
           error instanceof PoisonMessageError
             ? error.message
-            : `gave up after ${attempt} attempts: ${errorMessage(error)}`;
+            : `${invalid ? `${invalid}, treated as the last` : `gave up after ${attempt} attempts`}: ${errorMessage(error)}`;
         log?.warn('dead-lettering message', { messageId, reason });
         await copyTo(ch, deadLetterQueue, message, { [REASON_HEADER]: reason });
       } else {
-        log?.warn('retrying message', { messageId, attempt, error: errorMessage(error) });
-        await copyTo(ch, queue, message, { [ATTEMPT_HEADER]: attempt + 1 });
+        // Through the broker, not a timer: the copy waits in the delay's queue, then comes back.
+        log?.warn('retrying message', { messageId, attempt, delayMs, error: errorMessage(error) });
+        await copyTo(ch, retryQueueName(queue, delayMs), message, { [ATTEMPT_HEADER]: attempt + 1 });
       }
     }
     ch.ack(message); // only now: the work, or its copy in the DLQ or retry, is safe
   }
+  // #endregion settle
 
   // A setup that cannot work (say, the queue exists with other arguments) fails the start.
   await channel.firstAttach.catch(async (error: unknown) => {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { deleteRabbitNames, rabbitNames, recipe } from '@cookbook/shared';
 import { connectBroker } from '../broker/connection.js';
 import { createPublisher } from '../broker/publisher.js';
+import { DEFAULT_RETRY_DELAYS_MS, retryQueueName } from '../broker/retry.js';
 import { type OrderCreated, publishOrderCreated } from '../events/order-created.js';
 import { EventBus } from './event-bus.js';
 import { subscribeToOrders } from './fanout.js';
@@ -32,6 +33,10 @@ export const eventFanoutDemo = recipe({
     const publisher = createPublisher(broker);
     defer(() => publisher.close());
 
+    const queueOf = (service: string) => {
+      for (const delayMs of DEFAULT_RETRY_DELAYS_MS) names.queue(retryQueueName(service, delayMs)); // to clean up
+      return names.queue(service);
+    };
     const seen: string[] = [];
     let resolve = () => {};
     const allSeen = new Promise<void>((done) => {
@@ -42,7 +47,7 @@ export const eventFanoutDemo = recipe({
         subscribeToOrders(broker, {
           exchange,
           pattern: 'order.created',
-          queue: names.queue(service),
+          queue: queueOf(service),
           deadLetterQueue: names.queue(`${service}.dlq`),
           handle: async (event) => {
             seen.push(`${service} got ${event.orderId.slice(0, 8)}`);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Broker, connectBroker } from '../broker/connection.js';
 import { createPublisher } from '../broker/publisher.js';
 import { type OrderCreated, publishOrderCreated } from '../events/order-created.js';
-import { depth, orderCreated, useRabbit } from '../test/amqp.js';
+import { consumerQueues, depth, orderCreated, useRabbit } from '../test/amqp.js';
 import { subscribeToOrders } from './fanout.js';
 
 describe('order.created over a RabbitMQ topic exchange', () => {
@@ -21,8 +21,7 @@ describe('order.created over a RabbitMQ topic exchange', () => {
       subscribeToOrders(broker, {
         exchange,
         pattern: 'order.created',
-        queue: rabbit.names.queue(service),
-        deadLetterQueue: rabbit.names.queue(`${service}.dlq`),
+        ...consumerQueues(rabbit.names, service),
         handle: async (event: OrderCreated) => void sink.push(event.orderId),
       });
     const consumers = [

@@ -18,6 +18,7 @@ export function subscribeToOrders(
     deadLetterQueue: string;
     /** `order.created`, or `order.*` for every order event. */
     pattern: string;
+    retryDelaysMs?: readonly number[];
     handle: (event: OrderCreated, context: MessageContext) => Promise<void>;
     log?: Logger;
   },

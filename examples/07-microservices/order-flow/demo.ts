@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { deleteRabbitNames, deleteRedisPrefix, portFromEnv, rabbitNames, recipe, redisPrefix } from '@cookbook/shared';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
+import { DEFAULT_RETRY_DELAYS_MS, retryQueueName } from '../broker/retry.js';
 import { startSystem } from './system.js';
 
 const API_KEY = 'demo-key';
@@ -14,6 +15,7 @@ export const orderFlowDemo = recipe({
   async run({ urls: declared, smoke, log, defer, scratchDatabase, untilStopped }) {
     const urls = allThree(declared);
     const names = rabbitNames('order_flow');
+    for (const delayMs of DEFAULT_RETRY_DELAYS_MS) names.queue(retryQueueName('email', delayMs)); // to clean up
     const prefix = redisPrefix('order_flow');
     defer(() => deleteNames(urls, names, prefix));
     const trace = `order-${randomUUID().slice(0, 8)}`;

@@ -2,7 +2,7 @@ import { deleteRedisPrefix, redisPrefix, testServices, useTestDatabase, waitUnti
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useRabbit } from '../test/amqp.js';
+import { consumerQueues, useRabbit } from '../test/amqp.js';
 import { type System, startSystem } from './system.js';
 
 const database = useTestDatabase('microservices_system');
@@ -11,6 +11,7 @@ const prefix = redisPrefix('microservices');
 const lines: Record<string, unknown>[] = [];
 const KEY = 'Bearer test-key';
 let system: System;
+const email = consumerQueues(rabbit.names, 'email');
 
 beforeAll(async () => {
   system = await startSystem({
@@ -19,8 +20,8 @@ beforeAll(async () => {
     redisUrl: testServices().redisUrl,
     names: {
       exchange: rabbit.names.exchange('orders'),
-      emailQueue: rabbit.names.queue('email'),
-      emailDeadLetterQueue: rabbit.names.queue('email.dlq'),
+      emailQueue: email.queue,
+      emailDeadLetterQueue: email.deadLetterQueue,
       redisPrefix: prefix,
     },
     apiKeys: new Map([['test-key', 'test-client']]),

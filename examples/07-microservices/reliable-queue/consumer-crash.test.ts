@@ -2,7 +2,7 @@ import { spawnFixture, testServices, useTestDatabase, waitUntil } from '@cookboo
 import type pg from 'pg';
 import { beforeAll, expect, it } from 'vitest';
 import { schemaPoolConfig } from '../db/schema-pool.js';
-import { depth, publishMany, useRabbit } from '../test/amqp.js';
+import { consumerQueues, depth, publishMany, useRabbit } from '../test/amqp.js';
 import { EMAIL_DDL } from './email-service.js';
 
 const database = useTestDatabase('microservices_crash');
@@ -25,8 +25,7 @@ const worker = (env: NodeJS.ProcessEnv) =>
 
 // #region crash-test
 it('SIGKILL mid-stream loses nothing, and redeliveries do not repeat the effect', { timeout: 60_000 }, async () => {
-  const queue = rabbit.names.queue('emails');
-  const deadLetterQueue = rabbit.names.queue('emails.dlq');
+  const { queue, deadLetterQueue } = consumerQueues(rabbit.names, 'emails');
   const env = {
     AMQP_URL: testServices().amqpUrl,
     DATABASE_URL: database.url,
@@ -50,6 +49,7 @@ it('SIGKILL mid-stream loses nothing, and redeliveries do not repeat the effect'
     await second.waitForLine(/^ready$/);
     await waitUntil(async () => (await count('SELECT count(*) FROM sent_emails')) >= TOTAL, 'every message processed');
     await waitUntil(async () => (await depth(rabbit.channel, queue)) === 0, 'an empty queue');
+    // #region crash-assertions
     const rows = await pool.query(
       'SELECT count(*)::int AS total, count(DISTINCT message_id)::int AS distinct FROM sent_emails',
     );
@@ -60,6 +60,7 @@ it('SIGKILL mid-stream loses nothing, and redeliveries do not repeat the effect'
     const duplicates = second.lines.filter((line) => line === 'duplicate').length;
     // The messages the killed worker held unacknowledged came back, flagged as redelivered.
     expect(redelivered).toBeGreaterThan(0);
+    // #endregion crash-assertions
     console.log(
       `killed after ${processedBeforeKill} of ${TOTAL}; redelivered to the second worker: ${redelivered}, of which already applied (absorbed): ${duplicates}`,
     );

@@ -2,10 +2,11 @@ import { spawnFixture, testServices, useTestDatabase, waitUntil } from '@cookboo
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Broker, connectBroker } from '../broker/connection.js';
-import { ATTEMPT_HEADER, REASON_HEADER, startConsumer } from '../broker/consumer.js';
+import { REASON_HEADER, startConsumer } from '../broker/consumer.js';
+import { ATTEMPT_HEADER } from '../broker/retry.js';
 import { createLogger } from '../correlation/logger.js';
 import { schemaPoolConfig } from '../db/schema-pool.js';
-import { depth, orderCreated, takeAll, useRabbit } from '../test/amqp.js';
+import { consumerQueues, depth, orderCreated, takeAll, useRabbit } from '../test/amqp.js';
 import { EMAIL_DDL, startEmailWorker } from './email-service.js';
 
 const database = useTestDatabase('microservices_consumer');
@@ -23,9 +24,7 @@ afterAll(async () => {
   await broker?.close();
 });
 
-function queues(base: string) {
-  return { queue: rabbit.names.queue(base), deadLetterQueue: rabbit.names.queue(`${base}.dlq`) };
-}
+const queues = (base: string) => consumerQueues(rabbit.names, base, [20, 50]);
 
 function send(queue: string, body: string | object, messageId?: string) {
   const content = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
@@ -71,7 +70,6 @@ describe('reliable consumer', () => {
     const attempts = new Map<string, number>();
     const consumer = await startConsumer(broker, {
       ...names,
-      maxAttempts: 3,
       parse: (body) => body,
       handle: async (_body, { messageId, attempt }) => {
         attempts.set(messageId, attempt);

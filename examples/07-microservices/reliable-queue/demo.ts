@@ -1,15 +1,28 @@
 import { deleteRabbitNames, rabbitNames, recipe } from '@cookbook/shared';
+import amqp from 'amqplib';
 import { connectBroker } from '../broker/connection.js';
 import { REASON_HEADER, startConsumer } from '../broker/consumer.js';
+import { retryQueueName } from '../broker/retry.js';
+import { parseRedriveArgs, redriveDeadLetters } from './redrive.js';
 
 export const reliableQueueDemo = recipe({
   services: ['rabbitmq'],
   title: 'RabbitMQ: confirms, prefetch, retries, dead letters',
   lookFor: 'the flaky message retried once and succeeded; the poison ones parked with a reason.',
   async run({ urls, log, defer }) {
+    // `pnpm example microservices reliable-queue -- --redrive <queue>`: the operator's command.
+    const redrive = parseRedriveArgs(process.argv.slice(2));
+    if (redrive) {
+      const connection = await amqp.connect(urls.amqpUrl);
+      defer(() => connection.close());
+      const moved = await redriveDeadLetters(await connection.createConfirmChannel(), redrive);
+      return log(`moved ${moved} message(s) from ${redrive.deadLetterQueue} back to ${redrive.queue}`);
+    }
     const names = rabbitNames('reliable_queue');
     const queue = names.queue('emails');
     const deadLetterQueue = names.queue('emails.dlq');
+    const retryDelaysMs = [500, 2_000];
+    for (const delayMs of retryDelaysMs) names.queue(retryQueueName('emails', delayMs)); // to clean up
     const broker = await connectBroker(urls.amqpUrl);
     defer(() => broker.close());
     const admin = await broker.createConfirmChannel();
@@ -25,6 +38,7 @@ export const reliableQueueDemo = recipe({
       queue,
       deadLetterQueue,
       prefetch: 10,
+      retryDelaysMs,
       parse: (body) => body as { to?: string },
       handle: async (body, { messageId, attempt }) => {
         if (messageId === 'flaky' && attempt < 2) throw new Error('SMTP timeout');

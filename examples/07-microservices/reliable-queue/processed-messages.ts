@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { withTransaction } from '../db/transaction.js';
 
 // #region processed-messages
 /** One row per message a consumer has already applied; the primary key is the guard. */
@@ -14,31 +15,20 @@ export const PROCESSED_MESSAGES_DDL = `
  * Runs `work` at most once per (consumer, messageId): the claim and the effects commit in the same
  * transaction, so a crash before COMMIT leaves neither and a redelivery after COMMIT finds the claim.
  */
-export async function applyOnce(
+export function applyOnce(
   pool: pg.Pool,
   consumer: string,
   messageId: string,
   work: (client: pg.PoolClient) => Promise<void>,
 ): Promise<'applied' | 'duplicate'> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     const claim = await client.query(
       'INSERT INTO processed_messages (consumer, message_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
       [consumer, messageId],
     );
-    if (claim.rowCount === 0) {
-      await client.query('ROLLBACK');
-      return 'duplicate';
-    }
+    if (claim.rowCount === 0) return 'duplicate'; // a no-op transaction: committing it changes nothing
     await work(client);
-    await client.query('COMMIT');
     return 'applied';
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 // #endregion processed-messages

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { connectBroker } from '../broker/connection.js';
 import { createLogger } from '../correlation/logger.js';
 import { schemaPoolConfig } from '../db/schema-pool.js';
-import { depth, publishMany, useRabbit } from '../test/amqp.js';
+import { consumerQueues, depth, publishMany, useRabbit } from '../test/amqp.js';
 import { startTcpProxy } from '../test/tcp-proxy.js';
 import { createEmailApp, EMAIL_DDL, startEmailWorker } from './email-service.js';
 
@@ -23,8 +23,7 @@ const consumers = async (queue: string) => (await rabbit.channel.checkQueue(queu
 
 /** An email-service whose broker connection runs through a proxy the test can cut. */
 async function proxiedEmailService(base: string) {
-  const queue = rabbit.names.queue(base);
-  const deadLetterQueue = rabbit.names.queue(`${base}.dlq`);
+  const { queue, deadLetterQueue } = consumerQueues(rabbit.names, base);
   const proxy = await startTcpProxy(testServices().amqpUrl);
   const lines: { message: string }[] = [];
   const log = createLogger('email-service', (line) => void lines.push(JSON.parse(line)));
@@ -49,6 +48,7 @@ describe('a consumer that loses its connection or channel', () => {
     const service = await proxiedEmailService('cut');
     try {
       await publishMany(rabbit.channel, service.queue, TOTAL);
+      // #region cuts
       for (const share of [0.2, 0.45, 0.7]) {
         await waitUntil(async () => (await count('SELECT count(*) FROM sent_emails')) >= TOTAL * share, `${share}`);
         service.proxy.cut(); // mid-stream: the broker and the network are gone until restore()
@@ -59,6 +59,7 @@ describe('a consumer that loses its connection or channel', () => {
         // Ready means consuming: the broker already counts the re-attached consumer.
         expect(await consumers(service.queue)).toBe(1);
       }
+      // #endregion cuts
       await waitUntil(async () => (await count('SELECT count(*) FROM sent_emails')) >= TOTAL, 'every message', 60_000);
       await waitUntil(async () => (await depth(rabbit.channel, service.queue)) === 0, 'an empty queue');
       const rows = await pool.query(

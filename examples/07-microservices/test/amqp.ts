@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { deleteRabbitNames, type RabbitNames, rabbitNames, testServices, waitUntil } from '@cookbook/shared/testing';
 import amqp, { type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
 import { afterAll, beforeAll } from 'vitest';
+import { DEFAULT_RETRY_DELAYS_MS, retryQueueName } from '../broker/retry.js';
 import { type OrderCreated, orderCreatedMessageId } from '../events/order-created.js';
 
 /** A plain connection for the test itself (arrange, inspect, clean up) and this file's queue names. */
@@ -42,21 +43,37 @@ export function useRabbit(label: string): {
   };
 }
 
+/**
+ * A consumer's queue, dead-letter queue and retry delays under this file's names. The retry queues
+ * the consumer declares are registered too, so the file's cleanup deletes them.
+ */
+export function consumerQueues(
+  names: RabbitNames,
+  base: string,
+  retryDelaysMs: readonly number[] = DEFAULT_RETRY_DELAYS_MS,
+) {
+  for (const delayMs of retryDelaysMs) names.queue(retryQueueName(base, delayMs));
+  return { queue: names.queue(base), deadLetterQueue: names.queue(`${base}.dlq`), retryDelaysMs };
+}
+
 /** An order.created event as order-service publishes it. */
 export function orderCreated(overrides: Partial<OrderCreated> = {}): OrderCreated {
   return { orderId: randomUUID(), userId: 1, email: 'ada@example.com', totalCents: 1200, ...overrides };
 }
 
-/** Publishes `count` order events, waiting for the broker's confirms once per batch instead of per message. */
+/** Publishes `count` order events (resolving with their message ids), waiting for the broker's confirms once per batch instead of per message. */
 export async function publishMany(channel: ConfirmChannel, queue: string, count: number, batch = 500) {
+  const ids: string[] = [];
   for (let sent = 0; sent < count; ) {
     for (const end = Math.min(count, sent + batch); sent < end; sent += 1) {
       const event = orderCreated();
       const messageId = orderCreatedMessageId(event.orderId);
+      ids.push(messageId);
       channel.sendToQueue(queue, Buffer.from(JSON.stringify(event)), { persistent: true, messageId });
     }
     await channel.waitForConfirms();
   }
+  return ids;
 }
 
 /** Takes every message now in `queue` (acknowledged), once at least `expected` are there. */
