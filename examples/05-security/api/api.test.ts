@@ -4,7 +4,7 @@ import { ALLOWED_ORIGIN, useListeningApp } from '../test/app-support.js';
 import { useUsersDatabase } from '../test/support.js';
 
 const db = useUsersDatabase('security_app');
-const api = useListeningApp(() => db.pool, { limits: { login: { limit: 3 } } });
+const api = useListeningApp(db, { limits: { login: { limit: 3 } } });
 
 /** Every body the API sent during this file, to check no hash ever left the server. */
 const bodies: string[] = [];
@@ -98,7 +98,7 @@ describe('the hardened API, end to end', () => {
 });
 
 describe('the hardened API, order of defences', () => {
-  const strict = useListeningApp(() => db.pool, { limits: { api: { limit: 1 } } });
+  const strict = useListeningApp(db, { limits: { api: { limit: 1 } } });
 
   it('rate-limits before reading the body: over budget, broken JSON gets 429, not 400', async () => {
     expect((await fetch(`${strict.url}/api/me`)).status).toBe(401);

@@ -8,7 +8,7 @@ import { TEST_SECRET, useUsersDatabase } from '../test/support.js';
 import { tokenOnlyUserLookupRouter } from './token-only-lookup.js';
 
 const db = useUsersDatabase('security_authorization');
-const api = useListeningApp(() => db.pool);
+const api = useListeningApp(db);
 
 async function call(path: string, init: { body?: object; token?: string } = {}) {
   const headers: Record<string, string> = {};

@@ -1,14 +1,12 @@
 import { once } from 'node:events';
-import { realpathSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { createApiServer } from '../app/app.js';
 import { type AppConfig, ConfigError, loadConfig } from '../config/config.js';
 import { logMailer } from '../passwords/mailer.js';
 import { redisRateLimitStore } from '../rate-limit/rate-limit.js';
-import { createUsersTable } from '../users/users.js';
+import { assertNotSuperuser } from '../users/schema.js';
 
 export interface RunningServer {
   url: string;
@@ -18,12 +16,18 @@ export interface RunningServer {
 // #region start-server
 /**
  * The production entry: configuration is validated before a single connection is opened, so
- * a bad JWT_SECRET stops the process here with one line, never later at the first login.
+ * a bad JWT_SECRET stops the process here with one line, never later at the first login. The
+ * schema is the owner's (a migration); the app connects as a role that cannot change it.
  */
 export async function startServer(config: AppConfig = loadConfig()): Promise<RunningServer> {
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
+  try {
+    await assertNotSuperuser(pool);
+  } catch (error) {
+    await pool.end();
+    throw new ConfigError({ DATABASE_URL: error instanceof Error ? error.message : String(error) });
+  }
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
-  await createUsersTable(pool);
   const server = createApiServer({
     pool,
     mailer: logMailer(),
@@ -36,28 +40,21 @@ export async function startServer(config: AppConfig = loadConfig()): Promise<Run
       login: { store: redisRateLimitStore(redis, `${config.rateLimitPrefix}login:`) },
     },
   });
-  server.listen(config.port, config.host);
-  await once(server, 'listening');
+  await once(server.listen(config.port, config.host), 'listening');
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${config.host}:${port}`,
     close: async () => {
-      await new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
-      });
+      // close() stops accepting and, since Node 19, ends idle keep-alive sockets too.
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
       await Promise.all([pool.end(), redis.quit()]);
     },
   };
 }
 // #endregion start-server
 
-function isEntry(): boolean {
-  const entry = process.argv[1];
-  return entry !== undefined && import.meta.url === pathToFileURL(realpathSync(entry)).href;
-}
-
-if (isEntry()) {
+// Node 22.18+/24: true only when this file is the one Node was asked to run.
+if (import.meta.main) {
   try {
     const running = await startServer();
     console.log(`listening on ${running.url}`);

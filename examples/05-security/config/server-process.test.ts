@@ -1,18 +1,13 @@
 import { fileURLToPath } from 'node:url';
-import {
-  deleteRedisPrefix,
-  type Fixture,
-  redisPrefix,
-  spawnFixture,
-  testServices,
-  useTestDatabase,
-} from '@cookbook/shared/testing';
+import { deleteRedisPrefix, type Fixture, redisPrefix, spawnFixture, testServices } from '@cookbook/shared/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { useUsersDatabase } from '../test/support.js';
+import { urlForRole } from '../users/schema.js';
 import { CONFIG_SPEC } from './config.js';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
-const database = useTestDatabase('security_server');
+const db = useUsersDatabase('security_server');
 const prefix = redisPrefix('security_server');
 const servers: Fixture[] = [];
 
@@ -38,7 +33,7 @@ function startServer(env: Record<string, string>): Fixture {
 }
 
 const serviceEnv = () => ({
-  DATABASE_URL: database.url,
+  DATABASE_URL: urlForRole(db.url, db.appRole),
   REDIS_URL: testServices().redisUrl,
   CORS_ORIGINS: 'https://app.example.com',
   PORT: '0',
@@ -61,6 +56,19 @@ describe.concurrent('config: the server process', () => {
     expect(stderr.split('\n')).toHaveLength(1);
     expect(stderr).toContain('JWT_SECRET must be at least 32 characters');
     expect(stderr).not.toContain('hunter2');
+  });
+
+  it('exits 1 naming DATABASE_URL when it connects as a superuser, before listening', async () => {
+    const server = startServer({
+      ...serviceEnv(),
+      DATABASE_URL: db.url,
+      JWT_SECRET: 'a-valid-secret-0123456789abcdef-0123',
+    });
+    expect(await server.exited).toBe(1);
+    expect(server.errors.join('\n').trim()).toBe(
+      'Invalid configuration: DATABASE_URL connects as the superuser "postgres"; connect as a role like createAppRole makes (users/schema.ts)',
+    );
+    expect(server.lines.join('\n')).not.toContain('listening');
   });
 
   it('starts with a valid environment, answers, and stops cleanly on SIGTERM', async () => {

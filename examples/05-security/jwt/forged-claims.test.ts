@@ -8,7 +8,7 @@ import { TEST_SECRET, useUsersDatabase } from '../test/support.js';
 import { ACCESS_TOKEN_AUDIENCE, ACCESS_TOKEN_ISSUER, authenticate } from './jwt.js';
 
 const db = useUsersDatabase('security_forged_claims');
-const api = useListeningApp(() => db.pool);
+const api = useListeningApp(db);
 const now = () => Math.floor(Date.now() / 1000);
 
 /**

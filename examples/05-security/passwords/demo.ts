@@ -1,7 +1,8 @@
 import { recipe } from '@cookbook/shared';
 import bcrypt from 'bcrypt';
 import pg from 'pg';
-import { createUsersTable, insertUser } from '../users/users.js';
+import { createUsersTable } from '../users/schema.js';
+import { insertUser } from '../users/users.js';
 import { memoryOutbox } from './mailer.js';
 import { createCredentialCheck, hashPassword, naiveCredentialCheck, naiveHashPassword } from './passwords.js';
 import { createSignUp } from './sign-up.js';

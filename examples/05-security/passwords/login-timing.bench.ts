@@ -7,7 +7,8 @@ import { createScratchDatabase, resolveServices } from '@cookbook/shared';
 import { markdownTable, median, ratio, reportBench } from '@cookbook/shared/bench';
 import bcrypt from 'bcrypt';
 import pg from 'pg';
-import { createUsersTable, insertUser } from '../users/users.js';
+import { createUsersTable } from '../users/schema.js';
+import { insertUser } from '../users/users.js';
 import { createCredentialCheck, hashPassword, naiveCredentialCheck, type VerifyCredentials } from './passwords.js';
 
 async function timed(work: () => Promise<unknown>): Promise<number> {

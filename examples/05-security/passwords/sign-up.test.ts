@@ -11,7 +11,7 @@ import { createCredentialCheck } from './passwords.js';
 import { createSignUp, naiveSignUp } from './sign-up.js';
 
 const db = useUsersDatabase('security_sign_up');
-const api = useListeningApp(() => db.pool);
+const api = useListeningApp(db);
 
 const signUp = (body: object) =>
   fetch(`${api.url}/api/register`, {

@@ -2,8 +2,8 @@ import { recipe, withServer } from '@cookbook/shared';
 import express from 'express';
 import pg from 'pg';
 import { errorHandler } from '../errors/errors.js';
+import { createUsersTable } from '../users/schema.js';
 import { userLookupRouter } from '../users/user-lookup.js';
-import { createUsersTable } from '../users/users.js';
 import { unsafeUserLookupRouter } from './unsafe-lookup.js';
 
 export const sqlInjectionDemo = recipe({

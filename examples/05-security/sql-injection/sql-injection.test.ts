@@ -11,13 +11,13 @@ const db = useUsersDatabase('sql_injection');
 
 function lookupApp() {
   const app = express();
-  app.use('/unsafe', unsafeUserLookupRouter(db.pool));
+  app.use('/unsafe', unsafeUserLookupRouter(db.appPool));
   // Stands in for authentication: an admin may read any record, so only injection is in play here.
   app.use('/safe', (_req, res, next) => {
     res.locals.user = { id: 1, role: 'admin' };
     next();
   });
-  app.use('/safe', userLookupRouter(db.pool));
+  app.use('/safe', userLookupRouter(db.appPool));
   app.use(errorHandler(() => {}));
   return app;
 }
@@ -65,7 +65,7 @@ describe('sql-injection: the string-built query', () => {
   });
 
   it('is exported as a plain function that is just as injectable', async () => {
-    expect(await unsafeFindUsers(db.pool, '1 OR 1=1')).toHaveLength(3);
+    expect(await unsafeFindUsers(db.appPool, '1 OR 1=1')).toHaveLength(3);
   });
 });
 

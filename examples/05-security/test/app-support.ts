@@ -2,11 +2,10 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { closeServer } from '@cookbook/shared';
-import type pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { type AppOptions, createApiServer } from '../app/app.js';
 import { type MailMessage, memoryOutbox } from '../passwords/mailer.js';
-import { FAST_BCRYPT_COST, TEST_SECRET } from './support.js';
+import { FAST_BCRYPT_COST, TEST_SECRET, type UsersDatabase } from './support.js';
 
 export const ALLOWED_ORIGIN = 'https://app.example.com';
 
@@ -18,14 +17,14 @@ export interface ListeningApp {
   readonly outbox: readonly MailMessage[];
 }
 
-/** The composed API listening on a free loopback port for one test file. */
-export function useListeningApp(pool: () => pg.Pool, overrides: Partial<AppOptions> = {}): ListeningApp {
+/** The composed API on a free loopback port for one test file, running as the least-privilege role. */
+export function useListeningApp(db: UsersDatabase, overrides: Partial<AppOptions> = {}): ListeningApp {
   const serverErrors: unknown[] = [];
   const mailer = memoryOutbox();
   let server: Server | undefined;
   beforeAll(async () => {
     server = createApiServer({
-      pool: pool(),
+      pool: db.appPool,
       mailer,
       jwtSecret: TEST_SECRET,
       corsOrigins: [ALLOWED_ORIGIN],

@@ -1,7 +1,7 @@
-import { useTestDatabase } from '@cookbook/shared/testing';
-import type pg from 'pg';
-import { beforeAll } from 'vitest';
-import { createUsersTable } from '../users/users.js';
+import { closePool, testPool, testServices, uniqueName, useTestDatabase } from '@cookbook/shared/testing';
+import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import { createAppRole, createUsersTable, urlForRole } from '../users/schema.js';
 
 /** A signing secret for tests only (32+ characters, like loadConfig demands). */
 export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789';
@@ -12,18 +12,52 @@ export const TEST_SECRET = 'test-secret-0123456789abcdef0123456789';
  */
 export const FAST_BCRYPT_COST = 4;
 
-/** A fresh database with the users table, and a small pool on it, for one test file. */
-export function useUsersDatabase(label: string): { readonly pool: pg.Pool } {
+export interface UsersDatabase {
+  /** The owner (the superuser the tests connect as): arranges data, creates and drops. */
+  readonly pool: pg.Pool;
+  /** The least-privilege role the app runs as, made by createAppRole. */
+  readonly appPool: pg.Pool;
+  readonly appRole: string;
+  readonly url: string;
+}
+
+/** A fresh database with the users table and an app role, for one test file. */
+export function useUsersDatabase(label: string): UsersDatabase {
+  const appRole = uniqueName(`${label}_app`);
+  // Registered first, so it runs last: a role can only go once the database holding its grants has.
+  afterAll(async () => {
+    const admin = new pg.Client({ connectionString: testServices().databaseUrl });
+    await admin.connect();
+    await admin.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(appRole)}`);
+    await admin.end();
+  });
   const database = useTestDatabase(label);
   let pool: pg.Pool | undefined;
+  let appPool: pg.Pool | undefined;
   beforeAll(async () => {
-    pool = database.pool({ max: 5 });
+    pool = database.pool({ max: 3 });
     await createUsersTable(pool);
+    await createAppRole(pool, appRole);
+    appPool = testPool({ max: 5, connectionString: urlForRole(database.url, appRole) });
   });
+  // Registered after useTestDatabase, so it runs before the database is dropped.
+  afterAll(async () => {
+    if (appPool) await closePool(appPool);
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the database is only available inside hooks and tests');
+    return value;
+  };
   return {
     get pool() {
-      if (!pool) throw new Error('pool is only available inside hooks and tests');
-      return pool;
+      return ready(pool);
+    },
+    get appPool() {
+      return ready(appPool);
+    },
+    appRole,
+    get url() {
+      return database.url;
     },
   };
 }

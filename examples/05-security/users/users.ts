@@ -16,18 +16,6 @@ export interface Credentials {
   passwordHash: string;
 }
 
-export async function createUsersTable(pool: Pool): Promise<void> {
-  await pool.query(`
-    CREATE TABLE IF NOT EXISTS users (
-      id            serial PRIMARY KEY,
-      email         text NOT NULL UNIQUE,
-      password_hash text NOT NULL,
-      age           integer,
-      role          text NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'admin')),
-      created_at    timestamptz NOT NULL DEFAULT now()
-    )`);
-}
-
 // #region public-columns
 // An explicit column list, so a new sensitive column never leaks through `SELECT *`.
 const PUBLIC_COLUMNS = 'id, email, age';

@@ -8,7 +8,7 @@ import { type RawAnswer, type RawRequest, sendRaw } from '../test/raw-http.js';
 import { useUsersDatabase } from '../test/support.js';
 
 const db = useUsersDatabase('body_decoding');
-const api = useListeningApp(() => db.pool);
+const api = useListeningApp(db);
 
 const ADA = JSON.stringify({ email: 'ada@example.com', password: 'analytical engine' });
 

@@ -3,7 +3,7 @@ import { recipe, withServer } from '@cookbook/shared';
 import pg from 'pg';
 import { createApp } from '../app/app.js';
 import { memoryOutbox } from '../passwords/mailer.js';
-import { createUsersTable } from '../users/users.js';
+import { createUsersTable } from '../users/schema.js';
 
 export const validationDemo = recipe({
   services: ['postgres'],

@@ -13,7 +13,7 @@ import { naiveValidateBody } from './validation.js';
 
 const db = useUsersDatabase('hostile_input');
 const NO_LIMIT = { limit: 1_000_000 };
-const api = useListeningApp(() => db.pool, { limits: { api: NO_LIMIT, login: NO_LIMIT } });
+const api = useListeningApp(db, { limits: { api: NO_LIMIT, login: NO_LIMIT } });
 const RUNS = 1000;
 
 const polluted = () => Object.getOwnPropertyNames(Object.prototype).sort();
