@@ -11,6 +11,7 @@ import { readableBody } from './api/middleware/readable-body.js';
 import { answerClientError } from './api/request-problems.js';
 import { productRoutes } from './api/routes/products.js';
 import { userRoutes } from './api/routes/users.js';
+import { securityHeaders } from './api/security-headers.js';
 import { createServices, type Edge, type ServiceDeps } from './composition.js';
 
 // #region create-app
@@ -18,6 +19,7 @@ import { createServices, type Edge, type ServiceDeps } from './composition.js';
 export function createHttpApp(edge: Edge): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders()); // first, so every answer carries them, errors included
   app.use(assignRequestId());
   app.use(logRequests(edge.logger));
   app.use(authenticate(createTokenVerifier(edge.tokenSecret))); // before any body is read

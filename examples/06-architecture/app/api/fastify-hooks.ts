@@ -5,6 +5,9 @@ import type { Caller, TokenVerifier } from './access-token.js';
 import { routeNotFound, toHttpError } from './http-errors.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import { answerClientError, assertReadableBody } from './request-problems.js';
+import { securityHeaders } from './security-headers.js';
+
+const helmetHeaders = securityHeaders();
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -24,6 +27,7 @@ export function edgeOptions(): FastifyServerOptions {
     frameworkErrors: (error, request, frameworkReply) => {
       const reply = frameworkReply as FastifyReply; // its generic route types know no status codes
       const { status, body } = toHttpError(error, request.id);
+      helmetHeaders(request.raw, reply.raw, () => {});
       reply.header(REQUEST_ID_HEADER, request.id).code(status).send(body);
     },
   };
@@ -40,6 +44,10 @@ export function addEdgeHooks(app: FastifyInstance, { logger, verify }: { logger:
     request.caller = verify(request.headers.authorization); // before any body is read
     assertReadableBody(request.headers);
   });
+  // The same helmet headers Express sends, on every reply Fastify sends, errors included.
+  app.addHook('onSend', (request, reply, payload, done) =>
+    helmetHeaders(request.raw, reply.raw, () => done(null, payload)),
+  );
   app.addHook('onResponse', async (request, reply) =>
     logger.info('request', {
       requestId: request.id,
