@@ -13,8 +13,9 @@ import { startSaga } from '../saga/saga.js';
 import { createSagaTables } from '../saga/saga-log.js';
 import { createShopTables, orderServices } from '../shop/services.js';
 import { demoPool } from '../src/demo-pool.js';
+import { createCoordinatorLog } from '../two-phase-commit/coordinator-log.js';
 import { createBankTables, interbankTransfer } from '../two-phase-commit/interbank-transfer.js';
-import { createCoordinatorLog, runDistributedTransaction } from '../two-phase-commit/two-phase-commit.js';
+import { runDistributedTransaction } from '../two-phase-commit/two-phase-commit.js';
 
 const OPERATIONS = 300;
 const WARMUP = 30;
@@ -77,7 +78,8 @@ try {
     await createBankTables(bank);
     await bank.query('INSERT INTO accounts (id, balance_cents) VALUES (1, 100000000)');
   }
-  await createCoordinatorLog(bankA);
+  const coordinator = await pool('bench_coordinator');
+  await createCoordinatorLog(coordinator);
   const refA = { bank: 'bank_a', pool: bankA, accountId: 1 };
   const refB = { bank: 'bank_b', pool: bankB, accountId: 1 };
 
@@ -102,7 +104,10 @@ try {
     ['local ACID transfer (Sequelize, rows locked in id order)', () => transferFunds(sequelize, accounts, 1, 2, 1)],
     ['outbox: order row + event row in one transaction', () => placeOrder(outbox, 1, 500)],
     ['saga: 4 steps, each logged', () => startSaga(shop, saga, randomUUID(), order)],
-    ['2PC: two databases, decision logged', () => runDistributedTransaction(bankA, interbankTransfer(refA, refB, 1))],
+    [
+      '2PC: two databases, decision logged',
+      () => runDistributedTransaction(coordinator, interbankTransfer(refA, refB, 1)),
+    ],
   ] as const;
   const latencies = await measureInterleaved(operations.map(([, run]) => run));
   const results = operations.map(([name], i) => [name, latencies[i] as Latency] as const);

@@ -4,14 +4,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export const RETRYABLE_SQLSTATES: ReadonlySet<string> = new Set([
   '40001', // serialization_failure
   '40P01', // deadlock_detected
+  '55P03', // lock_not_available: lock_timeout or NOWAIT gave up waiting
 ]);
 
-/** The SQLSTATE of a `pg` error, or of the `pg` error a Sequelize error wraps. */
+/** The SQLSTATE of a `pg` error, or of the one a Sequelize error wraps (`parent`) or an error was caused by. */
 export function sqlState(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const { code, parent } = error as { code?: unknown; parent?: unknown };
+  const { code, parent, cause } = error as { code?: unknown; parent?: unknown; cause?: unknown };
   if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code;
-  return parent === undefined ? undefined : sqlState(parent);
+  return sqlState(parent) ?? sqlState(cause);
 }
 
 export interface RetryOptions {
@@ -27,8 +28,8 @@ export interface RetryOptions {
 
 // #region retry-transaction
 /**
- * Runs `work` (one whole transaction) again when Postgres aborted it for a serialization failure
- * or a deadlock, up to `attempts` times, sleeping a random "full jitter" delay that doubles each
+ * Runs `work` (one whole transaction) again when Postgres aborted it for a serialization failure,
+ * a deadlock or a lock wait that timed out, up to `attempts` times, sleeping a random "full jitter" delay that doubles each
  * time so the transactions that collided do not collide again in lockstep. Any other error, and
  * the last retryable one, is thrown as is.
  */

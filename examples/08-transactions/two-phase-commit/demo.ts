@@ -1,8 +1,9 @@
 import { recipe } from '@cookbook/shared';
 import type pg from 'pg';
 import { demoPool } from '../src/demo-pool.js';
+import { createCoordinatorLog } from './coordinator-log.js';
 import { assertPreparedTransactionsEnabled, createBankTables, interbankTransfer } from './interbank-transfer.js';
-import { createCoordinatorLog, runDistributedTransaction } from './two-phase-commit.js';
+import { runDistributedTransaction } from './two-phase-commit.js';
 import { inDoubtBranches, recoverInDoubt } from './two-phase-recovery.js';
 
 class SimulatedCrash extends Error {}

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type Branch, branchGid } from './two-phase-commit.js';
+import { branchGid } from './coordinator-log.js';
+import type { Branch } from './two-phase-commit.js';
 
 // #region naive-coordinator
 /**

@@ -1,21 +1,30 @@
 import { type Fixture, spawnFixture, useTestDatabase } from '@cookbook/shared/testing';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { sqlState } from '../retry/retry-transaction.js';
+import { createCoordinatorLog, DistributedTransactionAborted } from './coordinator-log.js';
 import { assertPreparedTransactionsEnabled, createBankTables, interbankTransfer } from './interbank-transfer.js';
-import { createCoordinatorLog, DistributedTransactionAborted, runDistributedTransaction } from './two-phase-commit.js';
+import { rollBackLeftovers } from './test/leftovers.js';
+import { runDistributedTransaction } from './two-phase-commit.js';
 import { inDoubtBranches, recoverInDoubt } from './two-phase-recovery.js';
 
 const databases = [useTestDatabase('bank_a'), useTestDatabase('bank_b')] as const;
+const coordinatorDatabase = useTestDatabase('coordinator');
 let bankA: pg.Pool;
 let bankB: pg.Pool;
+let log: pg.Pool;
 const participants = () => ({ bank_a: bankA, bank_b: bankB });
-// The coordinator's log lives in bank A's database here; in production it is the coordinator's own.
-const coordinatorLog = () => bankA;
+const coordinatorLog = () => log;
 
 beforeAll(async () => {
-  [bankA, bankB] = databases.map((db) => db.pool({ max: 4 })) as [pg.Pool, pg.Pool];
+  // Every statement is bounded, so a lock nobody releases fails the test instead of hanging it.
+  [bankA, bankB] = databases.map((db) => db.pool({ max: 4, options: '-c statement_timeout=10000' })) as [
+    pg.Pool,
+    pg.Pool,
+  ];
+  log = coordinatorDatabase.pool({ max: 2 });
   await assertPreparedTransactionsEnabled(bankA);
-  await Promise.all([createBankTables(bankA), createBankTables(bankB), createCoordinatorLog(bankA)]);
+  await Promise.all([createBankTables(bankA), createBankTables(bankB), createCoordinatorLog(log)]);
 });
 
 const fixtures: Fixture[] = [];
@@ -23,16 +32,11 @@ afterEach(async () => {
   await Promise.all(fixtures.splice(0).map((fixture) => fixture.kill()));
 });
 
-// Runs before the databases are dropped (hooks unwind in reverse): a prepared transaction outlives
-// its session and blocks DROP DATABASE, so roll back any that a failed test left.
-afterAll(async () => {
-  for (const [participant, pool] of Object.entries(participants())) {
-    for (const branch of await inDoubtBranches(participant, pool))
-      await pool.query(`ROLLBACK PREPARED '${branch.gid}'`);
-  }
-});
+// afterAll runs before the databases are dropped (hooks unwind in reverse).
+afterAll(() => rollBackLeftovers(participants()));
 
 beforeEach(async () => {
+  await rollBackLeftovers(participants());
   for (const pool of [bankA, bankB]) {
     await pool.query('TRUNCATE accounts');
     await pool.query('INSERT INTO accounts (id, balance_cents) VALUES (1, 10000)');
@@ -73,7 +77,7 @@ async function rowLockedIn(pool: pg.Pool): Promise<boolean> {
 async function crashingTransfer(mode: 'coordinator' | 'naive', crashPoint: string) {
   const [a, b] = databases;
   const fixture = spawnFixture(new URL('./test/crashing-coordinator.ts', import.meta.url), {
-    args: [mode, crashPoint, a.url, a.url, b.url, '2500'],
+    args: [mode, crashPoint, coordinatorDatabase.url, a.url, b.url, '2500'],
   });
   fixtures.push(fixture);
   await fixture.exited;
@@ -115,6 +119,33 @@ describe('two-phase-commit', () => {
       ['bank_b', 'commit'],
     ]);
     expect(await balances()).toEqual([7_500, 12_500]);
+    expect(await allInDoubt()).toEqual([]);
+  });
+
+  it('a transfer meeting the locks of a dead coordinator times out and retries a bounded number of times', async () => {
+    await crashingTransfer('coordinator', 'decided');
+    const retries: string[] = [];
+    const blocked = runDistributedTransaction(coordinatorLog(), transfer(100), {
+      lockTimeoutMs: 100,
+      retry: { attempts: 3, onRetry: (_attempt, error) => void retries.push(sqlState(error) ?? '?') },
+    });
+    await expect(blocked).rejects.toBeInstanceOf(DistributedTransactionAborted);
+    expect(retries).toEqual(['55P03', '55P03']);
+    // Once recovery has finished the dead coordinator's transfer, the same transfer goes through.
+    await recoverInDoubt(coordinatorLog(), participants());
+    await runDistributedTransaction(coordinatorLog(), transfer(100));
+    expect(await balances()).toEqual([7_400, 12_600]);
+    expect(await allInDoubt()).toEqual([]);
+  });
+
+  it('a coordinator killed after preparing bank_a, before bank_b, is recovered to abort', async () => {
+    const exit = await crashingTransfer('coordinator', 'prepared-bank_a');
+    expect(exit.signal, exit.stderr).toBe('SIGKILL');
+    expect((await allInDoubt()).map((b) => b.participant)).toEqual(['bank_a']);
+    expect(await rowLockedIn(bankA)).toBe(true);
+    const resolved = await recoverInDoubt(coordinatorLog(), participants());
+    expect(resolved.map((r) => [r.participant, r.decision])).toEqual([['bank_a', 'abort']]);
+    expect(await balances()).toEqual([10_000, 10_000]);
     expect(await allInDoubt()).toEqual([]);
   });
 

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { type Decision, decide, GID_PREFIX } from './two-phase-commit.js';
+import { type Decision, decide, GID_PREFIX } from './coordinator-log.js';
 
 export interface InDoubtBranch {
   participant: string;
