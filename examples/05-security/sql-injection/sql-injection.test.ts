@@ -5,7 +5,7 @@ import { errorHandler } from '../errors/errors.js';
 import { useUsersDatabase } from '../test/support.js';
 import { userLookupRouter } from '../users/user-lookup.js';
 import { findCredentials } from '../users/users.js';
-import { unsafeFindUsers, unsafeUserLookupRouter } from './unsafe-lookup.js';
+import { unsafeFindUsers, unsafeUserLookupRouter, unvalidatedUserLookupRouter } from './unsafe-lookup.js';
 
 const db = useUsersDatabase('sql_injection');
 
@@ -18,9 +18,13 @@ function lookupApp() {
     next();
   });
   app.use('/safe', userLookupRouter(db.appPool));
-  app.use(errorHandler(() => {}));
+  app.use('/unvalidated', unvalidatedUserLookupRouter(db.appPool));
+  app.use(errorHandler((error) => serverErrors.push(error)));
   return app;
 }
+
+/** What reached the error handler's 500 branch. */
+const serverErrors: unknown[] = [];
 
 async function userCount(): Promise<number> {
   const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM users');
@@ -99,5 +103,23 @@ describe('sql-injection: validated and parameterized', () => {
     const missing = await request(lookupApp()).get('/safe/users');
     expect(missing.status).toBe(400);
     expect(missing.body.fields[0].field).toBe('id');
+  });
+});
+
+describe('sql-injection: parameterized but not validated (the Q&A ✅ as written)', () => {
+  it('injects nothing, but turns `1 OR 1=1` into a 500 from a Postgres type error', async () => {
+    serverErrors.length = 0;
+    const before = await userCount();
+    const res = await request(lookupApp()).get('/unvalidated/users').query({ id: '1 OR 1=1' });
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ error: 'internal error' });
+    expect(serverErrors).toEqual([expect.objectContaining({ code: '22P02' })]);
+    expect(await userCount()).toBe(before);
+  });
+
+  it('the validated version answers the same request with 400 naming `id`', async () => {
+    const res = await request(lookupApp()).get('/safe/users').query({ id: '1 OR 1=1' });
+    expect(res.status).toBe(400);
+    expect(res.body.fields).toEqual([expect.objectContaining({ field: 'id' })]);
   });
 });

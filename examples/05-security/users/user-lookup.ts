@@ -25,12 +25,12 @@ function requesterOf(res: Response): Requester {
   return requester;
 }
 
-// #region safe-lookup
 /**
  * The ✅, done fully: the id is validated as an integer first (so `1 OR 1=1` is a 400 naming
  * `id`, not a Postgres type error turned 500), then sent as a parameter, which Postgres never
  * parses as SQL. Another user's record answers exactly like a missing one.
  */
+// #region safe-lookup
 export function userLookupRouter(pool: Pool): Router {
   const router = Router();
   router.get('/users', validate(userLookupSchema, 'query'), async (_req, res) => {
