@@ -85,7 +85,7 @@ async function deleteNames(
   names: ReturnType<typeof rabbitNames>,
   prefix: string,
 ) {
-  const connection = await amqp.connect(urls.amqpUrl);
+  const connection = await amqp.connect(urls.amqpUrl, { noDelay: true });
   await deleteRabbitNames(await connection.createChannel(), names);
   await connection.close();
   const redis = new Redis(urls.redisUrl);

@@ -1,5 +1,4 @@
 import { deleteRabbitNames, rabbitNames, recipe } from '@cookbook/shared';
-import amqp from 'amqplib';
 import { connectBroker } from '../broker/connection.js';
 import { REASON_HEADER, startConsumer } from '../broker/consumer.js';
 import { retryQueueName } from '../broker/retry.js';
@@ -13,7 +12,7 @@ export const reliableQueueDemo = recipe({
     // `pnpm example microservices reliable-queue -- --redrive <queue>`: the operator's command.
     const redrive = parseRedriveArgs(process.argv.slice(2));
     if (redrive) {
-      const connection = await amqp.connect(urls.amqpUrl);
+      const connection = await connectBroker(urls.amqpUrl);
       defer(() => connection.close());
       const moved = await redriveDeadLetters(await connection.createConfirmChannel(), redrive);
       return log(`moved ${moved} message(s) from ${redrive.deadLetterQueue} back to ${redrive.queue}`);

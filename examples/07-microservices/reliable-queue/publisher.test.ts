@@ -1,4 +1,6 @@
+import { median } from '@cookbook/shared/bench';
 import { testServices } from '@cookbook/shared/testing';
+import amqp, { type ConfirmChannel } from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectBroker } from '../broker/connection.js';
 import { createPublisher } from '../broker/publisher.js';
@@ -65,4 +67,40 @@ describe('publisher', () => {
     const ids = new Set((await takeAll(queue, total)).map((m) => m.properties.messageId));
     expect(ids.size).toBe(total); // a resend may duplicate one; the consumer's messageId check absorbs it
   });
+
+  // #region nagle-test
+  it('TCP_NODELAY: a confirmed 4 KB publish costs a round trip, not a delayed ACK', async () => {
+    const queue = rabbit.names.queue('nagle');
+    await rabbit.channel.assertQueue(queue, { durable: true });
+    const body = { text: 'x'.repeat(4096) }; // over 2 KB: amqplib writes its frames separately
+    const timeEach = async (publish: () => Promise<void>) => {
+      const times: number[] = [];
+      for (let i = 0; i < 10; i += 1) {
+        const start = performance.now();
+        await publish();
+        times.push(performance.now() - start);
+      }
+      return median(times);
+    };
+    const broker = await connectBroker(testServices().amqpUrl); // Nagle off
+    const publisher = createPublisher(broker);
+    cleanups.push(
+      () => broker.close(),
+      () => publisher.close(),
+    );
+    const fixed = await timeEach(() => publisher.publish('', queue, body, { messageId: 'fixed' }));
+    const nagle = await amqp.connect(testServices().amqpUrl, { noDelay: false }); // amqplib's default
+    cleanups.push(() => nagle.close());
+    const channel: ConfirmChannel = await nagle.createConfirmChannel();
+    const content = Buffer.from(JSON.stringify(body));
+    const withNagle = await timeEach(
+      () =>
+        new Promise((resolve, reject) => channel.sendToQueue(queue, content, {}, (e) => (e ? reject(e) : resolve()))),
+    );
+    console.log(
+      `confirmed 4 KB publish, median of 10: ${fixed.toFixed(2)} ms Nagle off, ${withNagle.toFixed(2)} ms on`,
+    );
+    expect(withNagle / fixed).toBeGreaterThan(3); // 7x to 50x here, loaded or idle
+  });
+  // #endregion nagle-test
 });
