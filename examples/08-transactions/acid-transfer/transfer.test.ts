@@ -1,4 +1,4 @@
-import { useTestDatabase } from '@cookbook/shared/testing';
+import { useTestDatabase, waitUntil } from '@cookbook/shared/testing';
 import pg from 'pg';
 import type { Sequelize } from 'sequelize';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -36,6 +36,14 @@ beforeEach(async () => {
 
 const TRANSFERS = 200;
 
+const session = () => new pg.Client({ connectionString: database.url });
+const lockWaiters = async (client: pg.Client): Promise<number> =>
+  (
+    await client.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    )
+  ).rows[0].n;
+
 /** A→B and B→A interleaved, all started at once: the pool (8) is the concurrency. */
 function opposingTransfers(transfer: (from: number, to: number, cents: number) => Promise<void>) {
   return Promise.allSettled(
@@ -68,6 +76,34 @@ describe('acid-transfer: lock order', () => {
     expect(two?.balanceCents).toBe(100_000 - TRANSFERS / 2);
     expect(one?.balanceCents).toBe(100_000 + TRANSFERS / 2);
   });
+
+  // #region lock-order
+  it('takes the lower id first: while a rival holds account 2, the transfer already holds account 1', async () => {
+    // Stored as 2, then 1: without the ORDER BY, a scan meets (and locks) account 2 first.
+    await accounts.destroy({ where: {} });
+    await accounts.bulkCreate([
+      { id: 2, balanceCents: 100_000 },
+      { id: 1, balanceCents: 100_000 },
+    ]);
+    await sequelize.query('ANALYZE accounts');
+    const [rival, probe] = [session(), session()];
+    await Promise.all([rival.connect(), probe.connect()]);
+    try {
+      await rival.query('BEGIN');
+      await rival.query('SELECT 1 FROM accounts WHERE id = 2 FOR UPDATE');
+      const transfer = transferFunds(sequelize, accounts, 2, 1, 100);
+      await waitUntil(async () => (await lockWaiters(probe)) === 1, 'the transfer to wait for account 2');
+      // NOWAIT fails at once (55P03) on a row another transaction has locked.
+      const tryLockOne = probe.query('SELECT 1 FROM accounts WHERE id = 1 FOR UPDATE NOWAIT');
+      await expect(tryLockOne).rejects.toMatchObject({ code: '55P03' });
+      await rival.query('COMMIT');
+      await transfer;
+      expect((await accounts.findByPk(1))?.balanceCents).toBe(100_100);
+    } finally {
+      await Promise.all([rival.end(), probe.end()]);
+    }
+  });
+  // #endregion lock-order
 
   it('never overdraws: concurrent transfers larger than the balance fail cleanly and nothing goes negative', async () => {
     await accounts.update({ balanceCents: 1_000 }, { where: { id: 1 } });
