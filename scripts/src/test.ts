@@ -6,7 +6,7 @@ import { addCounts, type Counts, clearResults, readResults, summaryLine } from '
 
 const USAGE = `usage: pnpm test [name…]
   Checks the services every chosen package needs first (all packages when none is named), runs
-  what can run (lint, typecheck, tests, catalog, docs and smoke checks) and reports the rest as
+  what can run (lint, typecheck, tests, catalog, docs, copy and smoke checks) and reports the rest as
   failed with the reason. Ends with one line: tests: N passed, N failed. Ctrl-C stops the run,
   waits for its cleanup and exits 130.`;
 
@@ -31,6 +31,7 @@ function steps(examples: readonly Example[], all: boolean): Step[] {
     { name: 'typecheck + tests', command: 'turbo', args: [...turbo, ...filters.map((f) => `--filter=${f}`)] },
     ...(all ? [{ name: 'catalog', command: 'tsx', args: ['scripts/src/catalog-cli.ts'] }] : []),
     ...(all ? [{ name: 'docs', command: 'tsx', args: ['scripts/src/docs.ts', '--check'] }] : []),
+    { name: 'copy', command: 'tsx', args: ['scripts/src/copy-check.ts', ...examples.map((e) => e.folder)] },
     { name: 'smoke', command: 'tsx', args: ['scripts/src/example.ts', '--smoke', ...examples.map((e) => e.slug)] },
   ];
 }

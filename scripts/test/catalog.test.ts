@@ -1,9 +1,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { editDistance, findExample, loadCatalog, loadExample, suggestExamples } from '../src/catalog.js';
+import { type Example, editDistance, findExample, loadCatalog, loadExample, suggestExamples } from '../src/catalog.js';
 import { checkExample } from '../src/catalog-check.js';
+import { recipeLayoutProblems } from '../src/recipe-layout.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures/examples');
 
@@ -63,8 +64,59 @@ describe('catalog', () => {
     const problemsFound = checkExample(clean, '# no table here');
     expect(problemsFound).toEqual([
       'examples/01-clean: no README.md',
-      'examples/01-clean: no test/*.test.ts',
       "examples/01-clean: missing from the root README's table; run `pnpm run docs`",
     ]);
+  });
+});
+
+describe('one recipe, one folder', () => {
+  /** A package with one recipe folder, `bad/`, whose files are given, beside a shared part `broker/`. */
+  function recipePackage(files: Record<string, string>): Example {
+    const dir = exampleDir('05-layout', {
+      name: '@x/layout',
+      dependencies: { pg: '^8' },
+      cookbook: { question: 'Q5', title: 't', summary: 's', recipes: { bad: 'b', missing: 'm' } },
+    });
+    for (const [path, text] of Object.entries({ 'broker/connect.ts': 'export const x = 1;\n', ...files })) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    return loadExample(dir);
+  }
+
+  it('asks for a folder, README, demo and test per recipe', () => {
+    const problems = recipeLayoutProblems(recipePackage({ 'bad/x.ts': 'export const y = 2;\n' }));
+    expect(problems).toEqual([
+      'examples/05-layout/bad: no README.md',
+      'examples/05-layout/bad: no demo.ts',
+      'examples/05-layout/bad: no *.test.ts',
+      'examples/05-layout: recipe "missing" has no folder missing/',
+    ]);
+  });
+
+  it('lets copyable code import only Node, runtime dependencies and the shared parts its README names', () => {
+    const complete = { 'bad/demo.ts': "import { recipe } from '@cookbook/shared';\n", 'bad/x.test.ts': '' };
+    const unnamed = recipePackage({
+      ...complete,
+      'bad/README.md': 'No shared part named here.\n',
+      'bad/x.ts': [
+        "import { readFile } from 'node:fs';",
+        "import pg from 'pg';",
+        "import { isMain } from '@cookbook/shared';",
+        "import express from 'express';",
+        "import { x } from '../broker/connect.js';",
+      ].join('\n'),
+    });
+    expect(recipeLayoutProblems(unnamed).filter((p) => p.includes('bad/x.ts'))).toEqual([
+      'examples/05-layout/bad/x.ts: imports @cookbook/shared; recipe code takes services as parameters',
+      "examples/05-layout/bad/x.ts: imports express, which is not in the package's dependencies",
+      'examples/05-layout/bad/x.ts: imports ../broker/connect.js, outside its folder and the shared parts its README names',
+    ]);
+    const named = recipePackage({
+      ...complete,
+      'bad/README.md': 'Copy `../broker/` too.\n',
+      'bad/x.ts': "import { x } from '../broker/connect.js';\n",
+    });
+    expect(recipeLayoutProblems(named).filter((p) => p.includes('bad/'))).toEqual([]);
   });
 });
