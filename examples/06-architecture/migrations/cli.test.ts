@@ -1,4 +1,5 @@
-import { spawnFixture, useTestDatabase } from '@cookbook/shared/testing';
+import { createTestDatabase, spawnFixture, testServices, useTestDatabase } from '@cookbook/shared/testing';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { migrations } from '../app/migrations/index.js';
 
@@ -13,6 +14,22 @@ async function runCli(env: NodeJS.ProcessEnv, args: string[] = []) {
   return { code, out: fixture.lines, err: fixture.errors };
 }
 
+/** The tables named like ours in the server's default database, the one an unset DATABASE_URL used to mean. */
+async function ourTablesInDefaultDatabase(): Promise<(string | null)[]> {
+  const url = new URL(testServices().databaseUrl);
+  url.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string | null }>(
+      "SELECT to_regclass(name)::text AS name FROM unnest(ARRAY['public.schema_migrations', 'public.users']) AS name",
+    );
+    return rows.map((row) => row.name);
+  } finally {
+    await client.end();
+  }
+}
+
 describe('the migrate command', () => {
   it('applies the pending migrations, then reports the schema up to date; a bad DATABASE_URL exits 2', async () => {
     const [first, bad] = await Promise.all([
@@ -23,5 +40,37 @@ describe('the migrate command', () => {
     expect(await runCli({ DATABASE_URL: database.url })).toEqual({ code: 0, out: ['schema is up to date'], err: [] });
     expect(bad.code).toBe(2);
     expect(bad.err.join('\n')).toMatch(/DATABASE_URL/);
+  });
+
+  // #region unset-url-test
+  it('without DATABASE_URL it refuses, names the variable, and writes to no database', async () => {
+    const before = await ourTablesInDefaultDatabase();
+    const unset = await runCli({ DATABASE_URL: undefined, PGDATABASE: undefined });
+    expect(unset.code).toBe(2);
+    expect(unset.err[0]).toMatch(/DATABASE_URL is not set: point it at the database to use/);
+    expect(unset.out).toEqual([]);
+    // A URL with no database in it would let pg pick one after the user name: refused the same way.
+    // (Port 1: should the check ever go, this run fails to connect instead of migrating a real server.)
+    const nameless = await runCli({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1' });
+    expect([nameless.code, nameless.err[0]]).toEqual([2, expect.stringMatching(/DATABASE_URL names no database/)]);
+    expect(await ourTablesInDefaultDatabase()).toEqual(before);
+  });
+  // #endregion unset-url-test
+
+  it('reads its options with util.parseArgs: --to stops early, --help prints usage, an unknown flag exits 2', async () => {
+    const help = await runCli({ DATABASE_URL: undefined }, ['--help']);
+    expect([help.code, help.out[0]]).toEqual([0, expect.stringMatching(/^usage: DATABASE_URL=/)]);
+    const fresh = await createTestDatabase(testServices().databaseUrl, 'arch-cli-to');
+    try {
+      expect((await runCli({ DATABASE_URL: fresh.url }, ['--to', '001-create-users'])).out).toEqual([
+        'applied 001-create-users',
+      ]);
+    } finally {
+      await fresh.drop();
+    }
+    const unknown = await runCli({ DATABASE_URL: database.url }, ['--dry-run']);
+    expect([unknown.code, unknown.err[0]]).toEqual([2, expect.stringMatching(/Unknown option '--dry-run'/)]);
+    const missingValue = await runCli({ DATABASE_URL: database.url }, ['--to']);
+    expect(missingValue.code).toBe(2);
   });
 });

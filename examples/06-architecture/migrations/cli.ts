@@ -1,21 +1,38 @@
-// `pnpm --filter @cookbook/architecture migrate`: run before the new release starts serving,
-// once per deploy (a release step or an init container), never from inside every app process.
+// `pnpm --filter @cookbook/architecture migrate [--to <name>]`: run before the new release starts
+// serving, once per deploy (a release step or an init container), never from inside every app process.
+import { parseArgs } from 'node:util';
 import { createDatabase } from '../app/config/database.js';
 import { loadConfig } from '../app/config/environment.js';
 import { migrations } from '../app/migrations/index.js';
 import { migrate } from '../app/migrations/migrate.js';
 
-async function run(): Promise<number> {
-  let config: ReturnType<typeof loadConfig>;
+const USAGE = `usage: DATABASE_URL=postgres://user@host:5432/app migrate [--to <migration>]
+  --to <migration>   stop after this one (${migrations.map((m) => m.name).join(', ')})
+(The URL comes from the environment, not a flag: a flag would show its password in ps.)`;
+
+// #region migrate-command
+/** Exit codes: 0 done, 1 the migration failed (nothing applied), 2 the command was used wrongly. */
+async function runMigrateCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  let options: { to?: string; help?: boolean };
+  let databaseUrl: string;
   try {
-    config = loadConfig();
+    // Node's own argument parser: unknown flags and a --to with no value are errors, not ignored.
+    options = parseArgs({
+      args: argv,
+      options: { to: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    }).values;
+    if (options.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    databaseUrl = loadConfig(env).databaseUrl; // no DATABASE_URL: refuse before connecting anywhere
   } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     return 2;
   }
-  const db = createDatabase(config.databaseUrl, { poolMax: 1 });
+  const db = createDatabase(databaseUrl, { poolMax: 1 });
   try {
-    const applied = await migrate(db, migrations);
+    const applied = await migrate(db, migrations, options.to === undefined ? {} : { to: options.to });
     console.log(applied.length > 0 ? `applied ${applied.join(', ')}` : 'schema is up to date');
     return 0;
   } catch (error) {
@@ -25,5 +42,6 @@ async function run(): Promise<number> {
     await db.close();
   }
 }
+// #endregion migrate-command
 
-process.exitCode = await run();
+process.exitCode = await runMigrateCommand(process.argv.slice(2), process.env);

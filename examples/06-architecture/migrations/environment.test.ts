@@ -2,12 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../app/config/environment.js';
 
 describe('loadConfig', () => {
-  it('fills defaults for what is unset', () => {
-    expect(loadConfig({})).toEqual({
-      databaseUrl: 'postgres://postgres:postgres@127.0.0.1:5432/postgres',
+  it('fills defaults for what is unset, except the database it writes to', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db/app' })).toEqual({
+      databaseUrl: 'postgres://u@db/app',
       port: 3000,
       dbPoolMax: 5,
     });
+  });
+
+  it('has no default DATABASE_URL: unset, it stops naming the variable and how to set it', () => {
+    expect(() => loadConfig({})).toThrow(/DATABASE_URL is not set: point it at the database to use/);
+  });
+
+  it('refuses a DATABASE_URL that names no database (pg would pick one from the user name)', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432' })).toThrow(
+      /DATABASE_URL names no database/,
+    );
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/' })).toThrow(
+      /DATABASE_URL names no database/,
+    );
   });
 
   it('converts and validates what is set', () => {

@@ -7,11 +7,20 @@ export interface Config {
 }
 
 // #region environment
-/** Read once at startup, validated, typed: a bad variable stops the process with its name, not a 500 later. */
+/**
+ * Read once at startup, validated, typed: a bad variable stops the process with its name, not a
+ * 500 later. DATABASE_URL has no default and must name a database: a tool that writes (migrations)
+ * must never fall back to whatever server and database happen to answer.
+ */
 const schema = Joi.object({
   DATABASE_URL: Joi.string()
     .uri({ scheme: ['postgres', 'postgresql'] })
-    .default('postgres://postgres:postgres@127.0.0.1:5432/postgres'),
+    .custom((url: string, helpers) => (new URL(url).pathname.length > 1 ? url : helpers.error('url.database')))
+    .required()
+    .messages({
+      'any.required': 'DATABASE_URL is not set: point it at the database to use, e.g. postgres://user@host:5432/app',
+      'url.database': 'DATABASE_URL names no database: end it with /<database>, e.g. postgres://user@host:5432/app',
+    }),
   PORT: Joi.number().integer().min(0).max(65535).default(3000),
   DB_POOL_MAX: Joi.number().integer().min(1).max(50).default(5),
 }).unknown(true);
