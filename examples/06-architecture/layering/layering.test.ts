@@ -12,6 +12,7 @@ describe('the layering rule, read from the imports', () => {
     const violations = await findLayerViolations(APP);
     expect(violations.map((v) => `${v.file} → ${v.imports}`)).toEqual([
       'services/singleton-user-service.ts → ../config/database.js',
+      'services/singleton-user-service.ts → ../config/environment.js',
       'services/singleton-user-service.ts → ../models/index.js',
       'services/singleton-user-service.ts → ../repositories/user-repository.js',
     ]);
