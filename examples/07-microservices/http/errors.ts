@@ -12,6 +12,16 @@ export class ValidationError extends Error {
   }
 }
 
+/** Well-formed input the current state refuses (a key reused with another request): 422. */
+export class UnprocessableError extends ValidationError {
+  override name = 'UnprocessableError';
+}
+
+/** The request clashes with what exists (a user with this email): 409 with the field. */
+export class ConflictError extends ValidationError {
+  override name = 'ConflictError';
+}
+
 export class NotFoundError extends Error {
   override name = 'NotFoundError';
 }
@@ -39,8 +49,10 @@ export function nonEmptyString(value: unknown, field: string, max = 200): string
 /** The one place errors become HTTP answers. */
 export function errorHandler(log: Logger) {
   return (error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (error instanceof ValidationError)
-      return void res.status(400).json({ error: error.message, field: error.field });
+    if (error instanceof ValidationError) {
+      const status = error instanceof ConflictError ? 409 : error instanceof UnprocessableError ? 422 : 400;
+      return void res.status(status).json({ error: error.message, field: error.field });
+    }
     if (error instanceof NotFoundError) return void res.status(404).json({ error: error.message });
     if (error instanceof DependencyUnavailableError) return void res.status(503).json({ error: error.message });
     if (isBodyParseError(error)) return void res.status(400).json({ error: 'body is not valid JSON', field: 'body' });

@@ -18,6 +18,13 @@ export interface GatewayOptions {
   log: Logger;
 }
 
+/** Who the gateway authenticated, for the services behind it; a client cannot set it itself. */
+export const CLIENT_HEADER = 'x-client-id';
+/** Request headers passed on to a service; everything else a client sends stops here. */
+const FORWARDED = ['idempotency-key'];
+/** Response headers passed back to the client. */
+const RETURNED = ['idempotent-replayed', 'retry-after'];
+
 const apiKeyOf = (req: Request) => req.get('authorization')?.replace(/^Bearer\s+/i, '') ?? '';
 
 // #region gateway
@@ -55,9 +62,18 @@ export function createGateway({
       if (!target.pathname.startsWith(new URL(base).pathname))
         return void res.status(404).json({ error: 'no such route' });
       log.info('routing request', { method: req.method, path: req.originalUrl, to: target.origin });
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        [CORRELATION_HEADER]: correlationId() ?? '',
+        [CLIENT_HEADER]: String(res.locals.client),
+      };
+      for (const name of FORWARDED) {
+        const value = req.get(name);
+        if (value !== undefined) headers[name] = value;
+      }
       const response = await fetch(target, {
         method: req.method,
-        headers: { 'content-type': 'application/json', [CORRELATION_HEADER]: correlationId() ?? '' },
+        headers,
         body: ['GET', 'HEAD'].includes(req.method) ? undefined : JSON.stringify(req.body ?? {}),
         signal: AbortSignal.timeout(timeoutMs),
       }).catch((error: Error) => {
@@ -67,6 +83,10 @@ export function createGateway({
           { status: error.name === 'TimeoutError' ? 504 : 502 },
         );
       });
+      for (const name of RETURNED) {
+        const value = response.headers.get(name);
+        if (value !== null) res.setHeader(name, value);
+      }
       res
         .status(response.status)
         .type('application/json')

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import type { Publisher } from '../broker/publisher.js';
 import { correlationMiddleware } from '../correlation/correlation.js';
 import type { Logger } from '../correlation/logger.js';
-import { publishOrderCreated } from '../events/order-created.js';
+import { type OrderCreated, publishOrderCreated } from '../events/order-created.js';
 import {
   DependencyUnavailableError,
   errorHandler,
@@ -14,6 +14,8 @@ import {
 } from '../http/errors.js';
 import { healthRouter, postgresCheck, type ReadinessCheck } from '../http/health.js';
 import { type ServiceClient, UpstreamClientError } from '../resilient-http/service-client.js';
+import { CLIENT_HEADER } from './gateway.js';
+import { idempotencyKeyOf, idempotencyKeysDdl, idempotent, type StoredResponse } from './idempotency-keys.js';
 
 export const ORDERS_DDL = `
   CREATE SCHEMA IF NOT EXISTS orders;
@@ -23,7 +25,8 @@ export const ORDERS_DDL = `
     items       jsonb NOT NULL,
     total_cents integer NOT NULL,
     created_at  timestamptz NOT NULL DEFAULT now()
-  )`;
+  );
+  ${idempotencyKeysDdl('orders')}`;
 
 export interface OrderItem {
   sku: string;
@@ -74,25 +77,38 @@ export function createOrderApp({ pool, users, publisher, exchange, log, readines
     const body = (req.body ?? {}) as Record<string, unknown>;
     const userId = positiveInt(body.userId, 'userId');
     const items = parseItems(body.items);
-    const customer = await fetchCustomer(users, userId); // REST: the order needs the answer now
-    const order = {
-      id: randomUUID(),
-      userId,
-      items,
-      totalCents: items.reduce((s, i) => s + i.quantity * i.priceCents, 0),
+    const key = idempotencyKeyOf(req);
+    let created: OrderCreated | undefined;
+    const createOrder = async (db: pg.Pool | pg.PoolClient): Promise<StoredResponse> => {
+      const customer = await fetchCustomer(users, userId); // REST: the order needs the answer now
+      const order = {
+        id: randomUUID(),
+        userId,
+        items,
+        totalCents: items.reduce((s, i) => s + i.quantity * i.priceCents, 0),
+      };
+      await db.query('INSERT INTO orders.orders (id, user_id, items, total_cents) VALUES ($1, $2, $3, $4)', [
+        order.id,
+        userId,
+        JSON.stringify(items),
+        order.totalCents,
+      ]);
+      created = { orderId: order.id, userId, email: customer.email, totalCents: order.totalCents };
+      return { status: 201, body: order };
     };
-    await pool.query('INSERT INTO orders.orders (id, user_id, items, total_cents) VALUES ($1, $2, $3, $4)', [
-      order.id,
-      userId,
-      JSON.stringify(items),
-      order.totalCents,
-    ]);
-    log.info('order created', { orderId: order.id });
-    // Messaging: whoever cares about a new order learns it later, without order-service waiting.
-    const event = { orderId: order.id, userId, email: customer.email, totalCents: order.totalCents };
-    await publishOrderCreated(publisher, exchange, event);
-    log.info('order.created published', { orderId: order.id });
-    res.status(201).json(order);
+    // With a key, a retried POST (after a timeout, a 504) gets the first answer instead of a second order.
+    const scope = `${req.get(CLIENT_HEADER) ?? ''} POST /orders`;
+    const response = key
+      ? await idempotent(pool, { scope, key, request: body }, createOrder)
+      : { ...(await createOrder(pool)), replayed: false };
+    if (created) {
+      log.info('order created', { orderId: created.orderId });
+      // Messaging: whoever cares about a new order learns it later, without order-service waiting.
+      await publishOrderCreated(publisher, exchange, created);
+      log.info('order.created published', { orderId: created.orderId });
+    }
+    if (response.replayed) res.setHeader('idempotent-replayed', 'true');
+    res.status(response.status).json(response.body);
   });
   // #endregion create-order
 

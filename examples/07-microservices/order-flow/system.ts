@@ -28,6 +28,8 @@ export interface SystemOptions {
   logSink?: LogSink;
   rateLimit?: { limit: number; windowMs: number };
   userClient?: Partial<ServiceClientOptions>;
+  /** How long the gateway waits for a service before answering 504. */
+  gatewayTimeoutMs?: number;
 }
 
 function serve(app: Express, port: number): Promise<{ server: Server; url: string }> {
@@ -131,6 +133,7 @@ export async function startSystem(options: SystemOptions) {
       redis,
       redisPrefix: names.redisPrefix,
       rateLimit: options.rateLimit,
+      ...(options.gatewayTimeoutMs ? { timeoutMs: options.gatewayTimeoutMs } : {}),
       log: logger('gateway'),
     });
     const gateway = await serve(gatewayApp, ports.gateway);
@@ -138,7 +141,7 @@ export async function startSystem(options: SystemOptions) {
 
     return {
       urls: { gateway: gateway.url, users: users.url, orders: orders.url, email: email.url },
-      pools: { emailPool },
+      pools: { emailPool, ordersPool },
       stop,
     };
   } catch (error) {
