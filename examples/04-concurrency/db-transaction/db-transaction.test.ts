@@ -128,6 +128,9 @@ describe('transferFunds (rows locked in id order)', () => {
     await expect(transferFunds(sequelize, accounts, { from: alice, to: 9999, amount: 1 })).rejects.toThrow(
       AccountNotFoundError,
     );
+    await expect(transferFunds(sequelize, accounts, { from: 9999, to: bob, amount: 1 })).rejects.toThrow(
+      AccountNotFoundError,
+    );
     await expect(transferFunds(sequelize, accounts, { from: alice, to: bob, amount: -300 })).rejects.toThrow(
       RangeError,
     );

@@ -89,6 +89,35 @@ describe('two concurrent edits of the same row', () => {
   });
 });
 
+describe('retryOnConflict', () => {
+  it('backs off between retries: 20 editors need far fewer attempts than with no wait at all', async () => {
+    const attemptsFor = async (baseDelayMs: number) => {
+      const { id: fresh } = await articles.create({ title: 'crowd', tags: [] });
+      let attempts = 0;
+      const edit = (tag: string) => () => {
+        attempts++;
+        return addTagChecked(articles, fresh, tag);
+      };
+      await Promise.all(Array.from({ length: 20 }, (_, i) => retryOnConflict(edit(`t${i}`), 100, baseDelayMs)));
+      return attempts;
+    };
+    const withBackoff = await attemptsFor(10);
+    const lockstep = await attemptsFor(0);
+    // Measured here: about 70 against 140. Every loser re-reads at once without a wait, and collides again.
+    expect(withBackoff).toBeLessThan(lockstep * 0.8);
+  });
+
+  it('retries only a version conflict: any other error goes to the caller at once', async () => {
+    let attempts = 0;
+    const broken = async () => {
+      attempts++;
+      throw new Error('connection lost');
+    };
+    await expect(retryOnConflict(broken, 5, 0)).rejects.toThrow('connection lost');
+    expect(attempts).toBe(1);
+  });
+});
+
 describe('PATCH /articles/:id', () => {
   it('answers 409 with the current version to the editor who sent a stale one', async () => {
     const app = createArticleApp(articles);

@@ -37,6 +37,10 @@ describe('POST /emails', () => {
     expect(badTo.body.field).toBe('to');
     const noSubject = await request(app()).post('/emails').send({ to: 'ada@example.com', body: 'x' });
     expect(noSubject.body.field).toBe('subject');
+    const longSubject = await request(app())
+      .post('/emails')
+      .send({ to: 'ada@example.com', subject: 'x'.repeat(201), body: 'x' });
+    expect([longSubject.status, longSubject.body.field]).toEqual([400, 'subject']);
     const badJson = await request(app()).post('/emails').set('content-type', 'application/json').send('{');
     expect(badJson.status).toBe(400);
     expect(await queue.count()).toBe(before);

@@ -93,6 +93,13 @@ describe('transfers in Redis', () => {
     expect(await redis.script('EXISTS', sha)).toEqual([1]);
   });
 
+  it('refuses a fractional amount and a transfer to the same account, moving nothing', async () => {
+    const [a, b] = (await openAccounts('refused')) as [string, string];
+    await expect(transferFunds(redis, a, b, 1.5)).rejects.toThrow(/INVALID_AMOUNT/);
+    await expect(transferFunds(redis, a, a, 10)).rejects.toThrow(/SAME_ACCOUNT/);
+    expect(await redis.mget(a, b)).toEqual([String(OPENING), String(OPENING)]);
+  });
+
   it('insufficient funds is an answer, not an error', async () => {
     const [a, b] = (await openAccounts('poor')) as [string, string];
     expect(await transferFunds(redis, a, b, OPENING + 1)).toBe(false);
