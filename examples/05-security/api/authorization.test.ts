@@ -5,6 +5,7 @@ import { errorHandler } from '../errors/errors.js';
 import { authenticate, signAccessToken } from '../jwt/jwt.js';
 import { useListeningApp } from '../test/app-support.js';
 import { TEST_SECRET, useUsersDatabase } from '../test/support.js';
+import { userLookupRouter } from '../users/user-lookup.js';
 import { tokenOnlyUserLookupRouter } from './token-only-lookup.js';
 
 const db = useUsersDatabase('security_authorization');
@@ -63,6 +64,17 @@ describe('authorisation: the object is checked, not only the token (BOLA)', () =
     });
     const { rows } = await db.pool.query("SELECT role FROM users WHERE email = 'mallory@example.com'");
     expect(rows).toEqual([{ role: 'user' }]);
+  });
+});
+
+describe('authorisation: the lookup fails closed', () => {
+  it('mounted without authentication in front of it, it refuses everyone with 401', async () => {
+    const app = express()
+      .use(userLookupRouter(db.pool))
+      .use(errorHandler(() => {}));
+    const res = await request(app).get('/users?id=1');
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual({ error: 'missing bearer token' });
   });
 });
 

@@ -13,12 +13,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-// #region start-server
 /**
  * The production entry: configuration is validated before a single connection is opened, so
  * a bad JWT_SECRET stops the process here with one line, never later at the first login. The
  * schema is the owner's (a migration); the app connects as a role that cannot change it.
  */
+// #region start-server
 export async function startServer(config: AppConfig = loadConfig()): Promise<RunningServer> {
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
   try {

@@ -10,7 +10,7 @@ import { type LoginInput, loginSchema, type RegisterInput, registerSchema } from
 import { findUserById } from '../users/users.js';
 import { validate } from '../validation/validation.js';
 
-export interface AuthRoutesOptions {
+export interface AccountRoutesOptions {
   pool: Pool;
   mailer: Mailer;
   jwtSecret: string;
@@ -18,8 +18,8 @@ export interface AuthRoutesOptions {
   loginLimit?: LimiterOptions;
 }
 
-// #region auth-routes
-export function authRoutes(options: AuthRoutesOptions): Router {
+// #region account-routes
+export function accountRoutes(options: AccountRoutesOptions): Router {
   const { pool, jwtSecret, bcryptCost = DEFAULT_BCRYPT_COST } = options;
   const verify = createCredentialCheck(pool, bcryptCost);
   const signUp = createSignUp(pool, options.mailer, bcryptCost);
@@ -48,4 +48,4 @@ export function authRoutes(options: AuthRoutesOptions): Router {
   });
   return router;
 }
-// #endregion auth-routes
+// #endregion account-routes

@@ -9,7 +9,7 @@ import { authenticate } from '../jwt/jwt.js';
 import type { Mailer } from '../passwords/mailer.js';
 import { apiLimiter, type LimiterOptions, trustProxies } from '../rate-limit/rate-limit.js';
 import { userLookupRouter } from '../users/user-lookup.js';
-import { authRoutes } from './account-routes.js';
+import { accountRoutes } from './account-routes.js';
 
 export interface AppOptions {
   pool: Pool;
@@ -36,7 +36,7 @@ export function createApp(options: AppOptions): Express {
   app.use(express.json({ limit: '10kb' }));
   app.use(
     '/api',
-    authRoutes({
+    accountRoutes({
       pool: options.pool,
       mailer: options.mailer,
       jwtSecret: options.jwtSecret,

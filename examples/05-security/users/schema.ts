@@ -16,12 +16,12 @@ export async function createUsersTable(owner: Pool): Promise<void> {
 }
 // #endregion users-table
 
-// #region app-role
 /**
  * The login role the app runs as: it may connect to this database and read and write the
  * users table, and nothing else. Not a superuser, not the table's owner, no CREATE: so no
  * DROP, ALTER, TRUNCATE or DELETE, even if an injection gets a statement through.
  */
+// #region app-role
 export async function createAppRole(owner: Pool, role: string, password?: string): Promise<void> {
   const name = pg.escapeIdentifier(role);
   const login = password === undefined ? 'LOGIN' : `LOGIN PASSWORD ${pg.escapeLiteral(password)}`;
