@@ -97,6 +97,17 @@ describe('graceful shutdown, in a child process', () => {
     expect(exit).toBe(0);
   });
 
+  it('an idle keep-alive socket does not hold the exit back for the keep-alive timeout (65 s)', async () => {
+    const server = startServer();
+    const url = await listeningUrl(server);
+    const agent = new Agent({ keepAlive: true });
+    expect((await get(`${url}/health/live`, agent)).status).toBe(200);
+    server.child.kill('SIGTERM');
+    // Well before SHUTDOWN_TIMEOUT_MS (15 s), which would exit 1.
+    expect(await exitCode(server)).toBe(0);
+    agent.destroy();
+  });
+
   it('exits 1 at the deadline when a request outlives it', async () => {
     const server = startServer({ ANNOUNCE_AT: '1', SHUTDOWN_TIMEOUT_MS: '1000' });
     const url = await listeningUrl(server);

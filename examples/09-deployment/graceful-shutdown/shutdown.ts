@@ -1,5 +1,5 @@
-import type { Server, ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
+import type { Server } from 'node:http';
+import { type Connections, drainConnections, trackConnections } from './connections.js';
 
 export interface Closer {
   name: string;
@@ -23,18 +23,21 @@ export interface ShutdownOptions {
   drainDelayMs: number;
   timeoutMs: number;
   exit?: (code: number) => void;
+  /** How open connections are wound down; tests swap in closeAtOnce to compare. */
+  drainWith?: typeof drainConnections;
 }
 
 // #region graceful-shutdown
 /**
- * Returns `shutdown(signal)`. In order: report not-ready, give the load balancer `drainDelayMs`
- * to notice, stop accepting, let in-flight requests finish (telling keep-alive clients to
- * reconnect elsewhere), close the pools, exit 0. Past `timeoutMs` it exits 1 whatever hangs;
+ * Returns `shutdown(signal)`. In order: report not-ready; for `drainDelayMs` keep serving (the load
+ * balancer notices) while telling keep-alive clients to reconnect elsewhere; stop accepting; let
+ * in-flight requests finish; close the pools; exit 0. Past `timeoutMs` it exits 1 whatever hangs;
  * a second call exits 1 at once.
  */
 export function gracefulShutdown(options: ShutdownOptions): (signal: string) => Promise<void> {
   const { server, markNotReady, closers, logger, drainDelayMs, timeoutMs, exit = process.exit } = options;
-  const inFlight = trackInFlight(server);
+  const connections: Connections = trackConnections(server);
+  const { inFlight } = connections;
   let stopping = false;
   return async (signal) => {
     if (stopping) {
@@ -48,14 +51,9 @@ export function gracefulShutdown(options: ShutdownOptions): (signal: string) => 
     }, timeoutMs);
     markNotReady();
     logger.info('shutdown started', { signal, inFlight: inFlight.size });
-    await sleep(drainDelayMs);
-    const closed = new Promise((resolve) => server.close(resolve));
-    // A keep-alive socket would otherwise stay open for keepAliveTimeout after its last response.
-    for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
-    // Requests still arriving on open sockets: prepended so the header is set before any handler answers.
-    server.prependListener('request', (_req, res: ServerResponse) => res.setHeader('connection', 'close'));
-    logger.info('stopped accepting connections', { inFlight: inFlight.size });
-    await closed;
+    await (options.drainWith ?? drainConnections)(server, connections, drainDelayMs, () =>
+      logger.info('stopped accepting connections', { inFlight: inFlight.size }),
+    );
     logger.info('http server closed');
     for (const closer of closers) {
       await closer.close().catch((error: unknown) => logger.error('close failed', { closer: closer.name, err: error }));
@@ -66,15 +64,6 @@ export function gracefulShutdown(options: ShutdownOptions): (signal: string) => 
   };
 }
 // #endregion graceful-shutdown
-
-function trackInFlight(server: Server): Set<ServerResponse> {
-  const inFlight = new Set<ServerResponse>();
-  server.on('request', (_req, res: ServerResponse) => {
-    inFlight.add(res);
-    res.on('close', () => inFlight.delete(res));
-  });
-  return inFlight;
-}
 
 /** SIGTERM (Docker, Kubernetes, systemd) and SIGINT (Ctrl-C, pm2) both start the shutdown. */
 export function onSignals(shutdown: (signal: string) => Promise<void>): void {

@@ -24,6 +24,8 @@ export interface ServiceOptions {
   exit?: (code: number) => void;
   /** How the service stops; tests swap in the naive version to compare. */
   shutdownWith?: (options: ShutdownOptions) => (signal: string) => Promise<void>;
+  /** How open connections are wound down at shutdown; tests swap in closeAtOnce to compare. */
+  drainWith?: ShutdownOptions['drainWith'];
   /** How the service makes its clients; tests swap in the naive ones to compare. */
   clientsWith?: (settings: ClientSettings) => Clients;
   /** Routes a demo or test mounts under /api; production mounts none. */
@@ -72,6 +74,7 @@ export async function startService(config: Config, options: ServiceOptions = {})
     drainDelayMs: config.drainDelayMs,
     timeoutMs: config.shutdownTimeoutMs,
     ...(options.exit ? { exit: options.exit } : {}),
+    ...(options.drainWith ? { drainWith: options.drainWith } : {}),
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
