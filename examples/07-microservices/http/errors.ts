@@ -31,11 +31,16 @@ export class DependencyUnavailableError extends Error {
   override name = 'DependencyUnavailableError';
 }
 
-export function positiveInt(value: unknown, field: string): number {
-  const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+/** The largest value of a Postgres `integer` column: past it, the INSERT fails with a 500. */
+export const INT4_MAX = 2 ** 31 - 1;
+
+/** A positive integer (a number, or a string of digits from a path) no larger than its column allows. */
+export function positiveInt(value: unknown, field: string, max = INT4_MAX): number {
+  const n = typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n <= 0) {
     throw new ValidationError(field, `${field} must be a positive integer`);
   }
+  if (n > max) throw new ValidationError(field, `${field} must be at most ${max.toLocaleString('en-US')}`);
   return n;
 }
 
@@ -55,12 +60,24 @@ export function errorHandler(log: Logger) {
     }
     if (error instanceof NotFoundError) return void res.status(404).json({ error: error.message });
     if (error instanceof DependencyUnavailableError) return void res.status(503).json({ error: error.message });
-    if (isBodyParseError(error)) return void res.status(400).json({ error: 'body is not valid JSON', field: 'body' });
+    const bodyError = bodyErrorOf(error);
+    if (bodyError) return void res.status(bodyError.status).json({ error: bodyError.message, field: 'body' });
     log.error('unhandled error', { error: error instanceof Error ? error.stack : String(error) });
     res.status(500).json({ error: 'internal error' });
   };
 }
 
-function isBodyParseError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { type?: unknown }).type === 'entity.parse.failed';
+// #region body-errors
+/**
+ * The body parser's refusals (bad JSON, a charset or content-encoding it cannot read, gzip that is
+ * not gzip, too large once inflated, cut short) carry a 4xx `status` and `expose: true`, its sign
+ * that the message is safe to show. Left to the catch-all, each was a 500.
+ */
+function bodyErrorOf(error: unknown): { status: number; message: string } | undefined {
+  const { type, status, expose, message } = (error ?? {}) as Record<string, unknown>;
+  if (typeof status !== 'number' || status < 400 || status > 499 || expose !== true) return;
+  if (type === 'entity.parse.failed') return { status, message: 'body is not valid JSON' };
+  if (type === 'entity.too.large') return { status, message: 'body is too large' };
+  return { status, message: `body could not be read: ${typeof message === 'string' ? message : 'unknown reason'}` };
 }
+// #endregion body-errors

@@ -1,9 +1,10 @@
 import express, { type Request } from 'express';
 import type { Redis } from 'ioredis';
-import { CORRELATION_HEADER, correlationId, correlationMiddleware } from '../correlation/correlation.js';
+import { CORRELATION_HEADER, correlationId } from '../correlation/correlation.js';
 import type { Logger } from '../correlation/logger.js';
-import { DependencyUnavailableError, errorHandler } from '../http/errors.js';
+import { DependencyUnavailableError } from '../http/errors.js';
 import { healthRouter } from '../http/health.js';
+import { createServiceApp, finishServiceApp } from '../http/service-app.js';
 import { rateLimit } from './rate-limit.js';
 
 export interface GatewayOptions {
@@ -38,8 +39,8 @@ export function createGateway({
   log,
   ...options
 }: GatewayOptions) {
-  const app = express();
-  app.use(correlationMiddleware); // generated here when the client sent none, then passed on
+  // #region gateway-door
+  const app = createServiceApp(); // the correlation id is made here when the client sent none
   app.use(healthRouter({ redis: async () => void (await redis.ping()) }));
   app.use((req, res, next) => {
     const client = apiKeys.get(apiKeyOf(req));
@@ -52,6 +53,7 @@ export function createGateway({
     rateLimit({ redis, prefix: redisPrefix, limit, windowMs, clientOf: (_req, res) => String(res.locals.client) }),
   );
   app.use(express.json({ limit: '64kb' }));
+  // #endregion gateway-door
 
   for (const [prefix, resolve] of Object.entries(routes)) {
     app.use(prefix, async (req, res) => {
@@ -93,8 +95,6 @@ export function createGateway({
         .send(await response.text());
     });
   }
-  app.use((_req, res) => void res.status(404).json({ error: 'no such route' }));
-  app.use(errorHandler(log));
-  return app;
+  return finishServiceApp(app, log);
 }
 // #endregion gateway

@@ -2,17 +2,11 @@ import { randomUUID } from 'node:crypto';
 import express from 'express';
 import type pg from 'pg';
 import type { Publisher } from '../broker/publisher.js';
-import { correlationMiddleware } from '../correlation/correlation.js';
 import type { Logger } from '../correlation/logger.js';
 import { type OrderCreated, publishOrderCreated } from '../events/order-created.js';
-import {
-  DependencyUnavailableError,
-  errorHandler,
-  nonEmptyString,
-  positiveInt,
-  ValidationError,
-} from '../http/errors.js';
+import { DependencyUnavailableError, INT4_MAX, nonEmptyString, positiveInt, ValidationError } from '../http/errors.js';
 import { healthRouter, postgresCheck, type ReadinessCheck } from '../http/health.js';
+import { createServiceApp, finishServiceApp } from '../http/service-app.js';
 import { type ServiceClient, UpstreamClientError } from '../resilient-http/service-client.js';
 import { CLIENT_HEADER } from './gateway.js';
 import { idempotencyKeyOf, idempotencyKeysDdl, idempotent, type StoredResponse } from './idempotency-keys.js';
@@ -44,16 +38,24 @@ export interface OrderServiceDeps {
   readiness?: Record<string, ReadinessCheck>;
 }
 
+// #region parse-items
+/** Each number bounded by its column (`integer`), the total too: past it, the INSERT would be a 500. */
 function parseItems(value: unknown): OrderItem[] {
   if (!Array.isArray(value) || value.length === 0 || value.length > 100) {
     throw new ValidationError('items', 'items must be a list of 1 to 100 entries');
   }
-  return value.map((item: Record<string, unknown>, i) => ({
+  const items = value.map((item: Record<string, unknown>, i) => ({
     sku: nonEmptyString(item?.sku, `items[${i}].sku`, 64),
-    quantity: positiveInt(item?.quantity, `items[${i}].quantity`),
+    quantity: positiveInt(item?.quantity, `items[${i}].quantity`, 10_000),
     priceCents: positiveInt(item?.priceCents, `items[${i}].priceCents`),
   }));
+  if (totalOf(items) > INT4_MAX)
+    throw new ValidationError('items', `the order total must be at most ${INT4_MAX} cents`);
+  return items;
 }
+// #endregion parse-items
+
+const totalOf = (items: OrderItem[]) => items.reduce((sum, i) => sum + i.quantity * i.priceCents, 0);
 
 /** Asks user-service for the customer; its failures become this service's 422 or 503. */
 async function fetchCustomer(users: ServiceClient, userId: number): Promise<{ email: string }> {
@@ -68,8 +70,8 @@ async function fetchCustomer(users: ServiceClient, userId: number): Promise<{ em
 }
 
 export function createOrderApp({ pool, users, publisher, exchange, log, readiness = {} }: OrderServiceDeps) {
-  const app = express();
-  app.use(correlationMiddleware, express.json({ limit: '64kb' }));
+  const app = createServiceApp();
+  app.use(express.json({ limit: '64kb' }));
   app.use(healthRouter({ postgres: postgresCheck(pool), ...readiness }));
 
   // #region create-order
@@ -112,6 +114,5 @@ export function createOrderApp({ pool, users, publisher, exchange, log, readines
   });
   // #endregion create-order
 
-  app.use(errorHandler(log));
-  return app;
+  return finishServiceApp(app, log);
 }

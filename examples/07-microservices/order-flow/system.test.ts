@@ -58,11 +58,13 @@ describe('an order through gateway, order-service, user-service and email-servic
     expect(res.headers['x-correlation-id']).toBe('trace-order-42');
     expect(res.body).toMatchObject({ userId: user.id, totalCents: 3000 });
 
+    // #region trace-assertions
     const traced = () => lines.filter((l) => l.correlationId === 'trace-order-42');
     await waitUntil(() => traced().some((l) => l.message === 'confirmation email queued'), 'the email-service line');
     expect(new Set(traced().map((l) => l.service))).toEqual(
       new Set(['gateway', 'order-service', 'user-service', 'email-service']),
     );
+    // #endregion trace-assertions
     const { rows } = await system.pools.emailPool.query('SELECT recipient FROM sent_emails WHERE order_id = $1', [
       res.body.id,
     ]);

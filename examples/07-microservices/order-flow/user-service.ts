@@ -1,16 +1,9 @@
 import express from 'express';
 import type pg from 'pg';
-import { correlationMiddleware } from '../correlation/correlation.js';
 import type { Logger } from '../correlation/logger.js';
-import {
-  ConflictError,
-  errorHandler,
-  NotFoundError,
-  nonEmptyString,
-  positiveInt,
-  ValidationError,
-} from '../http/errors.js';
+import { ConflictError, NotFoundError, nonEmptyString, positiveInt, ValidationError } from '../http/errors.js';
 import { healthRouter, postgresCheck } from '../http/health.js';
+import { createServiceApp, finishServiceApp } from '../http/service-app.js';
 import { CLIENT_HEADER } from './gateway.js';
 import { idempotencyKeyOf, idempotencyKeysDdl, idempotent, type StoredResponse } from './idempotency-keys.js';
 
@@ -27,8 +20,8 @@ export const USERS_DDL = `
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 export function createUserApp({ pool, log }: { pool: pg.Pool; log: Logger }) {
-  const app = express();
-  app.use(correlationMiddleware, express.json({ limit: '16kb' }));
+  const app = createServiceApp();
+  app.use(express.json({ limit: '16kb' }));
   app.use(healthRouter({ postgres: postgresCheck(pool) }));
 
   app.get('/users/:id', async (req, res) => {
@@ -66,6 +59,5 @@ export function createUserApp({ pool, log }: { pool: pg.Pool; log: Logger }) {
   });
   // #endregion create-user
 
-  app.use(errorHandler(log));
-  return app;
+  return finishServiceApp(app, log);
 }

@@ -1,12 +1,10 @@
-import express from 'express';
 import type pg from 'pg';
 import type { Broker } from '../broker/connection.js';
 import { type Consumer, startConsumer } from '../broker/consumer.js';
-import { correlationMiddleware } from '../correlation/correlation.js';
 import type { Logger } from '../correlation/logger.js';
 import { parseOrderCreated } from '../events/order-created.js';
-import { errorHandler } from '../http/errors.js';
 import { brokerCheck, consumerCheck, healthRouter, postgresCheck } from '../http/health.js';
+import { createServiceApp, finishServiceApp } from '../http/service-app.js';
 import { applyOnce, PROCESSED_MESSAGES_DDL } from './processed-messages.js';
 
 /** email-service owns the `email` schema: its pool's search_path points there (see schemaPool). */
@@ -69,11 +67,9 @@ export interface EmailAppDeps {
 
 /** email-service has no public API, only the probes its orchestrator needs. */
 export function createEmailApp({ pool, broker, consumer, log }: EmailAppDeps) {
-  const app = express();
-  app.use(correlationMiddleware);
+  const app = createServiceApp();
   app.use(
     healthRouter({ postgres: postgresCheck(pool), broker: brokerCheck(broker), consumer: consumerCheck(consumer) }),
   );
-  app.use(errorHandler(log));
-  return app;
+  return finishServiceApp(app, log);
 }
