@@ -8,7 +8,8 @@ import { errorHandler } from '../errors/errors.js';
 import { type RegisterInput, registerSchema } from '../schemas/schemas.js';
 import { useListeningApp } from '../test/app-support.js';
 import { useUsersDatabase } from '../test/support.js';
-import { body, contentType, headerVariation, hostileRequest, send, sendVaried } from './test/hostile-requests.js';
+import { body, contentType, headerVariation, hostileRequest } from './test/hostile-requests.js';
+import { send, sendVaried } from './test/send-hostile.js';
 import { naiveValidateBody } from './validation.js';
 
 const db = useUsersDatabase('hostile_input');
