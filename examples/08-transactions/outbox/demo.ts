@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { setInterval } from 'node:timers/promises';
 import { recipe } from '@cookbook/shared';
 import amqp from 'amqplib';
 import { demoPool } from '../src/demo-pool.js';
 import { createOutboxTables, placeOrder, relayOutbox } from './outbox.js';
 import { awardPoints, consumeOrderPlaced, createLoyaltyTables, declareOrderTopology } from './outbox-consumer.js';
+import { connectBroker, runRelay } from './relay.js';
 
 class SimulatedCrash extends Error {}
 
@@ -58,5 +60,24 @@ export const outboxDemo = recipe({
     log(
       `the consumer handled ${handled} deliveries and awarded ${rows[0]?.points} points (75 = 10 + 25 + 40, each once)`,
     );
+
+    // In production the relay is a loop on a connection that reconnects by itself.
+    const broker = await connectBroker(urls.amqpUrl, (error) => log(`broker: ${error.message}`));
+    defer(() => broker.close());
+    const stop = new AbortController();
+    const relay = runRelay(pool, broker, exchange, {
+      signal: stop.signal,
+      idleMs: 50,
+      onError: (e) => log(`relay: ${e}`),
+    });
+    defer(async () => {
+      stop.abort();
+      await relay;
+    });
+    await placeOrder(pool, 2, 9_900);
+    const unsent = async () =>
+      (await pool.query('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL')).rows[0].n;
+    for await (const _ of setInterval(50, undefined, { signal: context.signal })) if ((await unsent()) === '0') break;
+    log('runRelay picked up the next order on its own: 0 events unsent');
   },
 });

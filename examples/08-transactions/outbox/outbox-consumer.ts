@@ -1,5 +1,6 @@
 import type { Channel, ConsumeMessage } from 'amqplib';
 import type pg from 'pg';
+import { withTransaction } from '../postgres/session.js';
 import type { OrderPlaced } from './outbox.js';
 
 /** The consuming service's own tables: what it computes, and which events it has already applied. */
@@ -21,21 +22,13 @@ export async function naiveAwardPoints(pool: pg.Pool, _eventId: string, event: O
 
 // #region idempotent-handler
 /** Records the event id in the same transaction as the effect: a duplicate finds its id and does nothing. */
-export async function awardPoints(pool: pg.Pool, eventId: string, event: OrderPlaced): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+export function awardPoints(pool: pg.Pool, eventId: string, event: OrderPlaced): Promise<void> {
+  return withTransaction(pool, async (client) => {
     const first = await client.query('INSERT INTO processed_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING', [
       eventId,
     ]);
     if (first.rowCount === 1) await client.query(POINTS_SQL, [event.customerId, pointsFor(event)]);
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 // #endregion idempotent-handler
 

@@ -1,5 +1,6 @@
 import type { ConfirmChannel } from 'amqplib';
 import type pg from 'pg';
+import { withTransaction } from '../postgres/session.js';
 
 export async function createOutboxTables(pool: pg.Pool): Promise<void> {
   await pool.query(`CREATE TABLE IF NOT EXISTS orders (
@@ -25,24 +26,16 @@ export interface OrderPlaced {
 
 // #region place-order
 /** The order and the event that announces it commit together, or neither does. */
-export async function placeOrder(pool: pg.Pool, customerId: number, totalCents: number): Promise<OrderPlaced> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+export function placeOrder(pool: pg.Pool, customerId: number, totalCents: number): Promise<OrderPlaced> {
+  return withTransaction(pool, async (client) => {
     const { rows } = await client.query('INSERT INTO orders (customer_id, total_cents) VALUES ($1, $2) RETURNING id', [
       customerId,
       totalCents,
     ]);
     const event: OrderPlaced = { orderId: Number(rows[0].id), customerId, totalCents };
     await client.query(`INSERT INTO outbox (topic, payload) VALUES ('order.placed', $1)`, [JSON.stringify(event)]);
-    await client.query('COMMIT');
     return event;
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 // #endregion place-order
 
@@ -58,15 +51,13 @@ export interface RelayOptions {
  * other relays take other rows) until the broker has confirmed every message; a crash before the
  * COMMIT leaves them unsent, so they are published again: at-least-once, by design.
  */
-export async function relayOutbox(
+export function relayOutbox(
   pool: pg.Pool,
   channel: ConfirmChannel,
   exchange: string,
   { batchSize = 100, afterPublish }: RelayOptions = {},
 ): Promise<number> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     const { rows } = await client.query(
       `SELECT id, event_id, topic, payload FROM outbox WHERE published_at IS NULL
         ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
@@ -84,13 +75,7 @@ export async function relayOutbox(
     await client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [
       rows.map((row: { id: string }) => row.id),
     ]);
-    await client.query('COMMIT');
     return rows.length;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 // #endregion relay

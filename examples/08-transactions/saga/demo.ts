@@ -5,7 +5,8 @@ import { CARD_LIMIT_CENTS } from '../shop/payments.js';
 import { createShopTables, orderServices } from '../shop/services.js';
 import { demoPool } from '../src/demo-pool.js';
 import { orderSaga } from './order-saga.js';
-import { resumeSagas, startSaga } from './saga.js';
+import { resumeSagas } from './resume.js';
+import { startSaga } from './saga.js';
 import { createSagaTables, loadSaga } from './saga-log.js';
 
 class SimulatedCrash extends Error {}

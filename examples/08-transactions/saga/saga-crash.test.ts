@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createShopTables, orderServices } from '../shop/services.js';
 import { orderSaga } from './order-saga.js';
-import { resumeSagas } from './saga.js';
+import { resumeSagas } from './resume.js';
 import { createSagaTables, loadSaga } from './saga-log.js';
 import { ORDER, resetShop, STOCK, shopState } from './test/shop.js';
 

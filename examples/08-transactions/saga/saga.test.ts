@@ -6,7 +6,8 @@ import { CARD_LIMIT_CENTS } from '../shop/payments.js';
 import { createShopTables, type OrderServices, orderServices } from '../shop/services.js';
 import { naivePlaceOrder } from './naive-order-saga.js';
 import { orderSaga } from './order-saga.js';
-import { resumeSagas, retryParkedSaga, startSaga } from './saga.js';
+import { resumeSagas, retryParkedSaga } from './resume.js';
+import { startSaga } from './saga.js';
 import { createSagaTables, loadSaga, recordStep, setSagaState } from './saga-log.js';
 import { ORDER, resetShop, STEP_SERVICE, STOCK, shopState, withOutage } from './test/shop.js';
 

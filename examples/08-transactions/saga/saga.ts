@@ -1,15 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
-import {
-  claimSaga,
-  insertSaga,
-  loadSaga,
-  recordStep,
-  type SagaRecord,
-  type SagaState,
-  setSagaState,
-  staleSagas,
-} from './saga-log.js';
+import { isConflict, isConnectionLost, retryTransaction } from '../retry/retry-transaction.js';
+import { insertSaga, loadSaga, recordStep, type SagaRecord, type SagaState, setSagaState } from './saga-log.js';
 
 export interface SagaStep<D> {
   name: string;
@@ -25,6 +17,8 @@ export interface SagaDefinition<D> {
 }
 
 export interface SagaOptions {
+  /** Tries per step when it fails for a reason that is not the business's (a lost connection, a conflict). */
+  stepAttempts?: number;
   /** Tries per compensation before the saga is parked for a human. */
   compensationAttempts?: number;
   retryDelayMs?: number;
@@ -72,7 +66,7 @@ async function runForward<D>(pool: pg.Pool, definition: SagaDefinition<D>, saga:
   for (const step of definition.steps) {
     if (done.has(step.name)) continue;
     try {
-      await step.run(saga.id, saga.data);
+      await runStep(step, saga, options);
     } catch (error) {
       await recordStep(pool, saga.id, step.name, 'failed', message(error));
       await setSagaState(pool, saga.id, 'compensating', `${step.name}: ${message(error)}`);
@@ -86,6 +80,22 @@ async function runForward<D>(pool: pg.Pool, definition: SagaDefinition<D>, saga:
   return { id: saga.id, state: 'completed' as const, failure: null };
 }
 // #endregion run-saga
+
+// #region run-step
+/**
+ * A step that lost its connection, even during its COMMIT, or hit a conflict is run again: it is
+ * idempotent for the saga id, so a second run after a COMMIT that did land changes nothing. Only a
+ * business failure, or a step that keeps failing, starts the compensations.
+ */
+function runStep<D>(step: SagaStep<D>, saga: SagaRecord<D>, { stepAttempts = 3, retryDelayMs = 50 }: SagaOptions) {
+  const transient = (error: unknown) => isConnectionLost(error) || isConflict(error);
+  return retryTransaction(() => step.run(saga.id, saga.data), {
+    attempts: stepAttempts,
+    baseDelayMs: retryDelayMs,
+    retryOn: transient,
+  });
+}
+// #endregion run-step
 
 // #region compensate
 /**
@@ -119,37 +129,3 @@ async function compensate<D>(pool: pg.Pool, definition: SagaDefinition<D>, saga:
   return { id: saga.id, state: 'compensated' as const, failure: saga.failure };
 }
 // #endregion compensate
-
-// #region resume
-/**
- * Run at startup: finishes every saga of this kind that a dead process left mid-way. Only sagas
- * idle for `staleAfterMs` are taken (a live owner touches its saga after every step, so keep it
- * well above your slowest step; 0 only when no other instance can be alive), and the
- * compare-and-set claim lets one of two resuming instances win each saga.
- */
-export async function resumeSagas<D>(
-  pool: pg.Pool,
-  definition: SagaDefinition<D>,
-  { staleAfterMs = 30_000, ...options }: SagaOptions & { staleAfterMs?: number } = {},
-): Promise<SagaOutcome[]> {
-  const outcomes: SagaOutcome[] = [];
-  for (const { id, seen } of await staleSagas(pool, definition.kind, staleAfterMs)) {
-    if (!(await claimSaga(pool, id, seen))) continue; // another instance took it
-    outcomes.push(await driveSaga(pool, definition, id, options));
-  }
-  return outcomes;
-}
-
-/** After a human fixed what parked a saga: try its compensations again. */
-export async function retryParkedSaga<D>(
-  pool: pg.Pool,
-  definition: SagaDefinition<D>,
-  id: string,
-  options: SagaOptions = {},
-) {
-  await pool.query(`UPDATE sagas SET state = 'compensating', updated_at = now() WHERE id = $1 AND state = 'parked'`, [
-    id,
-  ]);
-  return driveSaga(pool, definition, id, options);
-}
-// #endregion resume

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { withTransaction } from '../postgres/session.js';
 import type { OrderLine } from './orders.js';
 
 /** The inventory service: owns `stock` and `reservations`. A reservation row per order and SKU makes both directions idempotent. */
@@ -23,31 +24,25 @@ export class OutOfStockError extends Error {
 }
 
 /** Takes stock for every line in one local transaction: all lines are reserved, or none. */
-export async function reserveStock(pool: pg.Pool, orderId: string, lines: OrderLine[]): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+// #region reserve-stock
+export function reserveStock(pool: pg.Pool, orderId: string, lines: OrderLine[]): Promise<void> {
+  return withTransaction(pool, async (client) => {
     // SKU order, so two orders never lock the same stock rows in opposite orders.
     for (const line of [...lines].sort((a, b) => a.sku.localeCompare(b.sku))) {
       const reserved = await client.query(
         'INSERT INTO reservations (order_id, sku, quantity) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
         [orderId, line.sku, line.quantity],
       );
-      if (reserved.rowCount === 0) continue; // reserved by an earlier attempt
+      if (reserved.rowCount === 0) continue; // reserved by an earlier attempt, whose COMMIT landed
       const taken = await client.query(
         'UPDATE stock SET available = available - $2 WHERE sku = $1 AND available >= $2',
         [line.sku, line.quantity],
       );
       if (taken.rowCount === 0) throw new OutOfStockError(line.sku);
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
+// #endregion reserve-stock
 
 /** Compensation: one statement deletes the reservations and returns exactly what they held, so a rerun returns nothing twice. */
 export async function releaseStock(pool: pg.Pool, orderId: string): Promise<void> {

@@ -1,0 +1,104 @@
+import { deleteRabbitNames, rabbitNames, testServices, useTestDatabase, waitUntil } from '@cookbook/shared/testing';
+import amqp, { type Channel, type ChannelModel, type RecoveringChannelModel } from 'amqplib';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTcpProxy, type TcpProxy } from '../test/tcp-proxy.js';
+import { createOutboxTables, placeOrder } from './outbox.js';
+import { declareOrderTopology } from './outbox-consumer.js';
+import { connectBroker, runRelay } from './relay.js';
+
+const database = useTestDatabase('outbox_restart');
+// Its own outbox, so the relay of the first test cannot take its rows.
+const misdirectedDatabase = useTestDatabase('outbox_404');
+const names = rabbitNames('transactions_restart');
+const exchange = names.exchange('orders');
+const queue = names.queue('loyalty');
+let pool: pg.Pool;
+let admin: ChannelModel;
+let channel: Channel;
+let proxy: TcpProxy;
+let broker: RecoveringChannelModel;
+const stop = new AbortController();
+const relayErrors: unknown[] = [];
+let relay: Promise<void>;
+
+beforeAll(async () => {
+  pool = database.pool({ max: 3 });
+  await createOutboxTables(pool);
+  admin = await amqp.connect(testServices().amqpUrl);
+  channel = await admin.createChannel();
+  await declareOrderTopology(channel, exchange, queue);
+  // The relay reaches RabbitMQ only through the proxy, which plays the broker restart.
+  proxy = await startTcpProxy(testServices().amqpUrl);
+  broker = await connectBroker(proxy.url(testServices().amqpUrl), (error) => relayErrors.push(error));
+  relay = runRelay(pool, broker, exchange, {
+    signal: stop.signal,
+    idleMs: 20,
+    retryDelayMs: 50,
+    onError: (error) => relayErrors.push(error),
+  });
+});
+
+afterAll(async () => {
+  stop.abort();
+  await broker?.close();
+  await relay;
+  await proxy?.close();
+  if (channel) await deleteRabbitNames(channel, names);
+  await admin?.close();
+});
+
+const unsent = async () =>
+  (await pool.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL')).rows[0].n;
+const allSent = () => waitUntil(async () => (await unsent()) === 0, 'the relay to publish every event');
+
+/** Every message in the queue, taken off it: the event ids, duplicates included. */
+async function drainQueue(): Promise<string[]> {
+  const ids: string[] = [];
+  for (;;) {
+    const message = await channel.get(queue, { noAck: true });
+    if (!message) return ids;
+    ids.push(String(message.properties.messageId));
+  }
+}
+
+describe('outbox: the relay across a broker restart', () => {
+  it('keeps relaying: events written while the broker is away go out once it is back, none lost', async () => {
+    for (let i = 0; i < 5; i++) await placeOrder(pool, 1, 100 + i);
+    await allSent();
+
+    // The broker goes down: every open connection is cut, and new ones are refused for a while.
+    proxy.refuse(true);
+    proxy.cutAll();
+    const acceptedWhileDown = proxy.accepted;
+    for (let i = 0; i < 5; i++) await placeOrder(pool, 2, 200 + i);
+    await waitUntil(() => proxy.accepted >= acceptedWhileDown + 2, 'the relay to try to reconnect, twice');
+    expect(await unsent()).toBe(5);
+
+    proxy.refuse(false);
+    await allSent();
+    const { rows } = await pool.query('SELECT event_id FROM outbox ORDER BY id');
+    const published = await drainQueue();
+    expect(new Set(published)).toEqual(new Set(rows.map((row: { event_id: string }) => row.event_id)));
+    expect(relayErrors.length).toBeGreaterThan(0);
+  });
+
+  it('a channel the broker closes (no such exchange, 404) is reported and replaced; the rows wait, unsent', async () => {
+    const outbox = misdirectedDatabase.pool({ max: 2 });
+    await createOutboxTables(outbox);
+    const errors: unknown[] = [];
+    const halt = new AbortController();
+    const misdirected = runRelay(outbox, admin, names.exchange('missing'), {
+      signal: halt.signal,
+      idleMs: 20,
+      retryDelayMs: 20,
+      onError: (error) => errors.push(error),
+    });
+    await placeOrder(outbox, 3, 300);
+    // Each attempt: the channel is closed by the broker (its 'error') and the publish fails.
+    await waitUntil(() => errors.filter((e) => (e as { code?: number }).code === 404).length >= 2, 'two 404s');
+    halt.abort();
+    await misdirected;
+    expect((await outbox.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL')).rows[0].n).toBe(1);
+  });
+});
