@@ -20,6 +20,8 @@ export class NotFoundError extends AppError {
   }
 }
 
+// #endregion errors
+
 export class ConflictError extends AppError {}
 
 export class EmailTakenError extends ConflictError {
@@ -52,4 +54,3 @@ export class ValidationError extends AppError {
     super('VALIDATION_FAILED', `Invalid ${details.map((d) => d.field).join(', ')}`);
   }
 }
-// #endregion errors

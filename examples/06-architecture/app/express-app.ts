@@ -31,6 +31,7 @@ export function createHttpApp(edge: Edge): Express {
   app.use(errorHandler(edge.logger));
   return app;
 }
+// #endregion create-app
 
 /** `createApp({ db, tokenSecret })`: the whole stack on one database, as route tests build it. */
 export function createApp({ tokenSecret, ...deps }: ServiceDeps & { tokenSecret: string }): Express {
@@ -41,4 +42,3 @@ export function createApp({ tokenSecret, ...deps }: ServiceDeps & { tokenSecret:
 export function createHttpServer(edge: Edge): Server {
   return createServer(createHttpApp(edge)).on('clientError', answerClientError);
 }
-// #endregion create-app

@@ -70,6 +70,20 @@ describe('UserService with a fake repository', () => {
     expect(logger.entries.map((e) => e.message)).toEqual(['welcome email failed']);
   });
 
+  it('drain() waits for the welcome emails already started, so shutdown does not cut them off', async () => {
+    let release: (() => void) | undefined;
+    const slow: EmailSender = { sendWelcome: () => new Promise<void>((resolve) => (release = resolve)) };
+    const { service } = serviceWith(slow);
+    await service.register({ email: 'ada@example.com', name: 'Ada', password: 'correct horse' });
+    let drained = false;
+    const draining = service.drain().then(() => (drained = true));
+    await new Promise(setImmediate); // one turn of the loop: the send has started, not finished
+    expect([drained, release !== undefined]).toEqual([false, true]);
+    release?.();
+    await draining;
+    expect(drained).toBe(true);
+  });
+
   it('lists page by page', async () => {
     const { service } = serviceWith();
     for (const name of ['a', 'b', 'c'])

@@ -30,6 +30,7 @@ async function runMigrateCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
     console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     return 2;
   }
+  // #endregion migrate-command
   const db = createDatabase(databaseUrl, { poolMax: 1 });
   try {
     const applied = await migrate(db, migrations, options.to === undefined ? {} : { to: options.to });
@@ -42,6 +43,5 @@ async function runMigrateCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
     await db.close();
   }
 }
-// #endregion migrate-command
 
 process.exitCode = await runMigrateCommand(process.argv.slice(2), process.env);

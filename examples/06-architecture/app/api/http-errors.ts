@@ -30,32 +30,24 @@ export interface HttpError {
  * that says nothing about what went wrong.
  */
 export function toHttpError(error: unknown, requestId: string): HttpError {
-  const domainStatus = error instanceof AppError ? statusOf(error) : undefined;
-  if (error instanceof AppError && domainStatus !== undefined) {
+  const status = error instanceof AppError ? statusOf(error) : undefined;
+  if (error instanceof AppError && status !== undefined) {
     const details = error instanceof ValidationError ? error.details : undefined;
-    return {
-      status: domainStatus,
-      unexpected: false,
-      body: { error: { code: error.code, message: error.message, requestId, details } },
-      ...(domainStatus === 401 ? { headers: { 'www-authenticate': 'Bearer' } } : {}),
-    };
+    const headers = status === 401 ? { 'www-authenticate': 'Bearer' } : undefined;
+    return answer(status, { code: error.code, message: error.message, requestId, details }, headers);
   }
   const problem = requestProblemOf(error);
   if (problem) {
     const details = [{ field: problem.field, message: problem.message }];
-    return {
-      status: problem.status,
-      unexpected: false,
-      body: { error: { code: 'BAD_REQUEST', message: problem.message, requestId, details } },
-    };
+    return answer(problem.status, { code: 'BAD_REQUEST', message: problem.message, requestId, details });
   }
-  return {
-    status: 500,
-    unexpected: true,
-    body: { error: { code: 'INTERNAL', message: 'Internal server error', requestId } },
-  };
+  return answer(500, { code: 'INTERNAL', message: 'Internal server error', requestId });
 }
 // #endregion to-http-error
+
+function answer(status: number, error: ErrorBody['error'], headers?: Record<string, string>): HttpError {
+  return { status, unexpected: status >= 500, body: { error }, ...(headers ? { headers } : {}) };
+}
 
 /** An AppError subclass missing here is a bug in this table: it falls through to a logged 500. */
 function statusOf(error: AppError): number | undefined {

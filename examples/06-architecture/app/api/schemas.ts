@@ -18,6 +18,15 @@ const text = (max: number) =>
     .messages({ 'string.pattern.base': '{{#label}} must not contain NUL characters' });
 
 /** Shapes of what clients send, checked at the edge so services receive only clean, typed input. */
+export const newProductSchema = Joi.object<NewProduct>({
+  name: text(200).required(), // products.name varchar(200)
+  // strict(): a JSON body already has numbers; "100" is a client bug to report, not to coerce.
+  // price_cents and stock are `integer CHECK (>= 0)`; the price also has a business cap.
+  priceCents: Joi.number().integer().min(0).max(100_000_000).strict().required(),
+  stock: Joi.number().integer().min(0).max(INT4_MAX).strict(),
+});
+// #endregion schemas
+
 export const registerUserSchema = Joi.object<RegisterUserInput>({
   email: Joi.string().trim().lowercase().email().max(254).required(),
   name: text(100).required(), // users.name varchar(100)
@@ -28,14 +37,6 @@ export const userPatchSchema = Joi.object<UserPatch>({
   name: text(100),
 }).min(1);
 
-export const newProductSchema = Joi.object<NewProduct>({
-  name: text(200).required(), // products.name varchar(200)
-  // strict(): a JSON body already has numbers; "100" is a client bug to report, not to coerce.
-  // price_cents and stock are `integer CHECK (>= 0)`; the price also has a business cap.
-  priceCents: Joi.number().integer().min(0).max(100_000_000).strict().required(),
-  stock: Joi.number().integer().min(0).max(INT4_MAX).strict(),
-});
-
 /** Query strings are text, so converting "20" to 20 is what is meant here. */
 export const pageSchema = Joi.object<PageRequest>({
   limit: Joi.number().integer().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
@@ -45,7 +46,6 @@ export const pageSchema = Joi.object<PageRequest>({
 export const idParamsSchema = Joi.object<{ id: number }>({
   id: Joi.number().integer().min(1).max(INT4_MAX).required(),
 });
-// #endregion schemas
 
 export type RequestPart = 'body' | 'query' | 'params';
 
