@@ -16,6 +16,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../config/config.js';
+import { get } from '../test/http.js';
 import { unusedPort } from '../test/service.js';
 import { type Compose, composeConfig, unhealthyDependencies } from './test/compose.js';
 import { parseDockerfile, productionImageProblems } from './test/dockerfile-policy.js';
@@ -105,6 +106,16 @@ describe('the image, rehearsed without a Docker engine', () => {
       expect(modules).not.toContain(dev);
   });
 
+  it('ships no test helper, demo or demo route: only what the service runs', () => {
+    const shipped = readdirSync(join(app, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.js'),
+    );
+    expect(shipped).toContain('docker/liveness-probe.js');
+    for (const file of shipped) {
+      expect(file).not.toMatch(/dockerfile-policy|work-routes|demo\.js$|\.test\.js$|(^|\/)test\//);
+    }
+  });
+
   it('starts with its CMD and ENV, and its HEALTHCHECK passes then fails when nothing answers', async () => {
     database = await createTestDatabase(testServices().databaseUrl, 'deployment_docker');
     const runtime = parseDockerfile(dockerfile)[1];
@@ -126,6 +137,8 @@ describe('the image, rehearsed without a Docker engine', () => {
     const healthcheck = (p: string) =>
       spawnSync(process.execPath, probe.slice(1), { cwd: app, env: { PORT: p } }).status;
     expect(healthcheck(port)).toBe(0);
+    // The production entry mounts no demo route.
+    expect((await get(`http://127.0.0.1:${port}/api/work?ms=1`)).status).toBe(404);
     expect(healthcheck(String(await unusedPort()))).toBe(1);
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);

@@ -48,20 +48,14 @@ describe('/health/live and /health/ready', () => {
     expect((await get(`${url}/health/live`)).status).toBe(200);
     const ready = await get(`${url}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(JSON.parse(ready.body)).toMatchObject({
-      status: 'ready',
-      checks: { postgres: { status: 'ok' }, redis: { status: 'ok' } },
-    });
+    expect(JSON.parse(ready.body)).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' } });
   });
 
   it('Redis unreachable: ready is 503 naming the redis check, live stays 200', async () => {
     const { url } = await start({ REDIS_URL: `redis://127.0.0.1:${await unusedPort()}` });
     const ready = await get(`${url}/health/ready`);
     expect(ready.status).toBe(503);
-    expect(JSON.parse(ready.body)).toMatchObject({
-      status: 'not_ready',
-      checks: { postgres: { status: 'ok' }, redis: { status: 'failed' } },
-    });
+    expect(JSON.parse(ready.body)).toEqual({ status: 'not_ready', checks: { postgres: 'ok', redis: 'failed' } });
     expect((await get(`${url}/health/live`)).status).toBe(200);
   });
 
@@ -101,7 +95,9 @@ describe('a dependency that hangs', () => {
     const timeoutMs = 200;
     try {
       const checks = { postgres: postgresCheck(pool), redis: redisCheck(redis) };
-      const app = express().use(healthRoutes(checks, timeoutMs, new Lifecycle()));
+      const warnings: object[] = [];
+      const log = { warn: (_message: string, fields?: object) => warnings.push(fields ?? {}) };
+      const app = express().use(healthRoutes({ checks, timeoutMs, lifecycle: new Lifecycle(), log }));
       const naive = express().use(naiveHealthRoute(pool, redis));
       let naiveAnswered = false;
       const naiveReply = request(naive)
@@ -113,8 +109,8 @@ describe('a dependency that hangs', () => {
         );
       const ready = await request(app).get('/health/ready');
       expect(ready.status).toBe(503);
-      expect(ready.body.checks.redis).toMatchObject({ status: 'failed', error: `timed out after ${timeoutMs} ms` });
-      expect(ready.body.checks.postgres.status).toBe('ok');
+      expect(ready.body.checks).toEqual({ postgres: 'ok', redis: 'failed' });
+      expect(warnings).toMatchObject([{ failed: { redis: { error: `timed out after ${timeoutMs} ms` } } }]);
       expect(naiveAnswered).toBe(false);
       // Ten check timeouts later the naive endpoint still has no answer: a probe would time out on it.
       expect(await naiveReply).toBe('gave up');

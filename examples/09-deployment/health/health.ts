@@ -60,12 +60,25 @@ async function runOne(check: Check, timeoutMs: number): Promise<CheckResult> {
 // #endregion run-checks
 
 // #region health-routes
+/** Where a failed check's details go: the log, never the probe's answer (winston, pino, console fit). */
+export interface HealthLog {
+  warn(message: string, fields?: object): unknown;
+}
+
+export interface HealthOptions {
+  checks: Record<string, Check>;
+  timeoutMs: number;
+  lifecycle: Lifecycle;
+  log: HealthLog;
+}
+
 /**
  * `/health/live`: the process can answer; restarting it would not help anything else, so it
  * checks no dependency. `/health/ready`: send me traffic; false while a dependency is down or
- * while the process is shutting down.
+ * while the process is shutting down. Its body names each check and its state, nothing more: a
+ * raw error carries addresses and role names; those go to the log.
  */
-export function healthRoutes(checks: Record<string, Check>, timeoutMs: number, lifecycle: Lifecycle): Router {
+export function healthRoutes({ checks, timeoutMs, lifecycle, log }: HealthOptions): Router {
   const router = Router();
   router.get('/health/live', (_req: Request, res: Response) => {
     res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
@@ -76,14 +89,19 @@ export function healthRoutes(checks: Record<string, Check>, timeoutMs: number, l
       return;
     }
     const readiness = await runChecks(checks, timeoutMs);
-    res.status(readiness.ok ? 200 : 503).json({ status: readiness.ok ? 'ready' : 'not_ready', ...readiness });
+    const failed = Object.entries(readiness.checks).filter(([, result]) => result.status === 'failed');
+    if (failed.length > 0) log.warn('not ready', { failed: Object.fromEntries(failed) });
+    const states = Object.entries(readiness.checks).map(([name, result]) => [name, result.status]);
+    res
+      .status(readiness.ok ? 200 : 503)
+      .json({ status: readiness.ok ? 'ready' : 'not_ready', checks: Object.fromEntries(states) });
   });
   return router;
 }
 // #endregion health-routes
 
 // #region naive-health
-/** The Q&A's endpoint: one route for everything, checks in sequence, no timeout, no names. */
+/** The Q&A's endpoint: one route for everything, checks in sequence, no timeout, no names, the raw error out. */
 export function naiveHealthRoute(pool: pg.Pool, redis: Redis): Router {
   const router = Router();
   router.get('/health', async (_req: Request, res: Response) => {

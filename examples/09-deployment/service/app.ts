@@ -1,4 +1,5 @@
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
+import helmet from 'helmet';
 import { type Check, healthRoutes, type Lifecycle, postgresCheck, redisCheck } from '../health/health.js';
 import type { Logger } from '../logging/logger.js';
 import { errorHandler, requestLogging } from '../logging/request-logging.js';
@@ -38,8 +39,10 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLogging(logger));
+  // Security headers on every answer, errors and 404s included (HSTS, nosniff, a CSP, frame denial).
+  app.use(helmet());
   app.use(requestDeadline(requestTimeoutMs));
-  app.use(healthRoutes(checks, healthCheckTimeoutMs, lifecycle));
+  app.use(healthRoutes({ checks, timeoutMs: healthCheckTimeoutMs, lifecycle, log: logger }));
   app.use('/api', shedLoad(pool, deps.dbQueueMax));
   app.get('/api/time', async (_req, res) => {
     // allSettled, not all: when Redis fails at once, its answer waits for the query instead of
@@ -53,6 +56,7 @@ export function createApp(deps: AppDeps): Express {
     res.json({ now: time.value.rows[0]?.now, hits: hits.value });
   });
   if (deps.extraRoutes) app.use('/api', deps.extraRoutes);
+  app.use((_req, res) => void res.status(404).json({ error: 'not_found' }));
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (!(error instanceof ValidationError)) return next(error);
     res.status(400).json({ error: 'invalid_input', field: error.field, message: error.message });
