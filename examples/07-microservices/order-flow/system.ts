@@ -1,6 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
 import { connectBroker } from '../broker/connection.js';
@@ -8,9 +5,10 @@ import { createPublisher } from '../broker/publisher.js';
 import { createLogger, type LogSink } from '../correlation/logger.js';
 import { schemaPool } from '../db/schema-pool.js';
 import { brokerCheck } from '../http/health.js';
+import { serve } from '../http/serve.js';
 import { createEmailApp, EMAIL_DDL, startEmailWorker } from '../reliable-queue/email-service.js';
 import { createServiceClient, type ServiceClientOptions } from '../resilient-http/service-client.js';
-import { pickInstance, RedisRegistry, type Registration } from '../service-discovery/registry.js';
+import { pickInstance, RedisRegistry, type Registration, readinessOf } from '../service-discovery/registry.js';
 import { createGateway } from './gateway.js';
 import { createOrderApp, ORDERS_DDL } from './order-service.js';
 import { createUserApp, USERS_DDL } from './user-service.js';
@@ -30,19 +28,9 @@ export interface SystemOptions {
   userClient?: Partial<ServiceClientOptions>;
   /** How long the gateway waits for a service before answering 504. */
   gatewayTimeoutMs?: number;
+  /** How long a registration lives without a healthy heartbeat. */
+  registryTtlMs?: number;
 }
-
-function serve(app: Express, port: number): Promise<{ server: Server; url: string }> {
-  const server = createServer(app);
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
-    });
-  });
-}
-
-const REGISTRY_TTL_MS = 3_000;
 
 /**
  * The four services of the walk-through, each with its own pool, schema, broker connection and
@@ -54,7 +42,10 @@ export async function startSystem(options: SystemOptions) {
   const logger = (service: string) => createLogger(service, options.logSink);
   const pool = options.pool ?? ((schema: string) => schemaPool(options.databaseUrl, schema));
   const stops: (() => Promise<unknown> | unknown)[] = [];
+  const registrations: Registration[] = [];
   const stop = async () => {
+    // Leave the registry first, so no caller is sent to a service that is shutting down.
+    await Promise.allSettled(registrations.splice(0).map((r) => r.deregister()));
     for (const step of stops.splice(0).reverse()) await Promise.resolve(step()).catch(() => {});
   };
 
@@ -62,17 +53,21 @@ export async function startSystem(options: SystemOptions) {
     const redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 2 });
     stops.push(() => redis.quit());
     const registry = new RedisRegistry(redis, names.redisPrefix);
-    const registrations: Registration[] = [];
-    stops.push(() => Promise.all(registrations.map((r) => r.deregister())));
-    const register = async (service: string, url: string) =>
-      registrations.push(await registry.register({ service, id: url, url }, { ttlMs: REGISTRY_TTL_MS }));
+    // #region register-while-ready
+    // Every service registers, and each heartbeat renews it only while its own readiness passes.
+    const ttlMs = options.registryTtlMs ?? 3_000;
+    const register = async (service: string, url: string) => {
+      const healthCheck = readinessOf(url, Math.min(1_000, ttlMs / 3));
+      registrations.push(await registry.register({ service, id: url, url }, { ttlMs, healthCheck }));
+    };
+    // #endregion register-while-ready
 
     // user-service
     const usersPool = pool('users');
     stops.push(() => usersPool.end());
     await usersPool.query(USERS_DDL);
     const users = await serve(createUserApp({ pool: usersPool, log: logger('user-service') }), ports.users);
-    stops.push(() => closeServer(users.server));
+    stops.push(users.close);
     await register('user-service', users.url);
 
     // order-service: calls user-service over HTTP, announces orders over AMQP
@@ -98,7 +93,7 @@ export async function startSystem(options: SystemOptions) {
       readiness: { broker: brokerCheck(ordersBroker) },
     });
     const orders = await serve(orderApp, ports.orders);
-    stops.push(() => closeServer(orders.server));
+    stops.push(orders.close);
     await register('order-service', orders.url);
 
     // email-service: consumes order.created from its own queue
@@ -121,7 +116,8 @@ export async function startSystem(options: SystemOptions) {
       createEmailApp({ pool: emailPool, broker: emailBroker, consumer: worker, log: emailLog }),
       ports.email,
     );
-    stops.push(() => closeServer(email.server));
+    stops.push(email.close);
+    await register('email-service', email.url);
 
     // gateway: the only door for external clients
     const gatewayApp = createGateway({
@@ -137,7 +133,8 @@ export async function startSystem(options: SystemOptions) {
       log: logger('gateway'),
     });
     const gateway = await serve(gatewayApp, ports.gateway);
-    stops.push(() => closeServer(gateway.server));
+    stops.push(gateway.close);
+    await register('gateway', gateway.url);
 
     return {
       urls: { gateway: gateway.url, users: users.url, orders: orders.url, email: email.url },
@@ -151,10 +148,3 @@ export async function startSystem(options: SystemOptions) {
 }
 
 export type System = Awaited<ReturnType<typeof startSystem>>;
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
-}

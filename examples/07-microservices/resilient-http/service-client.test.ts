@@ -5,6 +5,7 @@ import {
   createServiceClient,
   naiveGetUser,
   type ServiceClientOptions,
+  UpstreamClientError,
   UpstreamUnavailableError,
 } from './service-client.js';
 
@@ -44,6 +45,17 @@ describe('resilient service client', () => {
       await expect(client.get('/users/1')).rejects.toMatchObject({ code: 'EOPENBREAKER' });
     expect(stub.hits()).toBe(hitsWhenOpened);
   });
+
+  // #region not-found-keeps-closed
+  it('a 404 is a healthy service saying no: any number of them leaves the breaker closed', async () => {
+    const { stub, client } = await setup({ retries: 0, breaker: { volumeThreshold: 3, resetTimeoutMs: 60_000 } });
+    stub.setMode('missing');
+    for (let i = 0; i < 10; i += 1) await expect(client.get('/users/404')).rejects.toMatchObject({ status: 404 });
+    await expect(client.get('/users/404')).rejects.toBeInstanceOf(UpstreamClientError);
+    expect(client.breaker.closed).toBe(true);
+    expect(stub.hits()).toBe(11); // every call reached the service: none was refused by an open breaker
+  });
+  // #endregion not-found-keeps-closed
 
   it('half-opens after the reset timeout and closes again once the service is back', async () => {
     const { stub, client } = await setup({ retries: 0, breaker: { volumeThreshold: 2, resetTimeoutMs: 150 } });

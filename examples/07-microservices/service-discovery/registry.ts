@@ -80,6 +80,14 @@ export class RedisRegistry implements Registry {
 }
 // #endregion redis-registry
 
+/**
+ * A `healthCheck` for `register`: the instance's own readiness probe over HTTP, as Consul's agent
+ * would call it, so the registry renews exactly while the orchestrator would send it traffic.
+ */
+export function readinessOf(url: string, timeoutMs = 1_000): () => Promise<boolean> {
+  return async () => (await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(timeoutMs) })).ok;
+}
+
 /** Client-side load balancing: a random healthy instance, or a clear error naming the service. */
 export async function pickInstance(registry: Registry, service: string): Promise<string> {
   const instances = await registry.lookup(service);

@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { closeServer, listen } from '@cookbook/shared';
 
-export type StubMode = 'up' | 'down' | 'hang' | 'error';
+export type StubMode = 'up' | 'down' | 'hang' | 'error' | 'missing';
 
 /**
  * A user-service stand-in whose behaviour a test switches: answers, resets the connection, never
- * answers, or answers 503. Counts the requests that reached it and tracks the ones still open.
+ * answers, answers 503, or answers 404 (healthy, but no such user). Counts the requests that reached it and tracks the ones still open.
  */
 export async function startStubUserService() {
   let mode: StubMode = 'up';
@@ -16,6 +16,7 @@ export async function startStubUserService() {
     hits += 1;
     if (mode === 'down') return void req.socket.destroy();
     if (mode === 'error') return void res.writeHead(503, { 'content-type': 'application/json' }).end('{}');
+    if (mode === 'missing') return void res.writeHead(404, { 'content-type': 'application/json' }).end('{}');
     if (mode === 'hang') {
       open.add(req);
       res.on('close', () => {
