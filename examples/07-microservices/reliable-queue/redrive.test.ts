@@ -70,6 +70,9 @@ describe('re-driving the dead-letter queue', () => {
     const bad = spawnFixture(main, { env, args: ['reliable-queue', '--redrive', names.queue, '--limit', 'all'] });
     expect(await bad.exited).toBe(1);
     await waitUntil(() => bad.errors.some((l) => l.includes('--limit must be a positive integer, got "all"')), 'why');
+    const missing = spawnFixture(main, { env, args: ['reliable-queue', '--redrive', `${names.queue}.typo`] });
+    expect(await missing.exited).toBe(1);
+    await waitUntil(() => missing.errors.some((l) => l.includes(`no queue named "${names.queue}.typo.dlq"`)), 'which');
     await consumer.stop();
   });
 

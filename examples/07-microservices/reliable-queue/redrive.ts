@@ -18,7 +18,11 @@ export interface Redrive {
  * the count it started with, so a message that fails again is not moved twice in one run.
  */
 export async function redriveDeadLetters(channel: ConfirmChannel, { deadLetterQueue, queue, limit }: Redrive) {
-  const { messageCount } = await channel.checkQueue(deadLetterQueue);
+  const { messageCount } = await channel.checkQueue(deadLetterQueue).catch(() => {
+    throw new Error(
+      `no queue named "${deadLetterQueue}": pass --redrive the work queue, or --dead-letter-queue its DLQ`,
+    );
+  });
   const wanted = Math.min(messageCount, limit ?? messageCount);
   let moved = 0;
   while (moved < wanted) {
