@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Email } from './email.js';
 
@@ -29,12 +30,21 @@ function text(body: Record<string, unknown>, field: string, maxLength: number, p
   return value;
 }
 
+/** `work`, or a rejection once `ms` have passed without it settling. */
+async function beforeDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  const stop = new AbortController();
+  const deadline = sleep(ms, undefined, { signal: stop.signal }).then(() => {
+    throw new Error(`the queue did not answer within ${ms} ms`);
+  });
+  return Promise.race([work, deadline]).finally(() => stop.abort());
+}
+
 // #region email-http
 /**
  * The Q&A's producer: validate, enqueue, answer 202 at once. The request never waits for SMTP,
  * and a failure later is the queue's to retry, not the client's to see.
  */
-export function createEmailApp(enqueue: EnqueueEmail): express.Express {
+export function createEmailApp(enqueue: EnqueueEmail, { enqueueTimeoutMs = 2_000 } = {}): express.Express {
   const app = express();
   app.use(express.json({ limit: '16kb' }));
   app.post('/emails', async (req, res) => {
@@ -44,7 +54,8 @@ export function createEmailApp(enqueue: EnqueueEmail): express.Express {
       subject: text(body, 'subject', 200),
       body: text(body, 'body', 10_000),
     };
-    const job = await enqueue(email);
+    // A paused or unreachable Redis never answers: give the client a fast 503, not a hung request.
+    const job = await beforeDeadline(enqueue(email), enqueueTimeoutMs);
     res.status(202).json({ queued: true, jobId: job.id });
   });
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 
 /** A held lock: `owner` proves who holds it, `fence` orders holders over time. */
@@ -16,10 +17,15 @@ export class LockTimeoutError extends Error {
 }
 
 // #region lock-scripts
-// Acquire and take the next fencing token in one atomic step: no holder without a token.
+// Acquire and take the next fencing token in one atomic step: no holder without a token. The token
+// never falls below Redis' clock in microseconds, so it keeps growing across a restart that lost the
+// counter (INCR alone would start again at 1, a token a holder may still be using).
 const ACQUIRE = `
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  return redis.call('INCR', KEYS[2])
+  local now = redis.call('TIME')
+  local token = math.max(now[1] * 1000000 + now[2], tonumber(redis.call('GET', KEYS[2]) or '0') + 1)
+  redis.call('SET', KEYS[2], string.format('%.0f', token))
+  return token
 end
 return 0`;
 
@@ -79,11 +85,11 @@ export async function withLock<T>(
   { ttlMs = 10_000, waitMs = 5_000, retryMs = 25 } = {},
 ): Promise<T> {
   const deadline = Date.now() + waitMs;
-  let lock = await acquireLock(redis, key, ttlMs);
+  let lock = await acquireBefore(redis, key, ttlMs, deadline);
   while (!lock) {
     if (Date.now() > deadline) throw new LockTimeoutError(key);
-    await new Promise((resolve) => setTimeout(resolve, retryMs + Math.random() * retryMs));
-    lock = await acquireLock(redis, key, ttlMs);
+    await sleep(retryMs + Math.random() * retryMs);
+    lock = await acquireBefore(redis, key, ttlMs, deadline);
   }
   try {
     return await work(lock);
@@ -94,6 +100,25 @@ export async function withLock<T>(
   }
 }
 // #endregion with-lock
+
+// #region deadline
+/**
+ * acquireLock, given up at `deadline` even when Redis does not answer (paused, or a network that
+ * drops packets). Redis may still grant the lock afterwards: it is then released at once rather
+ * than left to block everyone for a whole TTL.
+ */
+async function acquireBefore(redis: Redis, key: string, ttlMs: number, deadline: number): Promise<Lock | null> {
+  const attempt = acquireLock(redis, key, ttlMs);
+  const gaveUp = new AbortController();
+  const outcome = await Promise.race([
+    attempt,
+    sleep(Math.max(0, deadline - Date.now()), 'gave up' as const, { signal: gaveUp.signal }),
+  ]).finally(() => gaveUp.abort());
+  if (outcome !== 'gave up') return outcome;
+  attempt.then((late) => late && releaseLock(redis, late)).catch(() => {});
+  throw new LockTimeoutError(key);
+}
+// #endregion deadline
 
 // #region naive-lock
 /** No expiry: if the holder crashes, the lock is held forever. */

@@ -1,0 +1,163 @@
+import { waitUntil } from '@cookbook/shared/testing';
+import { Redis } from 'ioredis';
+import request from 'supertest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type OwnRedis, startOwnRedis } from '../test/own-redis.js';
+import { createBullEmailQueue, enqueueEmail, processEmails } from './bull-queue.js';
+import { createBullmqEmailQueue, enqueueEmailJob, startEmailWorker } from './bullmq-queue.js';
+import { assertDurableRedis, NonDurableRedisError } from './durable-redis.js';
+import type { QueueSettings, SendEmail } from './email.js';
+import { createEmailApp } from './email-http.js';
+import { email } from './test/mailer.js';
+
+// Each test runs its queue on a redis-server of its own, restarted (SIGKILL, start again) or paused.
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function ownRedis(appendonly: boolean): Promise<OwnRedis> {
+  const server = await startOwnRedis({ appendonly });
+  cleanups.push(() => server.stop());
+  return server;
+}
+
+/** A mail server whose first attempt hangs until `release()`: the job is in flight meanwhile. */
+function heldMailer() {
+  let release: () => void = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const attempts: number[] = [];
+  const send: SendEmail = async (_email, attempt) => {
+    attempts.push(attempt);
+    if (attempts.length === 1) await released;
+  };
+  return { send, release, attempts };
+}
+
+/** The same steps on either library: enqueue one email, run a worker, read the job's state. */
+interface QueueUnderTest {
+  enqueue(): Promise<string>;
+  state(id: string): Promise<string | undefined>;
+  errors: string[];
+}
+
+const libraries: Record<string, (settings: QueueSettings, send: SendEmail) => QueueUnderTest> = {
+  bull: (settings, send) => {
+    const queue = createBullEmailQueue(settings);
+    const errors: string[] = [];
+    queue.on('error', (error) => errors.push(error.message));
+    void processEmails(queue, send);
+    cleanups.push(() => queue.close());
+    return {
+      enqueue: async () => String((await enqueueEmail(queue, email(1), { attempts: 3, backoffMs: 100 })).id),
+      state: async (id) => (await queue.getJob(id))?.getState(),
+      errors,
+    };
+  },
+  bullmq: (settings, send) => {
+    const queue = createBullmqEmailQueue(settings);
+    const worker = startEmailWorker(settings, send);
+    const errors: string[] = [];
+    worker.on('error', (error) => errors.push(error.message));
+    queue.on('error', (error) => errors.push(error.message));
+    cleanups.push(async () => {
+      await worker.close();
+      await queue.close();
+    });
+    return {
+      enqueue: async () => String((await enqueueEmailJob(queue, email(1), { attempts: 3, backoffMs: 100 })).id),
+      state: async (id) => (await queue.getJobState(id)) ?? undefined,
+      errors,
+    };
+  },
+};
+
+const settingsFor = (server: OwnRedis, name: string): QueueSettings => ({
+  redisUrl: server.url,
+  prefix: 'faults',
+  name,
+  lockDurationMs: 1000,
+  stalledIntervalMs: 500,
+});
+
+describe.each(Object.keys(libraries))('%s: a job in flight when Redis fails', (library) => {
+  const start = libraries[library] as (typeof libraries)[string];
+
+  it('Redis restarts (appendonly yes): the job finishes or is retried, and completes', async () => {
+    const server = await ownRedis(true);
+    const mailer = heldMailer();
+    const queue = start(settingsFor(server, 'restart'), mailer.send);
+    const id = await queue.enqueue();
+    await waitUntil(() => mailer.attempts.length > 0, 'the first attempt to start');
+    await server.restart();
+    mailer.release();
+    await waitUntil(async () => (await queue.state(id)) === 'completed', 'the job to complete', 20_000);
+    expect(mailer.attempts.length).toBeGreaterThanOrEqual(1); // once, or again after its lock lapsed
+  });
+
+  it('Redis pauses past the lock duration: the job is retried and completes', async () => {
+    const server = await ownRedis(true);
+    const mailer = heldMailer();
+    const queue = start(settingsFor(server, 'pause'), mailer.send);
+    const id = await queue.enqueue();
+    await waitUntil(() => mailer.attempts.length > 0, 'the first attempt to start');
+    server.pause();
+    const pausedAt = Date.now();
+    await waitUntil(() => Date.now() - pausedAt > 1_500, 'the pause to outlast the 1 s lock');
+    server.resume();
+    mailer.release();
+    await waitUntil(async () => (await queue.state(id)) === 'completed', 'the job to complete', 20_000);
+  });
+
+  it('❌ Redis restarts without appendonly: the job is gone, and only a worker error says so', async () => {
+    const server = await ownRedis(false);
+    const mailer = heldMailer();
+    const queue = start(settingsFor(server, 'lost'), mailer.send);
+    const id = await queue.enqueue();
+    await waitUntil(() => mailer.attempts.length > 0, 'the first attempt to start');
+    await server.restart();
+    mailer.release();
+    await waitUntil(() => queue.errors.find((error) => /Missing key for job/.test(error)), 'the worker to notice');
+    expect(await queue.state(id)).toBeOneOf([undefined, 'unknown']); // no such job any more
+    expect(mailer.attempts).toEqual([1]); // and nobody will retry it
+  });
+});
+
+describe('assertDurableRedis', () => {
+  it('refuses a Redis without appendonly and accepts one with it', async () => {
+    for (const [appendonly, verdict] of [
+      [false, 'refused'],
+      [true, 'accepted'],
+    ] as const) {
+      const redis = new Redis((await ownRedis(appendonly)).url);
+      cleanups.push(async () => void (await redis.quit()));
+      const outcome = await assertDurableRedis(redis).then(
+        () => 'accepted',
+        (error: unknown) => (error instanceof NonDurableRedisError ? 'refused' : String(error)),
+      );
+      expect(outcome).toBe(verdict);
+    }
+  });
+});
+
+describe('POST /emails while Redis is paused', () => {
+  it('answers a fast 503 instead of hanging the request', async () => {
+    const server = await ownRedis(false);
+    const queue = createBullmqEmailQueue(settingsFor(server, 'paused-producer'));
+    cleanups.push(() => queue.close());
+    await queue.waitUntilReady();
+    const app = createEmailApp((message) => enqueueEmailJob(queue, message), { enqueueTimeoutMs: 300 });
+    server.pause();
+    try {
+      const res = await request(app)
+        .post('/emails')
+        .timeout(5_000) // so that a hung request fails this test, rather than hanging it
+        .send({ to: 'ada@example.com', subject: 'Hi', body: 'x' });
+      expect([res.status, res.body.error]).toEqual([503, 'queue_unavailable']);
+    } finally {
+      server.resume();
+    }
+  });
+});
