@@ -116,7 +116,8 @@ async function runOne(
     signal.addEventListener('abort', () => resolve(), { once: true });
   });
   const context: DemoContext<ServiceName> = {
-    urls: services,
+    // Sound for the recipe that runs: it declared exactly the services resolved here.
+    urls: services as ServiceUrls<ServiceName>,
     smoke,
     args,
     signal,

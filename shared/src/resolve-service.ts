@@ -28,25 +28,29 @@ export function resolveService(name: ServiceName): Promise<ResolvedService> {
 const URL_KEYS = { postgres: 'databaseUrl', redis: 'redisUrl', rabbitmq: 'amqpUrl' } as const;
 type UrlKey = (typeof URL_KEYS)[ServiceName];
 
-/**
- * The URLs of the services asked for, typed by the request: `resolveServices(['postgres'])` has a
- * `databaseUrl: string` and no other. A list only known at run time gives optional URLs.
- */
-export type ServiceUrls<S extends ServiceName> = ServiceName extends S
-  ? Partial<Record<UrlKey, string>>
-  : { [K in S as (typeof URL_KEYS)[K]]: string };
+/** The URLs of the services named by `S`, each a string: `ServiceUrls<'postgres'>` is `{ databaseUrl }`. */
+export type ServiceUrls<S extends ServiceName> = { [K in S as (typeof URL_KEYS)[K]]: string };
 
-export type ResolvedServices<S extends ServiceName = ServiceName> = ServiceUrls<S> & {
+/**
+ * The URLs of a request, typed by it: `resolveServices(['postgres'])` has a `databaseUrl: string`
+ * and no other, and asking for all three gives all three. A list only known at run time (an array,
+ * not a tuple) gives optional URLs.
+ */
+export type UrlsOf<N extends readonly ServiceName[]> = number extends N['length']
+  ? Partial<Record<UrlKey, string>>
+  : ServiceUrls<N[number]>;
+
+export type ResolvedServices<N extends readonly ServiceName[] = readonly ServiceName[]> = UrlsOf<N> & {
   /** Where each URL came from (env, default, container, embedded), for a preflight to report. */
   sources: Partial<Record<ServiceName, ResolvedService['source']>>;
   stop(): Promise<void>;
 };
 
 /** Resolves several services at once; `stop()` stops whatever had to be started for them. */
-export async function resolveServices<const S extends ServiceName>(
-  names: readonly S[],
+export async function resolveServices<const N extends readonly ServiceName[]>(
+  names: N,
   options: ResolveOptions = {},
-): Promise<ResolvedServices<S>> {
+): Promise<ResolvedServices<N>> {
   void options;
   const settled = await Promise.allSettled(names.map((name) => resolveService(name)));
   const resolved = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
@@ -64,7 +68,7 @@ export async function resolveServices<const S extends ServiceName>(
   }
   const stop = async () => void (await Promise.all(resolved.map((s) => s.stop())));
   // Sound by construction: one URL was set above for every name asked for.
-  return { ...urls, sources, stop } as ResolvedServices<S>;
+  return { ...urls, sources, stop } as ResolvedServices<N>;
 }
 
 /** Several missing services become one message that names them all; any other error passes through. */

@@ -12,8 +12,7 @@ export const orderFlowDemo = recipe({
   services: ['postgres', 'rabbitmq', 'redis'],
   title: 'One order through gateway, order, user and email services',
   lookFor: 'gateway → order-service → user-service (HTTP) → email-service (AMQP), one correlation id throughout.',
-  async run({ urls: declared, smoke, log, defer, scratchDatabase, untilStopped }) {
-    const urls = allThree(declared);
+  async run({ urls, smoke, log, defer, scratchDatabase, untilStopped }) {
     const names = rabbitNames('order_flow');
     for (const delayMs of DEFAULT_RETRY_DELAYS_MS) names.queue(retryQueueName('email', delayMs)); // to clean up
     const prefix = redisPrefix('order_flow');
@@ -69,15 +68,6 @@ export const orderFlowDemo = recipe({
     await untilStopped();
   },
 });
-
-/**
- * `ServiceUrls` types a recipe that declares every service as if it declared an unknown list, with
- * optional URLs; the dispatcher did resolve all three.
- */
-function allThree({ databaseUrl, amqpUrl, redisUrl }: Partial<Record<'databaseUrl' | 'amqpUrl' | 'redisUrl', string>>) {
-  if (!databaseUrl || !amqpUrl || !redisUrl) throw new Error('order-flow needs Postgres, RabbitMQ and Redis');
-  return { databaseUrl, amqpUrl, redisUrl };
-}
 
 /** The demo's queues, exchange and Redis keys, so a run leaves nothing behind. */
 async function deleteNames(

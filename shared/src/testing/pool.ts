@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import pg from 'pg';
 
 const connections = new WeakMap<pg.Pool, Promise<unknown>[]>();
@@ -11,7 +10,8 @@ const connections = new WeakMap<pg.Pool, Promise<unknown>[]>();
 export function testPool(config: pg.PoolConfig): pg.Pool {
   const pool = new pg.Pool(config);
   const ends: Promise<unknown>[] = [];
-  pool.on('connect', (client) => ends.push(once(client, 'end')));
+  // Not events.once: it rejects when the client emits 'error' first (a cut connection), unhandled.
+  pool.on('connect', (client) => ends.push(new Promise((resolve) => client.once('end', resolve))));
   // A connection ended by the server (a drop, a restart) is expected in tests; never unhandled.
   pool.on('error', () => {});
   connections.set(pool, ends);
