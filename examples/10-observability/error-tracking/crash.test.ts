@@ -28,7 +28,6 @@ async function withService(
 const heartbeats = (service: RunningService) => service.fixture.lines.filter((l) => l.startsWith('{"alive"')).length;
 
 describe('crashes are reported before the process goes', () => {
-  // #region unhandled-rejection
   it('an unhandled rejection is reported as fatal, then the process exits as Node would', async () => {
     await withService({}, async (service) => {
       await fetch(`${service.url}/crash/rejection`, { method: 'POST' });
@@ -39,6 +38,7 @@ describe('crashes are reported before the process goes', () => {
     });
   });
 
+  // #region unhandled-rejection
   it('the quick-start init reports it, and leaves the broken process running', async () => {
     await withService({ NAIVE_SENTRY: '1' }, async (service) => {
       await fetch(`${service.url}/crash/rejection`, { method: 'POST' });

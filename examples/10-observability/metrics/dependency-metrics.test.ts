@@ -86,6 +86,21 @@ describe('RabbitMQ consumer lag and dead-letter depth', () => {
     expect(sample(await registry.metrics(), 'rabbitmq_consumer_lag_messages')).toBe(0);
     await channel.close();
   });
+  it('a channel that could not be opened is opened again at the next scrape', async () => {
+    const registry = new Registry();
+    const queue = names.queue('retried');
+    const channel = await connection.createChannel();
+    await channel.assertQueue(queue);
+    let attempts = 0;
+    const flaky = {
+      createChannel: () =>
+        ++attempts === 1 ? Promise.reject(new Error('connection blocked')) : connection.createChannel(),
+    };
+    recordQueueMetrics(registry, flaky, { queue, deadLetterQueue: queue });
+    expect(sample(await registry.metrics(), 'rabbitmq_consumer_lag_messages')).toBeUndefined();
+    expect(sample(await registry.metrics(), 'rabbitmq_consumer_lag_messages')).toBe(0);
+    await channel.close();
+  });
 });
 
 describe('readiness gauge', () => {

@@ -76,7 +76,7 @@ export async function startOrders(config: ShopConfig): Promise<RunningService> {
   const server = createServer(createOrderService({ pool, channel, queues: config.queues, registry, logger }));
   const url = await listenOn(server, config.ports.orders);
   const metrics = createMetricsServer(registry);
-  const metricsUrl = await listenOn(metrics, config.ports.metrics.orders);
+  const metricsUrl = `${await listenOn(metrics, config.ports.metrics.orders)}/metrics`;
   return {
     name: 'orders',
     url,
@@ -101,7 +101,7 @@ export async function startGateway(config: ShopConfig, ordersUrl: string): Promi
   const server = createServer(app);
   const url = await listenOn(server, config.ports.gateway);
   const metrics = createMetricsServer(registry);
-  const metricsUrl = await listenOn(metrics, config.ports.metrics.gateway);
+  const metricsUrl = `${await listenOn(metrics, config.ports.metrics.gateway)}/metrics`;
   return {
     name: 'gateway',
     url,
@@ -131,7 +131,7 @@ export async function startEmails(config: ShopConfig): Promise<RunningService> {
     logger: createLogger({ service: 'email-worker' }),
   });
   const metrics = createMetricsServer(registry);
-  const metricsUrl = await listenOn(metrics, config.ports.metrics['email-worker']);
+  const metricsUrl = `${await listenOn(metrics, config.ports.metrics['email-worker'])}/metrics`;
   return {
     name: 'email-worker',
     metricsUrl,

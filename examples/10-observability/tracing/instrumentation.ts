@@ -21,6 +21,8 @@ export interface TracingOptions {
   sampleRatio: number;
   /** Where finished spans go: a batch to OTLP in production, an in-memory exporter in tests. */
   spanProcessors: SpanProcessor[];
+  /** What to patch; `tracedLibraries()` unless a caller trims it (the overhead bench does). */
+  instrumentations?: Instrumentation[];
 }
 
 let running: NodeSDK | undefined;
@@ -51,7 +53,12 @@ export function createSampler(ratio: number): Sampler {
  * Starts the OpenTelemetry Node SDK. It patches `express`, `pg`, `amqplib`… as they load, so it must
  * run before anything imports them: from `node --import`, never from the app's own imports.
  */
-export function startTracing({ serviceName, sampleRatio, spanProcessors }: TracingOptions): NodeSDK {
+export function startTracing({
+  serviceName,
+  sampleRatio,
+  spanProcessors,
+  instrumentations = tracedLibraries(),
+}: TracingOptions): NodeSDK {
   if (running) throw new Error('startTracing() was called twice: start it once, from the --import entry');
   // ESM imports bypass require(): this loader hook is how instrumentations see `import express`.
   register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
@@ -61,7 +68,7 @@ export function startTracing({ serviceName, sampleRatio, spanProcessors }: Traci
     serviceName,
     sampler: createSampler(sampleRatio),
     spanProcessors,
-    instrumentations: tracedLibraries(),
+    instrumentations,
     // Left unset, the SDK also starts OTLP metrics and logs pipelines from the environment, which
     // post to localhost:4318 and hold shutdown for their retries. Metrics here are prom-client's.
     metricReaders: [],

@@ -1,4 +1,3 @@
-import { waitUntil } from '@cookbook/shared/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useShopEnv } from '../test/shop-env.js';
 import { type OtlpReceiver, startOtlpReceiver } from './otlp-receiver.js';
@@ -32,7 +31,7 @@ describe('spans leave each process over OTLP/HTTP', () => {
       body: JSON.stringify({ item: 'oolong', quantity: 1, email: 'grace@example.com' }),
     });
     expect(response.status).toBe(201);
-    const emailInsert = await waitUntil(() => insertInto(receiver.spans, 'emails'), 'the email worker’s INSERT span');
+    const emailInsert = await receiver.waitForSpan((span) => insertInto([span], 'emails') !== undefined);
     const trace = receiver.spans.filter((s) => s.traceId === emailInsert.traceId);
     expect(pathTo(trace, emailInsert)).toEqual([
       'gateway SERVER POST /orders',

@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
@@ -23,6 +23,8 @@ export interface OtlpReceiver {
   spans: ReceivedSpan[];
   /** Content types of the export requests, to show what the exporter spoke. */
   contentTypes: string[];
+  /** The first span, received or still to come, that `match` accepts; fails after `timeoutMs`. */
+  waitForSpan(match: (span: ReceivedSpan) => boolean, timeoutMs?: number): Promise<ReceivedSpan>;
   close(): Promise<void>;
 }
 
@@ -59,6 +61,7 @@ interface OtlpExport {
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const contentTypes: string[] = [];
+  const arrivals = new EventEmitter();
   const server = createServer(async (req, res) => {
     if (req.method !== 'POST' || req.url !== '/v1/traces') {
       res.writeHead(404).end();
@@ -67,6 +70,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     contentTypes.push(String(req.headers['content-type']));
     try {
       spans.push(...decodeExport(JSON.parse(await readBody(req)) as OtlpExport));
+      arrivals.emit('spans');
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     } catch (error) {
       res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(error) }));
@@ -78,6 +82,22 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     spans,
     contentTypes,
+    waitForSpan: (match, timeoutMs = 15_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const found = spans.find(match);
+          if (!found) return;
+          clearTimeout(timer);
+          arrivals.off('spans', check);
+          resolve(found);
+        };
+        const timer = setTimeout(() => {
+          arrivals.off('spans', check);
+          reject(new Error(`no matching span arrived within ${timeoutMs} ms (${spans.length} spans so far)`));
+        }, timeoutMs);
+        arrivals.on('spans', check);
+        check();
+      }),
     close: async () => {
       server.closeAllConnections();
       server.close();

@@ -1,5 +1,5 @@
 import { spawnFixture } from '@cookbook/shared/testing';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { useShopEnv } from '../test/shop-env.js';
 import type { SpanRecord } from './test/span-record.js';
 import { insertInto, pathTo } from './test/tree.js';
@@ -30,13 +30,18 @@ async function placeOneOrder(env: NodeJS.ProcessEnv = {}): Promise<Run> {
 }
 
 describe('one order, one trace', () => {
+  let run: Run;
+  beforeAll(async () => {
+    run = await placeOneOrder();
+    console.log(renderWaterfall(run.spans).join('\n'));
+  }, 90_000);
+
   // #region trace-tree
-  it('follows gateway → order service → broker → email worker → Postgres, each span under its cause', async () => {
-    const { spans, logs } = await placeOneOrder();
+  it('follows gateway → order service → broker → email worker → Postgres, each span under its cause', () => {
+    const { spans } = run;
     expect(new Set(spans.map((s) => s.traceId)).size).toBe(1);
-    const emailInsert = insertInto(spans, 'emails');
-    expect(emailInsert).toBeDefined();
-    expect(pathTo(spans, emailInsert as SpanRecord)).toEqual([
+    const emailInsert = insertInto(spans, 'emails') as SpanRecord;
+    expect(pathTo(spans, emailInsert)).toEqual([
       'shop SERVER POST /orders', // the gateway, the trace's root
       'shop INTERNAL request handler',
       'shop CLIENT POST', // http.request to the order service: traceparent goes out here
@@ -44,27 +49,33 @@ describe('one order, one trace', () => {
       'shop INTERNAL request handler',
       `shop PRODUCER publish ${shop.exchange}`, // traceparent goes into the message headers
       `shop CONSUMER ${shop.queue} process`, // the email worker, continuing from the headers
-      `shop CLIENT pg.query:INSERT ${String(emailInsert?.attributes['db.namespace'])}`,
+      `shop CLIENT pg.query:INSERT ${String(emailInsert.attributes['db.namespace'])}`,
     ]);
+  });
+  // #endregion trace-tree
+
+  it('puts the order’s INSERT under the order service and the idempotency check under the gateway', () => {
+    const { spans } = run;
     const orderInsert = insertInto(spans, 'orders') as SpanRecord;
-    expect(pathTo(spans, orderInsert).slice(0, 5)).toEqual(pathTo(spans, emailInsert as SpanRecord).slice(0, 5));
+    const emailInsert = insertInto(spans, 'emails') as SpanRecord;
+    expect(pathTo(spans, orderInsert).slice(0, 5)).toEqual(pathTo(spans, emailInsert).slice(0, 5));
     const idempotency = spans.find((s) => s.name === 'set') as SpanRecord;
     expect(pathTo(spans, idempotency)).toEqual([
       'shop SERVER POST /orders',
       'shop INTERNAL request handler',
       'shop CLIENT set',
     ]);
+  });
 
-    console.log(renderWaterfall(spans).join('\n'));
-    // Every line the three services logged for the order names this trace and one of its spans.
+  it('every line the three services logged for the order names this trace and one of its spans', () => {
+    const { spans, logs } = run;
     const spanIds = new Set(spans.map((s) => s.spanId));
     expect(logs.map((l) => l.service).sort()).toEqual(['email-worker', 'gateway', 'orders']);
     for (const line of logs) {
       expect(line.trace_id).toBe(spans[0]?.traceId);
       expect(spanIds.has(String(line.span_id))).toBe(true);
     }
-  }, 90_000);
-  // #endregion trace-tree
+  });
 
   // #region late-start
   it('started after the modules it patches, the SDK records nothing and the logs lose their trace', async () => {

@@ -8,7 +8,7 @@ startTracing({
   spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())],
 });
 const { default: http } = await import('node:http');
-const { trace } = await import('@opentelemetry/api');
+const { metrics, trace } = await import('@opentelemetry/api');
 
 const seen: Record<string, string | undefined> = {};
 const server = http.createServer((req, res) => {
@@ -27,5 +27,7 @@ const traceId = await trace.getTracer('fixture').startActiveSpan('place order', 
   return span.spanContext().traceId;
 });
 server.close();
-console.log(JSON.stringify({ traceId, seen }));
+// Traces only: no OTLP metrics pipeline was started behind the app's back.
+const meterProvider = metrics.getMeterProvider().constructor.name;
+console.log(JSON.stringify({ traceId, seen, meterProvider }));
 await stopTracing();
