@@ -10,6 +10,8 @@ export interface DemoContext<S extends ServiceName = never> {
   urls: ServiceUrls<S>;
   /** `COOKBOOK_SMOKE=1`: take the shortest path and return. */
   smoke: boolean;
+  /** True when this recipe was asked for by name, not run as part of the whole tour: a server may keep serving. */
+  alone: boolean;
   /** The options after the recipe name: `pnpm example <slug> <recipe> --flag` (parse with util.parseArgs). */
   args: readonly string[];
   /** Aborted on the first Ctrl-C or SIGTERM; pass it to loops and servers that should stop early. */
@@ -87,7 +89,7 @@ export async function runRecipes(
     if (!entry || stop.signal.aborted || code !== 0) break;
     heading(`${name}: ${entry.title}`);
     console.log(`Look for: ${entry.lookFor}\n`);
-    code = await runOne(entry, { signal: stop.signal, graceMs, args });
+    code = await runOne(entry, { signal: stop.signal, graceMs, args, alone: requested !== undefined });
   }
   removeHandlers();
   // Stopped by a signal: cleanup has run, and a demo that ignored the signal may still hold timers
@@ -99,7 +101,7 @@ export async function runRecipes(
 
 async function runOne(
   entry: Recipe,
-  { signal, graceMs, args }: { signal: AbortSignal; graceMs: number; args: readonly string[] },
+  { signal, graceMs, args, alone }: { signal: AbortSignal; graceMs: number; args: readonly string[]; alone: boolean },
 ): Promise<number> {
   let services: ResolvedServices;
   try {
@@ -119,6 +121,7 @@ async function runOne(
     // Sound for the recipe that runs: it declared exactly the services resolved here.
     urls: services as ServiceUrls<ServiceName>,
     smoke,
+    alone,
     args,
     signal,
     untilStopped: () => (smoke ? Promise.resolve() : keepAliveUntil(stopped)),

@@ -16,7 +16,7 @@ describe('runRecipes, the dispatcher behind every main.ts', () => {
   it('hands the options after the recipe name to the demo, and never takes an option for a recipe name', async () => {
     const one = spawnFixture(fixture, { args: ['second', '--size', '64'] });
     expect(await one.exited).toBe(0);
-    expect(one.lines).toContain('  second ran with [--size 64]');
+    expect(one.lines).toContain('  second ran alone with [--size 64]');
     const all = spawnFixture(fixture, { args: ['--verbose'] });
     expect(await all.exited).toBe(0);
     expect(all.lines).toContain('  second ran with [--verbose]');
