@@ -26,9 +26,9 @@ export const clusterDemo = recipe({
   services: [],
   title: 'one worker per CPU on one port, a killed worker replaced, a graceful stop',
   lookFor: 'several pids answering, a replacement pid after the kill, and a clean stop.',
-  async run({ smoke, untilStopped, defer, log }) {
+  async run({ smoke, alone, untilStopped, defer, log }) {
     // Run on its own (`pnpm example performance cluster`), the cluster keeps serving until Ctrl-C.
-    const keepServing = !smoke && process.argv.slice(2).includes('cluster');
+    const keepServing = !smoke && alone;
     const workers = availableParallelism();
     const primary = startPrimary({
       exec: clusterWorkerFile,

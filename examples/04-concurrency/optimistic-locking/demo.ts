@@ -9,7 +9,7 @@ export const optimisticLockingDemo = recipe({
   services: ['postgres'],
   title: '20 editors add a tag to the same article at once, then the HTTP API answers a stale version',
   lookFor: 'the unchecked read-modify-write loses tags; version check + retry keeps all 20; a stale PATCH gets 409.',
-  async run({ smoke, scratchDatabase, defer, untilStopped, log }) {
+  async run({ smoke, alone, scratchDatabase, defer, untilStopped, log }) {
     const sequelize = new Sequelize(await scratchDatabase('concurrency_articles'), {
       logging: false,
       pool: { max: 8 },
@@ -28,7 +28,7 @@ export const optimisticLockingDemo = recipe({
     }
 
     // Run on its own (`pnpm example concurrency optimistic-locking`), the API stays up until Ctrl-C.
-    const keepServing = !smoke && process.argv.slice(2).includes('optimistic-locking');
+    const keepServing = !smoke && alone;
     const server = createServer(createArticleApp(articles));
     const url = `${await listen(server, keepServing ? portFromEnv(3000) : 0)}/articles/${checked.id}`;
     defer(() => closeServer(server));

@@ -36,7 +36,7 @@ export const apiDemo = recipe({
   services: ['postgres', 'redis'],
   title: 'every defence in one Express API',
   lookFor: 'each curl line answers as its comment says; Ctrl-C stops the server and drops the demo database and role.',
-  async run({ urls, smoke, scratchDatabase, defer, untilStopped, log }) {
+  async run({ urls, smoke, args, scratchDatabase, defer, untilStopped, log }) {
     const role = uniqueName('security_demo_app');
     // Deferred first, so it runs last: a role can go only after the database holding its grants.
     defer(async () => {
@@ -57,7 +57,7 @@ export const apiDemo = recipe({
       await deleteRedisPrefix(redis, prefix);
       await redis.quit();
     });
-    const injectable = process.argv.includes(INJECTABLE_FLAG);
+    const injectable = args.includes(INJECTABLE_FLAG);
     const server = demoServer(
       {
         pool,

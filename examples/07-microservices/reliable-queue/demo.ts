@@ -8,9 +8,9 @@ export const reliableQueueDemo = recipe({
   services: ['rabbitmq'],
   title: 'RabbitMQ: confirms, prefetch, retries, dead letters',
   lookFor: 'the flaky message retried once and succeeded; the poison ones parked with a reason.',
-  async run({ urls, log, defer }) {
+  async run({ urls, args, log, defer }) {
     // `pnpm example microservices reliable-queue -- --redrive <queue>`: the operator's command.
-    const redrive = parseRedriveArgs(process.argv.slice(2));
+    const redrive = parseRedriveArgs(args);
     if (redrive) {
       const connection = await connectBroker(urls.amqpUrl);
       defer(() => connection.close());
