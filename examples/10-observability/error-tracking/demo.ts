@@ -47,10 +47,9 @@ export const errorTrackingDemo = recipe({
         `  level ${event.level}, handled ${exception?.mechanism?.handled}, release ${event.release}, environment ${event.environment}`,
       );
       log(`  trace ${event.contexts?.trace?.trace_id}`);
-      if (event.request)
-        log(
-          `  request ${event.request.method} ${event.request.url}, authorization: ${event.request.headers?.authorization}`,
-        );
+      if (event.request) log(`  request ${event.request.method} ${event.request.url}`);
+      const authorization = event.request?.headers?.authorization;
+      if (authorization) log(`  its Authorization header, as sent to Sentry: ${authorization}`);
     }
     const leaked = ['s3cret', 'hunter2', 'tok-123'].filter((secret) =>
       receiver.envelopes.some((e) => e.raw.includes(secret)),

@@ -15,8 +15,7 @@ export const tracingDemo = recipe({
   title: 'One order through gateway → orders → RabbitMQ → email worker → Postgres, as one trace',
   lookFor: 'one waterfall across three processes, each span under its cause; then the counters the order moved',
   async run({ urls, scratchDatabase, defer, log }) {
-    // With all three services declared, @cookbook/shared types the URLs as optional; they are resolved.
-    const { amqpUrl = '', redisUrl = '' } = urls;
+    const { amqpUrl, redisUrl } = urls;
     const receiver = await startOtlpReceiver();
     defer(() => receiver.close());
     const names = rabbitNames('demo');
