@@ -1,4 +1,6 @@
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout } from 'node:timers/promises';
 import { waitUntil } from '@cookbook/shared/testing';
 import { describe, expect, it } from 'vitest';
 import { fastSource, naiveRelay, relay, slowSink } from './backpressure.js';
@@ -36,6 +38,50 @@ describe('a fast source into a slow destination', () => {
     sink._write = (_chunk, _encoding, done) => done(new Error('disk full'));
     await expect(relay(source, sink)).rejects.toThrow('disk full');
     expect(source.destroyed).toBe(true);
+  });
+});
+
+describe('relay when one side fails', () => {
+  it('a failing source rejects and destroys the destination', async () => {
+    const { sink } = slowSink(HIGH_WATER_MARK);
+    let sent = 0;
+    const source = new Readable({
+      read() {
+        if (++sent > 4) this.destroy(new Error('disk went away'));
+        else this.push(Buffer.alloc(CHUNK));
+      },
+    });
+    await expect(relay(source, sink)).rejects.toThrow('disk went away');
+    expect(sink.destroyed).toBe(true);
+  });
+
+  it('a destination that fails while its buffer has room rejects, not as an uncaught error', async () => {
+    // A buffer far bigger than a chunk: write() keeps returning true, so the relay is not waiting on it.
+    const { sink } = slowSink(16 * CHUNK);
+    let writes = 0;
+    sink._write = (_chunk, _encoding, done) => done(++writes === 2 ? new Error('disk full') : null);
+    await expect(relay(fastSource(CHUNKS, CHUNK), sink)).rejects.toThrow('disk full');
+  });
+
+  it('a destination closed while the relay waits on the source rejects instead of hanging', async () => {
+    const { sink, stats } = slowSink(HIGH_WATER_MARK);
+    // Takes each chunk at once, and closes itself just after the second one.
+    sink._write = (chunk: Buffer, _encoding, done) => {
+      stats.received += chunk.length;
+      done();
+      if (stats.received >= 2 * 1024) setImmediate(() => sink.destroy());
+    };
+    // A slow source of small chunks (write() keeps returning true): by the time its next chunk comes, the destination has closed and will never drain.
+    const slowSource = Readable.from(
+      (async function* () {
+        for (let i = 0; i < 8; i++) {
+          await setTimeout(20);
+          yield Buffer.alloc(1024);
+        }
+      })(),
+    );
+    await expect(relay(slowSource, sink)).rejects.toThrow(/destroyed/);
+    expect(stats.received).toBe(2 * 1024);
   });
 });
 

@@ -19,13 +19,16 @@ export function naiveRelay(source: Readable, destination: Writable): Promise<voi
  * 'drain'. `pipeline(source, destination)` does exactly this for you, plus error teardown.
  */
 export async function relay(source: Readable, destination: Writable): Promise<void> {
+  // Listening from the start makes a failing destination our error to report, never an uncaught 'error'.
+  const destinationDone = finished(destination);
+  destinationDone.catch(() => {});
   try {
     for await (const chunk of source) {
       if (destination.destroyed) throw destination.errored ?? new Error('destination was destroyed');
       if (!destination.write(chunk)) await drained(destination);
     }
     destination.end();
-    await finished(destination);
+    await destinationDone;
   } catch (error) {
     destination.destroy(error as Error);
     throw error;

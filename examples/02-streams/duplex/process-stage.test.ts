@@ -47,6 +47,11 @@ describe('processStage: a child process as one stage of a pipeline', () => {
     await expect(run(processStage(node, FAILS_HALFWAY), ['a'.repeat(1000)])).rejects.toThrow(/exited with code 3/);
   });
 
+  it('rejects with EPIPE, not an uncaught error, when the command exits before reading its input', async () => {
+    const input = randomBytes(16 * 1024 * 1024); // far more than a pipe buffer holds
+    await expect(run(processStage(node, ['-e', 'process.exit(0)']), [input])).rejects.toThrow(/EPIPE/);
+  });
+
   it('rejects with ENOENT when the command does not exist', async () => {
     await expect(run(processStage('no-such-command-cookbook', []), ['x'])).rejects.toThrow(/ENOENT/);
   });
