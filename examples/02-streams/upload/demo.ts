@@ -19,7 +19,7 @@ export const uploadDemo = recipe({
     const directory = await mkdtemp(join(tmpdir(), 'cookbook-streams-uploads-'));
     defer(() => rm(directory, { recursive: true, force: true }));
     const maxFileBytes = 1024 * MiB;
-    const server = createServer(createUploadApp(new DiskStore(directory), maxFileBytes));
+    const server = createServer(createUploadApp(new DiskStore(directory), { maxFileBytes }));
     const url = await listen(server, keepServing ? portFromEnv(3002) : 0);
     defer(() => closeServer(server));
     log(`Listening on ${url}: POST ${url}/files (field "file", up to ${maxFileBytes / MiB} MiB)`);

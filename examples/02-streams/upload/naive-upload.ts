@@ -6,9 +6,8 @@ import type { FileStore } from './storage.js';
 
 // #region naive-upload
 /**
- * What `multer()` with its default memory storage does: collect the whole file into one Buffer
- * (`req.file.buffer`; there is no `req.file.stream`, so the Q&A's pipeline gets `undefined`), and
- * only then store it. Memory grows by the file's size, per concurrent upload.
+ * The pitfall: collect busboy's chunks of the file part into one Buffer, and only then hand it to the
+ * store. Memory grows by the file's size (and again for the concatenation), per concurrent upload.
  */
 export function naiveUploadApp(store: FileStore): Express {
   const app = express();

@@ -30,7 +30,7 @@ describe('upload app (in process)', () => {
 
   beforeAll(async () => {
     directory = temp.path;
-    server = createUploadApp(new DiskStore(directory), MAX).listen(0, '127.0.0.1');
+    server = createUploadApp(new DiskStore(directory), { maxFileBytes: MAX }).listen(0, '127.0.0.1');
     await once(server, 'listening');
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/files`;
   });
@@ -97,6 +97,16 @@ describe('upload app (in process)', () => {
   });
 });
 
+describe('DiskStore', () => {
+  it('refuses a key that could leave its folder, and writes nothing', async () => {
+    const folder = temp.file('store');
+    await mkdir(folder);
+    const saving = new DiskStore(folder).save('../escaped', Readable.from([Buffer.from('x')]));
+    await expect(saving).rejects.toThrow(TypeError);
+    expect((await readdir(temp.path)).filter((name) => name.startsWith('escaped'))).toEqual([]);
+  });
+});
+
 describe('a 200 MiB upload, server in a child process', () => {
   const SIZE = 200 * MiB;
   const GROWTH_BUDGET = 100 * MiB;
@@ -132,7 +142,7 @@ describe('a 200 MiB upload, server in a child process', () => {
     expect(growth).toBeLessThan(GROWTH_BUDGET);
   });
 
-  it('naive (multer-style memory storage): RSS grows by at least the whole file', async () => {
+  it('naive (file part gathered into one Buffer): RSS grows by at least the whole file', async () => {
     const { response, sha256, growth } = await uploadAndMeasure('naive');
     console.log(`naive upload: server RSS growth ${(growth / MiB).toFixed(0)} MiB`);
     expect(response.status).toBe(201);

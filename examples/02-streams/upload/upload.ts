@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { pipeline } from 'node:stream/promises';
+import type { Socket } from 'node:net';
 import busboy from 'busboy';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { FileStore, SavedFile } from './storage.js';
@@ -21,19 +21,31 @@ export interface UploadedFile extends SavedFile {
   filename: string;
 }
 
+export interface UploadLimits {
+  /** A bigger file is answered 413 and discarded. */
+  maxFileBytes: number;
+  /** A body that stops arriving for this long is answered 408 and discarded (default 30 s). */
+  idleMs?: number;
+}
+
 // #region receive-file
 /**
  * Parses multipart/form-data as it arrives and streams the part named `file` straight into the
  * store. At most one chunk of the body is in memory at a time, whatever the file size.
  */
-export function receiveFile(req: IncomingMessage, store: FileStore, maxFileBytes: number): Promise<UploadedFile> {
+export function receiveFile(req: IncomingMessage, store: FileStore, limits: UploadLimits): Promise<UploadedFile> {
+  const { maxFileBytes, idleMs = 30_000 } = limits;
+  // Without either header HTTP says the body is empty: name the header rather than "malformed multipart".
+  if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+    return Promise.reject(new UploadError(411, 'content-length', 'send Content-Length or Transfer-Encoding: chunked'));
+  }
   let parser: busboy.Busboy;
   try {
     parser = busboy({ headers: req.headers, limits: { fileSize: maxFileBytes, files: 1, fields: 20 } });
   } catch {
     return Promise.reject(new UploadError(400, 'content-type', 'expected a multipart/form-data body'));
   }
-  return new Promise((resolve, reject) => {
+  return new Promise<UploadedFile>((resolve, reject) => {
     let saving: Promise<UploadedFile> | undefined;
     parser.on('file', (field, file, { filename }) => {
       if (field !== 'file' || saving) return file.resume(); // drain parts we do not store
@@ -44,25 +56,32 @@ export function receiveFile(req: IncomingMessage, store: FileStore, maxFileBytes
       saving = saved;
     });
     parser.on('close', () => {
-      if (parser.errored) return; // the pipeline below reports it
+      if (parser.errored) return; // reported by the 'error' listener below
       if (!saving) reject(new UploadError(400, 'file', 'the form has no file part named "file"'));
       else saving.then(resolve, reject);
     });
-    // A client that disconnects makes pipeline destroy busboy, which destroys the file stream,
-    // which makes the store delete its partial file.
-    pipeline(req, parser).catch((error: Error) =>
-      reject(saving ? error : new UploadError(400, 'body', `malformed multipart body: ${error.message}`)),
-    );
-  });
+    // A parser that fails destroys the file part, which makes the store delete its partial file.
+    parser.on('error', (error: Error) => {
+      if (error instanceof UploadError || saving) reject(error);
+      else reject(new UploadError(400, 'body', `malformed multipart body: ${error.message}`));
+    });
+    // Not pipeline(req, parser): on a parser error it would destroy req, and with it the socket the
+    // 400 has to go out on. A client that goes away still destroys the parser, and so the file.
+    req.on('error', (error) => parser.destroy(error));
+    req.pipe(parser);
+    // A client that stops sending would hold the socket and the partial file until Node's 5-minute
+    // requestTimeout: after `idleMs` without a byte, discard the upload and answer 408.
+    req.setTimeout(idleMs, () => parser.destroy(new UploadError(408, 'body', `no data for ${idleMs} ms`)));
+  }).finally(() => req.setTimeout(0));
 }
 // #endregion receive-file
 
 // #region upload-app
-export function createUploadApp(store: FileStore, maxFileBytes: number): Express {
+export function createUploadApp(store: FileStore, limits: UploadLimits): Express {
   const app = express();
   app.post('/files', async (req, res, next) => {
     try {
-      res.status(201).json(await receiveFile(req, store, maxFileBytes));
+      res.status(201).json(await receiveFile(req, store, limits));
     } catch (error) {
       next(error);
     }
@@ -73,8 +92,7 @@ export function createUploadApp(store: FileStore, maxFileBytes: number): Express
 
 const uploadErrors: ErrorRequestHandler = (error, req, res, _next) => {
   if (error instanceof UploadError) {
-    // The rest of the body may still be arriving: close the connection rather than read it all.
-    if (!req.complete) res.set('Connection', 'close');
+    if (!req.complete) res.on('finish', () => lingerThenClose(req.socket));
     res.status(error.status).json({ error: error.message, field: error.field });
     return;
   }
@@ -82,4 +100,20 @@ const uploadErrors: ErrorRequestHandler = (error, req, res, _next) => {
   console.error('upload failed:', error);
   res.status(500).json({ error: 'upload failed' });
 };
+
+/**
+ * The rest of the body may still be arriving. Closing at once would leave it unread, and the kernel
+ * answers unread data with a reset that can wipe the 4xx before the client reads it. So end our side
+ * after the answer and let Node discard what still comes (a "lingering close"), up to `maxBytes`: a
+ * client gets its answer, and none gets the whole body it claims read. Node's own timeouts close a
+ * client that trickles below that.
+ */
+function lingerThenClose(socket: Socket, maxBytes = 1024 * 1024): void {
+  socket.end();
+  let discarded = 0;
+  socket.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > maxBytes) socket.destroy();
+  });
+}
 // #endregion upload-app
