@@ -8,8 +8,8 @@ import { isCopyable, listFiles } from './recipe-layout.js';
 import { fillBlock } from './regions.js';
 
 /** The files a package's mutation score covers: the copyable code of its recipes and shared parts. */
-export function mutatedFiles(example: Example): string[] {
-  const folders = listFiles(example.dir)
+export function mutatedFiles(example: Example, recipe?: string): string[] {
+  const folders = listFiles(recipe ? join(example.dir, recipe) : example.dir)
     .filter((path) => isCopyable(path) && !relative(example.dir, path).startsWith('src/'))
     .map((path) => relative(example.dir, path));
   return folders.filter((path) => !path.startsWith('bench/') && !path.startsWith('test/')).sort();
@@ -31,6 +31,7 @@ export function sourcesDigest(example: Example, files = mutatedFiles(example)): 
  * The Stryker settings that work on this toolchain, once for every package: the vitest runner named
  * by path (pnpm hides it from Stryker's core), in place (its sandbox copy breaks the vitest config's
  * relative import), and no TypeScript checker (TypeScript 7 has no JS API for it to call).
+ * Known limit: code that tests run only in a child process is reported as not covered.
  */
 export function strykerConfig(example: Example, files: readonly string[], reportFile: string): object {
   return {
@@ -63,9 +64,9 @@ export function scoreOf(report: MutantReport): { detected: number; survived: num
   return { detected, survived, total, percent: total === 0 ? 0 : (100 * detected) / total };
 }
 
-async function mutate(example: Example, group: ChildGroup): Promise<number> {
-  const files = mutatedFiles(example);
-  const workDir = join(ROOT, '.cache/mutation', example.folder);
+async function mutate(example: Example, recipe: string | undefined, group: ChildGroup): Promise<number> {
+  const files = mutatedFiles(example, recipe);
+  const workDir = join(ROOT, '.cache/mutation', example.folder, recipe ?? '');
   mkdirSync(workDir, { recursive: true });
   const reportFile = join(workDir, 'report.json');
   const configFile = join(workDir, 'stryker.config.json');
@@ -78,22 +79,23 @@ async function mutate(example: Example, group: ChildGroup): Promise<number> {
   const line = [
     `Mutation score: **${score.percent.toFixed(1)}%** (${score.detected} of ${score.total} mutants killed or timed out,`,
     `${score.survived} survived) over ${files.length} files, sources ${sourcesDigest(example, files)}.`,
-    `_StrykerJS 10, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}: \`pnpm mutate ${example.slug}\`._`,
+    `_StrykerJS 10, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}: \`pnpm mutate ${[example.slug, recipe].filter(Boolean).join(' ')}\`._`,
   ].join(' ');
-  const readmePath = join(example.dir, 'README.md');
+  // A recipe's score goes into its own README; the whole package's into the index.
+  const readmePath = join(example.dir, recipe ?? '', 'README.md');
   writeFileSync(readmePath, fillBlock(readFileSync(readmePath, 'utf8'), 'mutation', line, relative(ROOT, readmePath)));
   console.log(line);
   return 0;
 }
 
 if (isMain(import.meta.url)) {
-  const [name] = process.argv.slice(2);
+  const [name, recipe] = process.argv.slice(2);
   const example = name ? findExample(loadCatalog().examples, name) : undefined;
-  if (!example) {
-    console.error('usage: pnpm mutate <example>  (StrykerJS over its recipe files, against its real tests)');
+  if (!example || (recipe !== undefined && !(recipe in example.recipes))) {
+    console.error('usage: pnpm mutate <example> [recipe]  (StrykerJS over its recipe files, against its real tests)');
     process.exit(2);
   }
   const group = new ChildGroup();
-  const code = await mutate(example, group);
+  const code = await mutate(example, recipe, group);
   process.exit(group.interrupted ? 130 : code);
 }

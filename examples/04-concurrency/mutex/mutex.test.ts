@@ -23,6 +23,8 @@ describe('in one process', () => {
     const results = await Promise.all([account.withdraw(600), account.withdraw(500)]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(1000 - withdrawn(results)).toBe(await store.read());
+    // The refused one says why, and what the balance was when it was refused.
+    expect(results.find((r) => !r.ok)).toEqual({ ok: false, amount: 500, reason: 'insufficient-funds', balance: 400 });
   });
 
   it('under 50 concurrent withdrawals of 100, only the lock keeps payouts within the balance', async () => {
@@ -39,6 +41,7 @@ describe('in one process', () => {
   it('rejects a non-positive amount, and the lock is released after the throw', async () => {
     const account = createLockedAccount(memoryBalance(1000), slowStep);
     await expect(account.withdraw(-5)).rejects.toThrow(/amount must be a positive integer/);
+    await expect(account.withdraw(0)).rejects.toThrow(/amount must be a positive integer, got 0/);
     expect(await account.withdraw(100)).toMatchObject({ ok: true, balance: 900 });
   });
 });
