@@ -61,11 +61,8 @@ export function scheduleAll(): Promise<Step[]> {
  * order depends on how long the process took to start.
  */
 export function fromIoCallback<T>(path: string, work: () => Promise<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    readFile(path, (error) => {
-      if (error) reject(error);
-      else work().then(resolve, reject);
-    });
-  });
+  const { promise, resolve, reject } = Promise.withResolvers<T>();
+  readFile(path, (error) => (error ? reject(error) : work().then(resolve, reject)));
+  return promise;
 }
 // #endregion inside-io

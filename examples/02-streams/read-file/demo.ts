@@ -25,9 +25,9 @@ export const readFileDemo = recipe({
   services: [],
   title: 'readFileSync vs createReadStream on a big file, each read in a fresh process',
   lookFor: 'readFileSync grows by the file size; the stream grows by a few dozen MiB at any size.',
-  async run({ smoke, defer, log }) {
-    // `main.ts read-file 1024`: what follows the recipe name is the size.
-    const sizeMiB = fileSizeMiB(process.argv.slice(3), smoke ? 16 : 512);
+  async run({ smoke, args, defer, log }) {
+    // `pnpm example streams read-file 1024`: what follows the recipe name is the size.
+    const sizeMiB = fileSizeMiB(args, smoke ? 16 : 512);
     const dir = await mkdtemp(join(tmpdir(), 'cookbook-streams-read-'));
     defer(() => rm(dir, { recursive: true, force: true }));
     const file = join(dir, 'big.log');

@@ -13,9 +13,9 @@ export const uploadDemo = recipe({
   services: [],
   title: 'multipart streamed through busboy to disk, never buffered',
   lookFor: '201 with a matching checksum; 400 naming content-type for the plain-text body.',
-  async run({ smoke, defer, untilStopped, log }) {
+  async run({ smoke, alone, defer, untilStopped, log }) {
     // Run on its own (`pnpm example streams upload`), the server keeps serving until Ctrl-C.
-    const keepServing = !smoke && process.argv[2] === 'upload';
+    const keepServing = alone && !smoke;
     const directory = await mkdtemp(join(tmpdir(), 'cookbook-streams-uploads-'));
     defer(() => rm(directory, { recursive: true, force: true }));
     const maxFileBytes = 1024 * MiB;
