@@ -29,14 +29,17 @@ beforeEach(async () => {
   await accounts.create({ id: 1, balanceCents: 1_000 });
 });
 
-/** Resolves once some session of this database waits on a row lock (bounded, no fixed sleep). */
+/**
+ * Resolves once some session of this database waits on a row lock (bounded, no fixed sleep). Asked
+ * outside the rival's transaction: inside one, pg_stat_activity is read once and then cached.
+ */
 const waitForLockWaiter = () =>
   waitUntil(async () => {
-    const { rows } = await rival.query(
+    const [rows] = await sequelize.query(
       `SELECT count(*)::int AS n FROM pg_stat_activity
         WHERE datname = current_database() AND wait_event_type = 'Lock'`,
     );
-    return rows[0].n > 0;
+    return (rows as { n: number }[])[0]?.n ?? 0;
   }, 'a session waiting on the row lock');
 
 /**

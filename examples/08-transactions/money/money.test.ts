@@ -9,7 +9,7 @@ let sequelize: Sequelize;
 let wallets: Wallets;
 
 beforeAll(async () => {
-  sequelize = new Sequelize(database.url, { dialect: 'postgres', logging: false, pool: { max: 2 } });
+  sequelize = new Sequelize(database.url, { dialect: 'postgres', logging: false, pool: { max: 5 } });
   wallets = await defineWallets(sequelize);
 });
 
@@ -40,6 +40,11 @@ describe('acid-transfer: money as numbers', () => {
     expect(await deposit(wallets, 1, 50)).toBe('150.00');
     expect(await deposit(wallets, 1, 0.1)).toBe('150.10');
     expect(await deposit(wallets, 1, 0.2)).toBe('150.30');
+  });
+
+  it('concurrent deposits all land: the database adds, so no read-modify-write can lose one', async () => {
+    await Promise.all(Array.from({ length: 20 }, () => deposit(wallets, 1, 0.1)));
+    expect((await wallets.findByPk(1, { rejectOnEmpty: true })).balance).toBe('102.00');
   });
 });
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { setInterval } from 'node:timers/promises';
+import { setInterval, setTimeout as sleep } from 'node:timers/promises';
 import { recipe } from '@cookbook/shared';
 import amqp from 'amqplib';
 import { demoPool } from '../src/demo-pool.js';
@@ -47,15 +47,13 @@ export const outboxDemo = recipe({
 
     const queued = (await channel.checkQueue(queue)).messageCount;
     let handled = 0;
-    await new Promise<void>((resolve) => {
-      const timeout = setTimeout(resolve, 10_000);
-      void consumeOrderPlaced(pool, channel, queue, awardPoints, () => {
-        if (++handled === queued) {
-          clearTimeout(timeout);
-          resolve();
-        }
-      });
+    const allHandled = Promise.withResolvers<void>();
+    await consumeOrderPlaced(pool, channel, queue, awardPoints, () => {
+      if (++handled === queued) allHandled.resolve();
     });
+    // Bounded: 10 s at most, and Ctrl-C ends the wait; an unref'd timer does not hold the exit.
+    const giveUp = sleep(10_000, undefined, { signal: context.signal, ref: false }).catch(() => {});
+    await Promise.race([allHandled.promise, giveUp]);
     const { rows } = await pool.query('SELECT points FROM loyalty_points WHERE customer_id = 1');
     log(
       `the consumer handled ${handled} deliveries and awarded ${rows[0]?.points} points (75 = 10 + 25 + 40, each once)`,

@@ -5,6 +5,7 @@ import {
   spawnFixture,
   testServices,
   useTestDatabase,
+  waitUntil,
 } from '@cookbook/shared/testing';
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import type pg from 'pg';
@@ -60,17 +61,8 @@ const points = async (customerId: number) =>
 /** Consumes until `expected` deliveries were handled and acked (bounded wait), then stops consuming. */
 async function deliverAll(handler: OrderPlacedHandler, expected: number): Promise<string[]> {
   const handled: string[] = [];
-  let done: () => void = () => {};
-  const finished = new Promise<void>((resolve) => {
-    done = resolve;
-  });
-  const tag = await consumeOrderPlaced(pool, channel, queue, handler, (eventId) => {
-    handled.push(eventId);
-    if (handled.length === expected) done();
-  });
-  const timeout = setTimeout(done, 10_000);
-  await finished;
-  clearTimeout(timeout);
+  const tag = await consumeOrderPlaced(pool, channel, queue, handler, (eventId) => void handled.push(eventId));
+  await waitUntil(() => handled.length >= expected, `${expected} deliveries handled`, 10_000);
   await channel.cancel(tag);
   return handled;
 }
@@ -119,6 +111,20 @@ describe('outbox', () => {
     expect(await points(7)).toBe(90);
   });
   // #endregion naive-consumer
+
+  it('a delivery whose handler keeps failing is requeued once, then rejected, so it cannot spin forever', async () => {
+    await placeOrder(pool, 5, 500);
+    await relayOutbox(pool, channel, exchange);
+    let attempts = 0;
+    const failing: OrderPlacedHandler = async () => {
+      attempts++;
+      throw new Error('loyalty database down');
+    };
+    const tag = await consumeOrderPlaced(pool, channel, queue, failing);
+    await waitUntil(async () => attempts === 2 && (await queued()) === 0, 'a requeue, then a rejection');
+    await channel.cancel(tag);
+    expect(attempts).toBe(2);
+  });
 
   it('two relays at once publish each event exactly once (SKIP LOCKED splits the rows)', async () => {
     for (let i = 0; i < 50; i++) await placeOrder(pool, 100 + i, 100);

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type Fixture, spawnFixture, useTestDatabase } from '@cookbook/shared/testing';
-import type pg from 'pg';
+import { type Fixture, spawnFixture, useTestDatabase, waitUntil } from '@cookbook/shared/testing';
+import pg from 'pg';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createShopTables, orderServices } from '../shop/services.js';
+import { ORDER, resetShop, STOCK, shopState } from '../shop/test/shop.js';
 import { orderSaga } from './order-saga.js';
 import { resumeSagas } from './resume.js';
 import { createSagaTables, loadSaga } from './saga-log.js';
-import { ORDER, resetShop, STOCK, shopState } from './test/shop.js';
 
 const database = useTestDatabase('saga_crash');
 let pool: pg.Pool;
@@ -34,6 +34,14 @@ async function placeOrderAndCrash(mode: 'saga' | 'naive', orderId: string) {
   expect(fixture.child.signalCode, fixture.errors.join('\n')).toBe('SIGKILL');
 }
 
+// Asked outside any transaction: inside one, pg_stat_activity is read once and then cached.
+const lockWaiters = async (): Promise<number> =>
+  (
+    await pool.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    )
+  ).rows[0].n;
+
 describe('saga: a process killed after step 2', () => {
   it('leaves a log from which the next process finishes the saga, every step applied once', async () => {
     const id = randomUUID();
@@ -46,10 +54,19 @@ describe('saga: a process killed after step 2', () => {
     // As if the crash was a minute ago: older than the default 30 s staleness, so it counts as abandoned.
     await pool.query(`UPDATE sagas SET updated_at = now() - interval '1 minute' WHERE id = $1`, [id]);
     const definition = orderSaga(orderServices(pool));
-    // Two instances restarting at once: the compare-and-set claim lets only one of them drive the saga,
-    // and the winner's per-step heartbeat keeps it fresh, so the other does not take it over mid-way.
-    const [first, second] = await Promise.all([resumeSagas(pool, definition), resumeSagas(pool, definition)]);
-    expect([...(first ?? []), ...(second ?? [])]).toEqual([{ id, state: 'completed', failure: null }]);
+    // Two instances restarting at once, both sure the saga is abandoned: a rival session holds its row
+    // until both have looked and wait to write, so the race happens every run. The compare-and-set
+    // claim lets one of them drive the saga; the other finds it touched and leaves it.
+    const rival = new pg.Client({ connectionString: database.url });
+    await rival.connect();
+    await rival.query('BEGIN');
+    await rival.query('SELECT 1 FROM sagas WHERE id = $1 FOR UPDATE', [id]);
+    const resumed = Promise.all([resumeSagas(pool, definition), resumeSagas(pool, definition)]);
+    await waitUntil(async () => (await lockWaiters()) >= 2, 'both resumers to wait on the saga row');
+    await rival.query('COMMIT');
+    await rival.end();
+    const [first, second] = await resumed;
+    expect([...first, ...second]).toEqual([{ id, state: 'completed', failure: null }]);
     expect(await shopState(pool, id)).toEqual({
       order: 'placed',
       reserved: 7,

@@ -3,12 +3,12 @@ import { useTestDatabase } from '@cookbook/shared/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createShopTables, orderServices } from '../shop/services.js';
+import { ORDER, resetShop, STOCK, shopState } from '../shop/test/shop.js';
 import { type PoolThroughProxy, poolThroughProxy } from '../test/pool-through-proxy.js';
 import { startTcpProxy, type TcpProxy } from '../test/tcp-proxy.js';
 import { orderSaga } from './order-saga.js';
 import { startSaga } from './saga.js';
 import { createSagaTables, loadSaga } from './saga-log.js';
-import { ORDER, resetShop, STOCK, shopState } from './test/shop.js';
 
 const database = useTestDatabase('saga_faults');
 let direct: pg.Pool;

@@ -4,12 +4,12 @@ import type pg from 'pg';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CARD_LIMIT_CENTS } from '../shop/payments.js';
 import { createShopTables, type OrderServices, orderServices } from '../shop/services.js';
+import { ORDER, resetShop, STEP_SERVICE, STOCK, shopState, withOutage } from '../shop/test/shop.js';
 import { naivePlaceOrder } from './naive-order-saga.js';
 import { orderSaga } from './order-saga.js';
 import { resumeSagas, retryParkedSaga } from './resume.js';
 import { startSaga } from './saga.js';
 import { createSagaTables, loadSaga, recordStep, setSagaState } from './saga-log.js';
-import { ORDER, resetShop, STEP_SERVICE, STOCK, shopState, withOutage } from './test/shop.js';
 
 const database = useTestDatabase('saga');
 let pool: pg.Pool;
@@ -118,7 +118,6 @@ describe('saga: compensations', () => {
     expect(await shopState(pool, id)).toMatchObject({ order: 'cancelled', payment: 'refunded', stock: STOCK });
   });
 
-  // #region naive-compensation
   it('the Q&A saga: a failing refund skips the other compensations and hides the original error', async () => {
     const id = randomUUID();
     const broken = withOutage(withOutage(services, 'sendConfirmation'), 'refundPayment');
@@ -127,7 +126,6 @@ describe('saga: compensations', () => {
     expect(await shopState(pool, id)).toMatchObject({ order: 'placed', payment: 'charged', reserved: 7 });
     expect(await loadSaga(pool, id)).toBeUndefined();
   });
-  // #endregion naive-compensation
 
   it('a saga that died half-way through compensating finishes compensating on resume', async () => {
     const id = randomUUID();

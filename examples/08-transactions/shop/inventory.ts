@@ -24,7 +24,6 @@ export class OutOfStockError extends Error {
 }
 
 /** Takes stock for every line in one local transaction: all lines are reserved, or none. */
-// #region reserve-stock
 export function reserveStock(pool: pg.Pool, orderId: string, lines: OrderLine[]): Promise<void> {
   return withTransaction(pool, async (client) => {
     // SKU order, so two orders never lock the same stock rows in opposite orders.
@@ -42,7 +41,6 @@ export function reserveStock(pool: pg.Pool, orderId: string, lines: OrderLine[])
     }
   });
 }
-// #endregion reserve-stock
 
 /** Compensation: one statement deletes the reservations and returns exactly what they held, so a rerun returns nothing twice. */
 export async function releaseStock(pool: pg.Pool, orderId: string): Promise<void> {

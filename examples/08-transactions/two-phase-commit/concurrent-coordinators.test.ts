@@ -97,10 +97,7 @@ async function lockWaiters(): Promise<number> {
 
 /** A latch: resolves `opened` once `arrive()` was called `count` times. */
 function gateOf(count: number) {
-  let open: () => void = () => {};
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
+  const { promise: opened, resolve: open } = Promise.withResolvers<void>();
   return { opened, arrive: () => void (--count === 0 && open()) };
 }
 

@@ -22,7 +22,6 @@ async function applyDelta(client: pg.PoolClient, accountId: number, deltaCents: 
   if (rowCount === 0) throw new AccountNotFoundError(accountId);
 }
 
-// #region interbank-branches
 /** A transfer between two banks as two branches: a debit in one database, a credit in the other. */
 export function interbankTransfer(from: AccountRef, to: AccountRef, amountCents: number): Branch[] {
   assertCents(amountCents);
@@ -31,9 +30,7 @@ export function interbankTransfer(from: AccountRef, to: AccountRef, amountCents:
     { participant: to.bank, pool: to.pool, work: (client) => applyDelta(client, to.accountId, amountCents) },
   ];
 }
-// #endregion interbank-branches
 
-// #region check-prepared
 /** Two-phase commit needs `max_prepared_transactions` > 0, and Postgres ships with 0. */
 export async function assertPreparedTransactionsEnabled(pool: pg.Pool): Promise<number> {
   const { rows } = await pool.query('SHOW max_prepared_transactions');
@@ -50,4 +47,3 @@ export function preparedTransactionsDisabledMessage(max: number): string {
     '  or, in Docker: postgres -c max_prepared_transactions=64 (the command of the compose service).',
   ].join('\n');
 }
-// #endregion check-prepared

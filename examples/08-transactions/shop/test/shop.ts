@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { NewOrder } from '../../shop/orders.js';
-import type { OrderServices } from '../../shop/services.js';
+import type { NewOrder } from '../orders.js';
+import type { OrderServices } from '../services.js';
 
 export const STOCK = { book: 10, pen: 50 } as const;
 
