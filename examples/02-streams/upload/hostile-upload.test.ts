@@ -20,7 +20,9 @@ let server: Server;
 let port: number;
 
 beforeAll(async () => {
-  server = createServer(createUploadApp(new DiskStore(temp.path), { maxFileBytes: MAX, idleMs: IDLE_MS }));
+  server = createServer(
+    createUploadApp(new DiskStore(temp.path), { maxFileBytes: MAX, idleMs: IDLE_MS, lingerMs: 300 }),
+  );
   port = Number(new URL(await listen(server, 0)).port);
 });
 afterAll(() => closeServer(server));
@@ -107,9 +109,9 @@ describe('a hostile upload gets a 4xx and leaves nothing behind', () => {
   });
 
   it('a file over the limit: 413 naming file, and the connection closed rather than read to the end', async () => {
-    // Claims a body 64 times the limit and keeps sending: the server must answer and hang up, not drain it
-    // (reading it all, the server would keep the connection, and `reply` would never settle).
-    const claimed = 64 * MAX;
+    // Claims 4 GiB and keeps sending: the server must answer, then hang up after lingering 300 ms, long
+    // before it has read that much (reading it all, it would keep the connection).
+    const claimed = 4096 * MAX;
     // A client that ignores the server ending its side, and keeps sending.
     const socket = await openRaw(port, { ignoreEnd: true });
     const reply = replyOf(socket);

@@ -26,6 +26,8 @@ export interface UploadLimits {
   maxFileBytes: number;
   /** A body that stops arriving for this long is answered 408 and discarded (default 30 s). */
   idleMs?: number;
+  /** After refusing an upload mid-body, how long to keep reading (and discarding) before closing (2 s). */
+  lingerMs?: number;
 }
 
 // #region receive-file
@@ -86,34 +88,32 @@ export function createUploadApp(store: FileStore, limits: UploadLimits): Express
       next(error);
     }
   });
-  app.use(uploadErrors);
+  app.use(uploadErrors(limits.lingerMs ?? 2000));
   return app;
 }
 
-const uploadErrors: ErrorRequestHandler = (error, req, res, _next) => {
-  if (error instanceof UploadError) {
-    if (!req.complete) res.on('finish', () => lingerThenClose(req.socket));
-    res.status(error.status).json({ error: error.message, field: error.field });
-    return;
-  }
-  if (req.destroyed) return; // the client went away: nobody to answer
-  console.error('upload failed:', error);
-  res.status(500).json({ error: 'upload failed' });
-};
+function uploadErrors(lingerMs: number): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    if (error instanceof UploadError) {
+      if (!req.complete) res.on('finish', () => lingerThenClose(req.socket, lingerMs));
+      res.status(error.status).json({ error: error.message, field: error.field });
+      return;
+    }
+    if (req.destroyed) return; // the client went away: nobody to answer
+    console.error('upload failed:', error);
+    res.status(500).json({ error: 'upload failed' });
+  };
+}
 
 /**
  * The rest of the body may still be arriving. Closing at once would leave it unread, and the kernel
  * answers unread data with a reset that can wipe the 4xx before the client reads it. So end our side
- * after the answer and let Node discard what still comes (a "lingering close"), up to `maxBytes`: a
- * client gets its answer, and none gets the whole body it claims read. Node's own timeouts close a
- * client that trickles below that.
+ * after the answer, let Node discard what still comes for `lingerMs` (a "lingering close"), then
+ * close: the client gets its answer, and nobody gets a huge body read to the end.
  */
-function lingerThenClose(socket: Socket, maxBytes = 1024 * 1024): void {
+function lingerThenClose(socket: Socket, lingerMs: number): void {
   socket.end();
-  let discarded = 0;
-  socket.on('data', (chunk: Buffer) => {
-    discarded += chunk.length;
-    if (discarded > maxBytes) socket.destroy();
-  });
+  const timer = setTimeout(() => socket.destroy(), lingerMs);
+  socket.once('close', () => clearTimeout(timer));
 }
 // #endregion upload-app
