@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { useTestDatabase } from '@cookbook/shared/testing';
+import { closePool, testPool, useTestDatabase } from '@cookbook/shared/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createShopTables, orderServices } from '../shop/services.js';
 import { ORDER, resetShop, STOCK, shopState } from '../shop/test/shop.js';
-import { type PoolThroughProxy, poolThroughProxy } from '../test/pool-through-proxy.js';
 import { startTcpProxy, type TcpProxy } from '../test/tcp-proxy.js';
 import { orderSaga } from './order-saga.js';
 import { startSaga } from './saga.js';
@@ -13,7 +12,7 @@ import { createSagaTables, loadSaga } from './saga-log.js';
 const database = useTestDatabase('saga_faults');
 let direct: pg.Pool;
 let proxy: TcpProxy;
-let proxied: PoolThroughProxy;
+let proxied: pg.Pool;
 
 beforeAll(async () => {
   direct = database.pool({ max: 2 });
@@ -21,18 +20,18 @@ beforeAll(async () => {
   await createSagaTables(direct);
   proxy = await startTcpProxy(database.url);
   // The saga and the services talk to Postgres through the proxy; the test checks on them directly.
-  proxied = poolThroughProxy({ connectionString: proxy.url(database.url), max: 3 });
+  proxied = testPool({ connectionString: proxy.url(database.url), max: 3 });
 });
 
 afterAll(async () => {
-  await proxied?.close();
+  if (proxied) await closePool(proxied);
   await proxy?.close();
 });
 
 beforeEach(() => resetShop(direct));
 
 const placeThroughProxy = (id: string) =>
-  startSaga(proxied.pool, orderSaga(orderServices(proxied.pool)), id, ORDER, { retryDelayMs: 1 });
+  startSaga(proxied, orderSaga(orderServices(proxied)), id, ORDER, { retryDelayMs: 1 });
 
 const completedOnce = {
   order: 'placed',

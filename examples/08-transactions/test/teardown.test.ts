@@ -68,7 +68,7 @@ describe('teardown before DROP DATABASE … WITH (FORCE)', () => {
       const source = await readFile(new URL(file, root), 'utf8');
       if (/new (pg\.)?Pool\(/.test(source)) offenders.push(file);
     }
-    // Tests: useTestDatabase().pool(), testPool() or poolThroughProxy(); demos and benches: demoPool().
+    // Tests: useTestDatabase().pool() or testPool(); demos and benches: demoPool().
     expect(offenders).toEqual([]);
   });
 });
