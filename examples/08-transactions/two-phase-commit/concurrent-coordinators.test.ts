@@ -79,8 +79,12 @@ describe('two-phase-commit: coordinators running at once', () => {
     );
     const results = await Promise.allSettled([t1, t2]);
     // deadlock_timeout is 20 ms, yet Postgres never reports 40P01: only the 3 s lock_timeout ended it.
-    expect(results.map((r) => r.status === 'rejected' && sqlState(r.reason))).toEqual(['55P03', '55P03']);
-    expect(await balances()).toEqual([100_000, 100_000]);
+    // The first to time out rolls back and frees its side, so the other may then finish.
+    const codes = results.map((r) => (r.status === 'rejected' ? sqlState(r.reason) : 'committed'));
+    expect(codes).toContain('55P03');
+    expect(codes).not.toContain('40P01');
+    const [bankA, bankB] = await balances();
+    expect((bankA ?? 0) + (bankB ?? 0)).toBe(200_000);
     expect(await prepared()).toEqual([]);
   });
   // #endregion parallel-stall
