@@ -22,6 +22,7 @@ export {
   onShutdown,
   PortInUseError,
   portFromEnv,
+  UsageError,
   withServer,
 } from './runtime.js';
 export { createScratchDatabase, type ScratchDatabase, uniqueName } from './scratch-database.js';

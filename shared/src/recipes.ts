@@ -1,6 +1,6 @@
 import { ServiceUnavailableError } from './resolve.js';
 import { type ResolvedServices, resolveServices, type ServiceUrls } from './resolve-service.js';
-import { heading, isSmoke, PortInUseError } from './runtime.js';
+import { heading, isSmoke, PortInUseError, UsageError } from './runtime.js';
 import { createScratchDatabase } from './scratch-database.js';
 import type { ServiceName } from './services.js';
 
@@ -140,7 +140,11 @@ async function runOne(
     await Promise.race([demo, graceOver]);
     return 0;
   } catch (error) {
-    // A mistake of set-up (a busy port) is one line; anything else keeps its stack.
+    // A mistake of set-up (a bad option, a busy port) is one line; anything else keeps its stack.
+    if (error instanceof UsageError) {
+      console.error(error.message);
+      return 2;
+    }
     console.error(error instanceof PortInUseError ? error.message : error);
     return 1;
   } finally {

@@ -17,6 +17,11 @@ export function portFromEnv(fallback: number, env: NodeJS.ProcessEnv = process.e
   return port;
 }
 
+/** A mistake in how a demo was asked for (a bad option): printed as its message alone, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
 /** A port someone else holds: one line that names the way out, not a stack trace. */
 export class PortInUseError extends Error {
   constructor(readonly port: number) {

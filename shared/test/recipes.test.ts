@@ -22,6 +22,12 @@ describe('runRecipes, the dispatcher behind every main.ts', () => {
     expect(all.lines).toContain('  second ran with [--verbose]');
   });
 
+  it('prints a usage error as its one line and exits 2', async () => {
+    const run = spawnFixture(fixture, { args: ['picky', '--nope'] });
+    expect(await run.exited).toBe(2);
+    expect(run.errors.filter((line) => line.trim() !== '')).toEqual(['picky takes --ok, got "--nope"']);
+  });
+
   it('names the recipes when asked for one that does not exist, and exits 1', async () => {
     const run = spawnFixture(fixture, { args: ['thrid'] });
     expect(await run.exited).toBe(1);
