@@ -1,10 +1,12 @@
 // pm2 cluster mode, one worker vs two, on this machine's cores; the load generator shares them.
 
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { resolveServices } from '@cookbook/shared';
 import { markdownTable, ratio, reportBench } from '@cookbook/shared/bench';
 import type { StartOptions } from 'pm2';
@@ -87,6 +89,8 @@ async function measure(instances: number, env: Record<string, string>) {
   }
 }
 
+// The ecosystem runs the compiled service, as a VM deploy would after `pnpm build`.
+execFileSync('pnpm', ['run', 'build'], { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: 'inherit' });
 const services = await resolveServices(['postgres', 'redis']);
 try {
   await pm2.connect();

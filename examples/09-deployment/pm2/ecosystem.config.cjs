@@ -13,11 +13,9 @@ module.exports = {
     {
       name: 'api',
       cwd: root,
-      // The TypeScript source through tsx keeps this repo build-free; a VM deploy can point
-      // script at the compiled dist/start.js (see the Dockerfile's build stage) and drop node_args.
-      script: 'service/start.ts',
-      interpreter: 'node',
-      node_args: ['--import', 'tsx'],
+      // Compiled JavaScript (`pnpm build`), run by plain node: no tsx in production, where a
+      // `--prod` install does not even have it.
+      script: 'dist/service/start.js',
       // One worker per core, unless told otherwise; each opens its own pool (DB_POOL_MAX connections).
       instances: Number(process.env.WEB_CONCURRENCY) || 'max',
       exec_mode: 'cluster',

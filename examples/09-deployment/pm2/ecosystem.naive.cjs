@@ -1,13 +1,11 @@
-// The Q&A's ecosystem file, kept to show what the tests catch. Only script and interpreter differ,
-// so it can run this TypeScript service; everything else is as published.
+// The Q&A's ecosystem file, kept to show what the tests catch. Only script and cwd differ, so it runs
+// this service's build; everything else is as published.
 module.exports = {
   apps: [
     {
       name: 'api-naive',
       cwd: `${__dirname}/..`,
-      script: 'service/start.ts',
-      interpreter: 'node',
-      node_args: ['--import', 'tsx'],
+      script: 'dist/service/start.js',
       instances: 'max',
       exec_mode: 'cluster',
       env: {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -38,16 +39,26 @@ async function onlinePids(count: number, name = 'api'): Promise<number[]> {
   }, `${count} online workers`);
 }
 
-/** Starts two workers of `definition` on a free port, as its ecosystem file says, and waits until they answer. */
-async function startApp(definition: App): Promise<string> {
+// The service plus the demo's slow route (/api/work), which the production entry does not mount.
+const withDemoRoutes: Partial<StartOptions> = {
+  script: fileURLToPath(new URL('../test/serve.ts', import.meta.url)),
+  interpreter: 'node',
+  node_args: ['--import', 'tsx'],
+};
+
+/**
+ * Starts `instances` workers of `definition` on a free port, as its ecosystem file says (by default
+ * running the demo entry instead of its script), and waits until they answer.
+ */
+async function startApp(
+  definition: App,
+  { script = withDemoRoutes, instances = 2 }: { script?: Partial<StartOptions>; instances?: number } = {},
+): Promise<string> {
   const port = await unusedPort();
   await pm2.start({
     ...definition,
-    // The service plus the demo's slow route (/api/work), which the production entry does not mount.
-    script: fileURLToPath(new URL('../test/serve.ts', import.meta.url)),
-    interpreter: 'node',
-    node_args: ['--import', 'tsx'],
-    instances: 2,
+    ...script,
+    instances,
     out_file: join(home, `${definition.name}.out.log`),
     error_file: join(home, `${definition.name}.err.log`),
     env: {
@@ -62,7 +73,7 @@ async function startApp(definition: App): Promise<string> {
       DRAIN_DELAY_MS: '0',
     },
   } as StartOptions);
-  await onlinePids(2, definition.name);
+  await onlinePids(instances, definition.name);
   const appUrl = `http://127.0.0.1:${port}`;
   await waitUntil(
     () =>
@@ -97,6 +108,21 @@ afterAll(async () => {
 }, 60_000);
 
 describe('ecosystem.config.cjs', () => {
+  it('runs the compiled service with plain node, as written: no tsx in production', async () => {
+    // What a VM deploy does before `pm2 start`; the Docker image builds the same way.
+    execFileSync('pnpm', ['run', 'build'], { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: 'pipe' });
+    const built = { ...app, name: 'api-built' };
+    const builtUrl = await startApp(built, { script: {}, instances: 1 });
+    try {
+      expect((await get(`${builtUrl}/api/time`)).status).toBe(200);
+      const [worker] = (await pm2.list()).filter((p) => p.name === 'api-built');
+      expect(worker?.pm2_env?.pm_exec_path).toMatch(/\/dist\/service\/start\.js$/);
+      expect(JSON.stringify(app)).not.toContain('tsx');
+    } finally {
+      await pm2.delete('api-built');
+    }
+  });
+
   it('gives pm2 more time than the app gives itself, so the app always exits on its own', () => {
     const config = loadConfig({ ...app.env, DATABASE_URL: 'postgres://db/app', REDIS_URL: 'redis://cache' });
     expect(app.kill_timeout).toBeGreaterThan(config.shutdownTimeoutMs);

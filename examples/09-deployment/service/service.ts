@@ -4,7 +4,7 @@ import type { Writable } from 'node:stream';
 import type { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config.js';
-import { gracefulShutdown, type ShutdownOptions } from '../graceful-shutdown/shutdown.js';
+import { gracefulShutdown, onSignals, type ShutdownOptions } from '../graceful-shutdown/shutdown.js';
 import { Lifecycle } from '../health/health.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import { createApp } from './app.js';
@@ -28,6 +28,8 @@ export interface ServiceOptions {
   drainWith?: ShutdownOptions['drainWith'];
   /** How the service makes its clients; tests swap in the naive ones to compare. */
   clientsWith?: (settings: ClientSettings) => Clients;
+  /** SIGTERM/SIGINT start the shutdown (the process entry); in-process tests and demos leave signals alone. */
+  handleSignals?: boolean;
   /** Routes a demo or test mounts under /api; production mounts none. */
   extraRoutes?: (clients: Clients) => Router;
 }
@@ -76,6 +78,8 @@ export async function startService(config: Config, options: ServiceOptions = {})
     ...(options.exit ? { exit: options.exit } : {}),
     ...(options.drainWith ? { drainWith: options.drainWith } : {}),
   });
+  // Before the port opens: a SIGTERM that arrives the moment the service listens is a graceful one.
+  if (options.handleSignals) onSignals(shutdown);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);

@@ -1,11 +1,9 @@
-// The process entry that pm2, Docker and `node` run: config first, then the service, then signals.
+// The process entry that pm2, Docker and `node` run: config first, then the service with its signal handlers.
 import { ConfigError, loadConfig } from '../config/config.js';
-import { onSignals } from '../graceful-shutdown/shutdown.js';
 import { startService } from './service.js';
 
 try {
-  const service = await startService(loadConfig());
-  onSignals(service.shutdown);
+  await startService(loadConfig(), { handleSignals: true });
   // pm2 `wait_ready`: a reload only retires the old worker once this one is listening.
   process.send?.('ready');
 } catch (error) {
