@@ -9,7 +9,6 @@ export {
   missingServiceMessage,
   missingServicesMessage,
   type ResolvedService,
-  type ResolveOptions,
   redact,
   ServiceUnavailableError,
 } from './resolve.js';
@@ -19,7 +18,6 @@ export {
   heading,
   isSmoke,
   listen,
-  onShutdown,
   PortInUseError,
   portFromEnv,
   UsageError,

@@ -83,7 +83,8 @@ export async function runRecipes(
   }
   const chosen = requested === undefined ? Object.entries(recipes) : [[requested, recipes[requested]] as const];
   const stop = new AbortController();
-  const removeHandlers = onStopSignal(stop);
+  const interrupted = { byCtrlC: false };
+  const removeHandlers = onStopSignal(stop, interrupted);
   let code = 0;
   for (const [name, entry] of chosen) {
     if (!entry || stop.signal.aborted || code !== 0) break;
@@ -91,11 +92,11 @@ export async function runRecipes(
     console.log(`Look for: ${entry.lookFor}\n`);
     code = await runOne(entry, { signal: stop.signal, graceMs, args, alone: requested !== undefined });
   }
-  removeHandlers();
   // Stopped by a signal: cleanup has run, and a demo that ignored the signal may still hold timers
-  // or sockets open. Exit now rather than leave the user waiting at a dead prompt.
-  // Ctrl-C ends with 130, as a shell reports it; a SIGTERM that was served cleanly is a clean stop.
-  if (stop.signal.aborted) process.exit(stop.signal.reason === 'SIGINT' && code === 0 ? 130 : code);
+  // or sockets open. Exit now, with the handlers still in place so a relayed signal cannot kill us
+  // first. Ctrl-C ends with 130, as a shell reports it; a SIGTERM served cleanly is a clean stop.
+  if (stop.signal.aborted) process.exit(interrupted.byCtrlC && code === 0 ? 130 : code);
+  removeHandlers();
   return code;
 }
 
@@ -165,9 +166,11 @@ function keepAliveUntil(stopped: Promise<void>): Promise<void> {
 }
 
 /** The first SIGINT/SIGTERM aborts `stop`; a later one (not a relay of the first) exits at once. */
-function onStopSignal(stop: AbortController): () => void {
+function onStopSignal(stop: AbortController, interrupted: { byCtrlC: boolean }): () => void {
   let firstAt: number | undefined;
   const handler = (signal: NodeJS.Signals) => {
+    // A wrapper's relay may overtake the terminal's SIGINT; either way it was a Ctrl-C.
+    if (signal === 'SIGINT') interrupted.byCtrlC = true;
     if (firstAt === undefined) {
       firstAt = performance.now();
       console.log(`\n${signal}: stopping, cleaning up (again to exit at once)`);

@@ -4,7 +4,6 @@ import {
   missingServicesMessage,
   probeFor,
   type ResolvedService,
-  type ResolveOptions,
   resolveServiceWith,
   ServiceUnavailableError,
 } from './resolve.js';
@@ -47,11 +46,7 @@ export type ResolvedServices<N extends readonly ServiceName[] = readonly Service
 };
 
 /** Resolves several services at once; `stop()` stops whatever had to be started for them. */
-export async function resolveServices<const N extends readonly ServiceName[]>(
-  names: N,
-  options: ResolveOptions = {},
-): Promise<ResolvedServices<N>> {
-  void options;
+export async function resolveServices<const N extends readonly ServiceName[]>(names: N): Promise<ResolvedServices<N>> {
   const settled = await Promise.allSettled(names.map((name) => resolveService(name)));
   const resolved = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const failures = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));

@@ -26,11 +26,6 @@ export interface ResolverDeps {
   startEmbeddedPostgres(): Promise<Started>;
 }
 
-export interface ResolveOptions {
-  /** Ignored: embedded Postgres is now a real server, the last step for every caller. */
-  allowEmbedded?: boolean;
-}
-
 export class ServiceUnavailableError extends Error {
   /** Every service that could not be found, when several were asked for at once. */
   readonly services: ServiceName[];

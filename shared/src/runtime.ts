@@ -54,42 +54,6 @@ export function closeServer(server: Server): Promise<void> {
   });
 }
 
-/**
- * Runs `cleanup` once on the first SIGINT/SIGTERM and exits 0 when it finishes (1 if it throws).
- * A signal within `relayWindowMs` of the first is the same Ctrl-C relayed by a wrapper (pnpm, tsx,
- * the runner) and is ignored; a later one means "stop now" and exits 1 at once.
- * Returns a function that removes the handlers.
- */
-export function onShutdown(
-  cleanup: () => Promise<void>,
-  log: (line: string) => void = console.log,
-  relayWindowMs = 500,
-): () => void {
-  let firstAt: number | undefined;
-  const handler = (signal: NodeJS.Signals) => {
-    if (firstAt !== undefined) {
-      if (performance.now() - firstAt < relayWindowMs) return;
-      log(`${signal} again: exiting now`);
-      process.exit(1);
-    }
-    firstAt = performance.now();
-    log(`${signal}: shutting down`);
-    cleanup().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error('shutdown failed:', error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-  };
-}
-
 /** A visible heading in demo output. */
 export function heading(title: string): void {
   console.log(`\n== ${title} ${'='.repeat(Math.max(0, 70 - title.length))}`);

@@ -42,6 +42,17 @@ describe('runRecipes, the dispatcher behind every main.ts', () => {
     expect(run.lines).toContain('  server closed');
   });
 
+  it('takes a Ctrl-C relayed again as SIGTERM by a wrapper (pnpm, tsx) for the same one: one cleanup', async () => {
+    const run = spawnFixture(fixture, { args: ['server'] });
+    await run.waitForLine(/serving until stopped/);
+    run.child.kill('SIGINT');
+    await run.waitForLine(/SIGINT: stopping/);
+    run.child.kill('SIGTERM'); // what pnpm or tsx sends right behind the terminal's SIGINT
+    expect(await run.exited).toBe(130);
+    expect(run.lines.filter((line) => line === '  server closed')).toHaveLength(1);
+    expect(run.lines.join('\n')).not.toContain('exiting now');
+  });
+
   it('runs the cleanup of a demo that ignores the signal, after a bounded grace', async () => {
     const run = spawnFixture(fixture, { args: ['stubborn'] });
     await run.waitForLine(/working and ignoring signals/);
