@@ -7,6 +7,9 @@ import { workRoutes } from '../test/work-routes.js';
 import { naiveShutdown } from './shutdown.js';
 
 const IN_FLIGHT = 20;
+const DEMO_DRAIN_MS = 1_000;
+// Drain plus work stays well inside the 5 s the dispatcher gives a demo after a signal.
+const DEMO_WORK_MS = 2_000;
 
 export const gracefulShutdownDemo = recipe({
   services: ['postgres', 'redis'],
@@ -43,6 +46,9 @@ async function serveUntilStopped(context: DemoContext<'postgres' | 'redis'>, env
     ...env,
     NODE_ENV: 'development',
     LOG_LEVEL: 'info',
+    // Production's drain, shortened: after SIGTERM it still accepts for a second, so the printed
+    // `curl … & kill` works even when the kill lands before curl has connected.
+    DRAIN_DELAY_MS: String(DEMO_DRAIN_MS),
     // A smoke run must not collide with a service someone already runs on 3000.
     PORT: process.env.PORT ?? (context.smoke ? '0' : '3000'),
   });
@@ -55,9 +61,11 @@ async function serveUntilStopped(context: DemoContext<'postgres' | 'redis'>, env
     extraRoutes: (clients) => workRoutes(clients.pool),
   });
   context.log(`Listening on ${service.url} (pid ${process.pid}). Try, in another terminal:`);
-  context.log(`  curl -i ${service.url}/health/ready       # 200 with each check and its duration`);
+  context.log(`  curl -i ${service.url}/health/ready       # 200 with each check's state`);
   context.log(`  curl -i '${service.url}/api/work?ms=abc'  # 400 naming the field "ms"`);
-  context.log(`  curl '${service.url}/api/work?ms=8000' & kill -TERM ${process.pid}   # the request still completes`);
+  context.log(
+    `  curl -s '${service.url}/api/work?ms=${DEMO_WORK_MS}' & kill -TERM ${process.pid}   # answered, then the service exits 0`,
+  );
   context.log('Each request prints a JSON log line here. Ctrl-C (or SIGTERM) shuts down gracefully.');
   if (context.smoke) {
     const response = await fetch(`${service.url}/health/ready`);
