@@ -86,6 +86,8 @@ describe('loadConfig', () => {
   it('treats an unset NODE_ENV as production, so a forgotten variable cannot select laptop settings', () => {
     const error = configError({ DATABASE_URL: production.DATABASE_URL });
     expect(error.variables).toEqual(['REDIS_URL']);
+    const { NODE_ENV: _unset, ...withoutNodeEnv } = production;
+    expect(loadConfig(withoutNodeEnv)).toMatchObject({ env: 'production', host: '0.0.0.0', drainDelayMs: 5_000 });
   });
 
   it('names every bad variable at once, not one per restart', () => {

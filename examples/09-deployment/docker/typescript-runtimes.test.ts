@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { testServices, useTestDatabase } from '@cookbook/shared/testing';
@@ -28,5 +28,10 @@ describe("Node's own type stripping", () => {
     const service = await runNode([join(copy, 'service/start.ts')], env, root);
     service.child.kill('SIGTERM');
     expect(await service.exited).toBe(0);
+  });
+
+  it('stays possible: the build refuses syntax that type stripping cannot erase', () => {
+    const build = readFileSync(join(root, 'tsconfig.build.json'), 'utf8');
+    expect(build).toMatch(/"erasableSyntaxOnly": true/);
   });
 });

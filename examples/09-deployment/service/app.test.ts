@@ -1,4 +1,4 @@
-import { deleteRedisPrefix, redisPrefix, testServices, useTestDatabase } from '@cookbook/shared/testing';
+import { deleteRedisPrefix, redisPrefix, testServices, useTestDatabase, waitUntil } from '@cookbook/shared/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.js';
@@ -24,8 +24,6 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  void service?.shutdown('SIGTERM');
-  await stopped;
   const redis = new Redis(testServices().redisUrl);
   await deleteRedisPrefix(redis, prefix);
   await redis.quit();
@@ -51,5 +49,21 @@ describe('the production app', () => {
       expect(JSON.parse(reply.body)).toEqual({ error: 'not_found' });
     }
     expect((await get(`${service.url}/api/time`)).status).toBe(200);
+  });
+});
+
+describe('the production server', () => {
+  it('keeps idle keep-alive sockets longer than a load balancer does (60 s on common ones)', () => {
+    expect(service.server.keepAliveTimeout).toBeGreaterThan(60_000);
+    expect(service.server.headersTimeout).toBeGreaterThan(service.server.keepAliveTimeout);
+  });
+
+  it('closes its pools and Redis before it exits 0', async () => {
+    void service.shutdown('SIGTERM');
+    expect(await stopped).toBe(0);
+    const { pool, readinessPool, redis } = service.clients;
+    expect([pool.ended, readinessPool.ended, pool.totalCount]).toEqual([true, true, 0]);
+    // quit() was answered; the socket closes a moment later.
+    await waitUntil(() => redis.status === 'end', 'the Redis connection to end', 2_000);
   });
 });
