@@ -9,7 +9,8 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 export const dockerDemo = recipe({
   services: [],
   title: 'the image policy and the compose file, checked offline',
-  lookFor: 'the Dockerfile meets the policy; the Q&A one breaks six rules (Node 18 by its end-of-life date first); compose.yaml validates.',
+  lookFor:
+    'the Dockerfile meets the policy; the Q&A one breaks six rules (Node 18 by its end-of-life date first); compose.yaml validates.',
   async run({ log }) {
     for (const file of ['Dockerfile', 'Dockerfile.naive']) {
       const problems = productionImageProblems(readFileSync(`${here}/${file}`, 'utf8'));
