@@ -27,16 +27,14 @@ export interface ResolverDeps {
 }
 
 export class ServiceUnavailableError extends Error {
+  readonly service: ServiceName;
   /** Every service that could not be found, when several were asked for at once. */
   readonly services: ServiceName[];
 
-  constructor(
-    readonly service: ServiceName,
-    message: string,
-    services: ServiceName[] = [service],
-  ) {
+  constructor(service: ServiceName, message: string, services: ServiceName[] = [service]) {
     super(message);
     this.name = 'ServiceUnavailableError';
+    this.service = service;
     this.services = services;
   }
 }

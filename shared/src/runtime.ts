@@ -24,11 +24,14 @@ export class UsageError extends Error {
 
 /** A port someone else holds: one line that names the way out, not a stack trace. */
 export class PortInUseError extends Error {
-  constructor(readonly port: number) {
+  readonly port: number;
+
+  constructor(port: number) {
     super(
       `Port ${port} is already in use. Stop what holds it, or pick another: PORT=${port + 1} (or PORT=0 for any free port).`,
     );
     this.name = 'PortInUseError';
+    this.port = port;
   }
 }
 

@@ -15,7 +15,11 @@ export interface TestCounts {
 
 /** A vitest reporter that writes `TestCounts` as JSON, so no kind of failure is left out of the sum. */
 export class CountReporter implements Reporter {
-  constructor(private readonly outputFile: string) {}
+  private readonly outputFile: string;
+
+  constructor(outputFile: string) {
+    this.outputFile = outputFile;
+  }
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>): void {
     const counts: TestCounts = { passed: 0, failed: 0, skipped: 0, brokenFiles: [], unhandledErrors: [] };
