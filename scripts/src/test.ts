@@ -61,7 +61,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const runnable = selected.filter((e) => !found.blocked.has(e.folder));
   const all = runnable.length === examples.length;
   const packageDirs = [...(all ? [join(ROOT, 'shared'), join(ROOT, 'scripts')] : []), ...runnable.map((e) => e.dir)];
-  clearResults(packageDirs);
+  // A pnpm test run inside another one (the Ctrl-C test) must not delete the outer run's reports.
+  if (process.env.COOKBOOK_NESTED_RUN !== '1') clearResults(packageDirs);
 
   const env = { ...process.env, ...found.env, COOKBOOK_NODE_VERSION: process.version };
   const failedSteps: string[] = [];

@@ -13,7 +13,7 @@ describe('Ctrl-C during pnpm test', () => {
       cwd: ROOT,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, TURBO_FORCE: 'true' },
+      env: { ...process.env, TURBO_FORCE: 'true', COOKBOOK_NESTED_RUN: '1' },
     });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -31,9 +31,27 @@ export async function createScratchDatabase(adminUrl: string, label = 'scratch')
     url: url.toString(),
     name,
     drop: async () => {
-      await withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      await withClient(adminUrl, async (client) => {
+        // A pool's end() resolves before its sockets close; forcing the drop then ends those sessions
+        // mid-goodbye and their clients emit 57P01, often where no one listens. Give them a moment to
+        // leave on their own, and force only what is still there after it.
+        await sessionsGone(client, name, 2_000);
+        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      });
     },
   };
+}
+
+async function sessionsGone(client: pg.Client, database: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { rows } = await client.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [database],
+    );
+    if ((rows[0]?.n ?? 0) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {

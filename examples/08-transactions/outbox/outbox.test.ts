@@ -58,6 +58,13 @@ const queued = async () => (await channel.checkQueue(queue)).messageCount;
 const points = async (customerId: number) =>
   (await pool.query('SELECT points FROM loyalty_points WHERE customer_id = $1', [customerId])).rows[0]?.points ?? 0;
 
+const deadRelayGone = async () =>
+  (
+    await pool.query(
+      "SELECT count(*)::int AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'outbox' AND l.pid <> pg_backend_pid()",
+    )
+  ).rows[0].n === 0;
+
 /** Consumes until `expected` deliveries were handled and acked (bounded wait), then stops consuming. */
 async function deliverAll(handler: OrderPlacedHandler, expected: number): Promise<string[]> {
   const handled: string[] = [];
@@ -78,6 +85,9 @@ async function publishTwiceAcrossACrash(): Promise<void> {
   expect(relay.child.signalCode, relay.errors.join('\n')).toBe('SIGKILL');
   expect(await unsent()).toBe(1);
   expect(await queued()).toBe(1);
+  // Postgres ends the killed relay's session, and its row lock, only once it notices the socket is
+  // gone; until then the restarted relay's SKIP LOCKED would rightly skip the row.
+  await waitUntil(deadRelayGone, "the killed relay's session to end", 10_000);
   expect(await relayOutbox(pool, channel, exchange)).toBe(1);
   expect(await unsent()).toBe(0);
   expect(await queued()).toBe(2);

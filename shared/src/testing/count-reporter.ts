@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { SerializedError } from 'vitest';
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, TestModule, TestRunEndReason } from 'vitest/node';
 
 /** What `pnpm test` sums per package. Vitest's own JSON report says `success: true` beside an unhandled error. */
 export interface TestCounts {
@@ -21,7 +21,13 @@ export class CountReporter implements Reporter {
     this.outputFile = outputFile;
   }
 
-  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<SerializedError>): void {
+  onTestRunEnd(
+    modules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<SerializedError>,
+    reason: TestRunEndReason,
+  ): void {
+    // An interrupted run has no counts to report; `pnpm test` says so rather than sum half a run.
+    if (reason === 'interrupted') return;
     const counts: TestCounts = { passed: 0, failed: 0, skipped: 0, brokenFiles: [], unhandledErrors: [] };
     for (const module of modules) {
       let failedHere = 0;
