@@ -1,11 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { runRecipes } from '@cookbook/shared';
+import { recipeTableMismatches } from '@cookbook/shared/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { recipes } from '../src/main.js';
-
-const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-  cookbook: { recipes: Record<string, string> };
-};
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -14,7 +10,7 @@ afterEach(() => {
 
 describe('src/main.ts', () => {
   it('lists every recipe of the manifest, in its order', () => {
-    expect(Object.keys(recipes)).toEqual(Object.keys(manifest.cookbook.recipes));
+    expect(recipeTableMismatches(recipes, new URL('../package.json', import.meta.url))).toEqual([]);
   });
 
   it('runs every recipe in smoke mode and exits 0', async () => {

@@ -10,6 +10,7 @@ export {
 export { CountReporter, type TestCounts } from './count-reporter.js';
 export { closePool, testPool } from './pool.js';
 export { type TestServices, testServices } from './provided.js';
+export { recipeTableMismatches } from './recipe-table.js';
 export { type Fixture, type FixtureOptions, spawnFixture } from './spawn.js';
 export { type FileDatabase, useTestDatabase } from './use.js';
 export { waitUntil } from './wait.js';
