@@ -1,43 +1,43 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { isMain } from '@cookbook/shared';
 import { type Example, findExample, loadCatalog, ROOT } from './catalog.js';
 import { ChildGroup } from './child-group.js';
-import { isCopyable, listFiles } from './recipe-layout.js';
+import {
+  mergeScores,
+  mutatedFiles,
+  mutationBlock,
+  parseScores,
+  renderScores,
+  rowsFromReport,
+} from './mutation-scores.js';
 import { fillBlock } from './regions.js';
 
-/** The files a package's mutation score covers: the copyable code of its recipes and shared parts. */
-export function mutatedFiles(example: Example, recipe?: string): string[] {
-  const folders = listFiles(recipe ? join(example.dir, recipe) : example.dir)
-    .filter((path) => isCopyable(path) && !relative(example.dir, path).startsWith('src/'))
-    .map((path) => relative(example.dir, path));
-  return folders.filter((path) => !path.startsWith('bench/') && !path.startsWith('test/')).sort();
-}
+const USAGE = `usage: pnpm mutate <example> [folder…] [--all-tests]
 
-/** A digest of those files, stored beside the score, so a stale score can be told from a fresh one. */
-export function sourcesDigest(example: Example, files = mutatedFiles(example)): string {
-  const hash = createHash('sha256');
-  for (const file of files)
-    hash
-      .update(file)
-      .update('\0')
-      .update(readFileSync(join(example.dir, file)))
-      .update('\0');
-  return hash.digest('hex').slice(0, 12);
-}
+StrykerJS over the copyable files of the example's recipes and shared parts (or only the named
+folders), against the package's real tests and services. Each file's row in the package README's
+mutation table is replaced; the catalog check fails a row older than its file.
+
+  --all-tests  run every test of the package against every mutant, for code that tests reach only
+               in child processes (servers, workers, crash fixtures), where Stryker sees no coverage`;
 
 /**
  * The Stryker settings that work on this toolchain, once for every package: the vitest runner named
  * by path (pnpm hides it from Stryker's core), in place (its sandbox copy breaks the vitest config's
- * relative import), and no TypeScript checker (TypeScript 7 has no JS API for it to call).
- * Known limit: code that tests run only in a child process is reported as not covered.
+ * relative import), no TypeScript checker (TypeScript 7 has no JS API for it to call), and an
+ * incremental file, so a rerun after a new test only runs the mutants that test could change.
+ * Code that tests run only in a child process reports no coverage: `--all-tests` mutates it too.
  */
-export function strykerConfig(example: Example, files: readonly string[], reportFile: string): object {
+export function strykerConfig(example: Example, files: readonly string[], workDir: string, allTests = false): object {
   return {
     testRunner: 'vitest',
     plugins: [join(ROOT, 'node_modules/@stryker-mutator/vitest-runner/dist/src/index.js')],
-    vitest: { configFile: join(example.dir, 'vitest.config.ts') },
+    // A child process reports no coverage, so for its code every test runs (the mutant reaches the
+    // child through the environment: see @cookbook/shared's mutant-env setup file).
+    vitest: { configFile: join(example.dir, 'vitest.config.ts'), related: !allTests },
+    coverageAnalysis: allTests ? 'off' : 'perTest',
     inPlace: true,
     mutate: files,
     checkers: [],
@@ -45,57 +45,65 @@ export function strykerConfig(example: Example, files: readonly string[], report
     disableTypeChecks: false,
     concurrency: 2,
     timeoutMS: 30_000,
+    incremental: true,
+    incrementalFile: join(workDir, 'incremental.json'),
     reporters: ['clear-text', 'progress', 'json'],
-    jsonReporter: { fileName: reportFile },
+    jsonReporter: { fileName: join(workDir, 'report.json') },
     tempDirName: join(ROOT, '.cache/stryker-tmp', example.folder),
   };
 }
 
-interface MutantReport {
-  files: Record<string, { mutants: { status: string }[] }>;
-}
-
-/** Killed and timed-out mutants count as detected; the score is detected over all that ran. */
-export function scoreOf(report: MutantReport): { detected: number; survived: number; total: number; percent: number } {
-  const statuses = Object.values(report.files).flatMap((file) => file.mutants.map((m) => m.status));
-  const detected = statuses.filter((s) => s === 'Killed' || s === 'Timeout').length;
-  const survived = statuses.filter((s) => s === 'Survived' || s === 'NoCoverage').length;
-  const total = detected + survived;
-  return { detected, survived, total, percent: total === 0 ? 0 : (100 * detected) / total };
-}
-
-async function mutate(example: Example, recipe: string | undefined, group: ChildGroup): Promise<number> {
-  const files = mutatedFiles(example, recipe);
-  const workDir = join(ROOT, '.cache/mutation', example.folder, recipe ?? '');
+async function mutate(example: Example, folders: string[], allTests: boolean, group: ChildGroup): Promise<number> {
+  const files = mutatedFiles(example, folders);
+  if (files.length === 0) {
+    console.error(`mutate: ${folders.join(', ')} holds no copyable source in examples/${example.folder}`);
+    return 2;
+  }
+  const workDir = join(ROOT, '.cache/mutation', example.folder);
   mkdirSync(workDir, { recursive: true });
   const reportFile = join(workDir, 'report.json');
+  rmSync(reportFile, { force: true });
   const configFile = join(workDir, 'stryker.config.json');
-  writeFileSync(configFile, JSON.stringify(strykerConfig(example, files, reportFile), null, 2));
-  console.log(`mutating ${files.length} files of ${example.folder}`);
+  writeFileSync(configFile, JSON.stringify(strykerConfig(example, files, workDir, allTests), null, 2));
+  console.log(`mutating ${files.length} files of examples/${example.folder}`);
   const stryker = join(ROOT, 'node_modules/@stryker-mutator/core/bin/stryker.js');
   const code = await group.run(process.execPath, [stryker, 'run', configFile], { cwd: example.dir, env: process.env });
   if (code !== 0 || !existsSync(reportFile)) return code ?? 1;
-  const score = scoreOf(JSON.parse(readFileSync(reportFile, 'utf8')) as MutantReport);
-  const line = [
-    `Mutation score: **${score.percent.toFixed(1)}%** (${score.detected} of ${score.total} mutants killed or timed out,`,
-    `${score.survived} survived) over ${files.length} files, sources ${sourcesDigest(example, files)}.`,
-    `_StrykerJS 10, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}: \`pnpm mutate ${[example.slug, recipe].filter(Boolean).join(' ')}\`._`,
-  ].join(' ');
-  // A recipe's score goes into its own README; the whole package's into the index.
-  const readmePath = join(example.dir, recipe ?? '', 'README.md');
-  writeFileSync(readmePath, fillBlock(readFileSync(readmePath, 'utf8'), 'mutation', line, relative(ROOT, readmePath)));
-  console.log(line);
+
+  const date = new Date().toISOString().slice(0, 10);
+  const fresh = rowsFromReport(example, JSON.parse(readFileSync(reportFile, 'utf8')), date);
+  const readmePath = join(example.dir, 'README.md');
+  const readme = readFileSync(readmePath, 'utf8');
+  const withMarkers =
+    mutationBlock(readme) === undefined
+      ? `${readme.trimEnd()}\n\n## Mutation score\n\n<!-- mutation:start -->\n<!-- mutation:end -->\n`
+      : readme;
+  const rows = mergeScores(parseScores(mutationBlock(withMarkers) ?? ''), fresh, mutatedFiles(example));
+  const table = renderScores(rows, `pnpm mutate ${example.slug} [folder…]`);
+  writeFileSync(readmePath, fillBlock(withMarkers, 'mutation', table, `examples/${example.folder}/README.md`));
+  console.log(`\n${table}`);
   return 0;
 }
 
 if (isMain(import.meta.url)) {
-  const [name, recipe] = process.argv.slice(2);
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { help: { type: 'boolean', short: 'h' }, 'all-tests': { type: 'boolean' } },
+  });
+  const [name, ...folders] = positionals;
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
   const example = name ? findExample(loadCatalog().examples, name) : undefined;
-  if (!example || (recipe !== undefined && !(recipe in example.recipes))) {
-    console.error('usage: pnpm mutate <example> [recipe]  (StrykerJS over its recipe files, against its real tests)');
+  const unknown = folders.filter((folder) => example && !existsSync(join(example.dir, folder)));
+  if (!example || unknown.length > 0) {
+    console.error(
+      unknown.length > 0 ? `mutate: no folder ${unknown.join(', ')} in examples/${example?.folder}` : USAGE,
+    );
     process.exit(2);
   }
   const group = new ChildGroup();
-  const code = await mutate(example, recipe, group);
+  const code = await mutate(example, folders, values['all-tests'] === true, group);
   process.exit(group.interrupted ? 130 : code);
 }

@@ -3,6 +3,7 @@ import { defineConfig, type ViteUserConfig } from 'vitest/config';
 import { CountReporter } from './count-reporter.js';
 
 const globalSetup = fileURLToPath(new URL('./global-setup.ts', import.meta.url));
+const mutantEnv = fileURLToPath(new URL('./mutant-env.ts', import.meta.url));
 
 /**
  * The settings every package tests with: services resolved once by the global setup, a count of
@@ -13,6 +14,8 @@ export function cookbookVitestConfig(overrides: ViteUserConfig['test'] = {}): Vi
   return defineConfig({
     test: {
       globalSetup: [globalSetup],
+      // Carries a StrykerJS mutant into the child processes that tests start.
+      setupFiles: [mutantEnv],
       // Tests sit next to the recipe they prove (`<recipe>/*.test.ts`) or under test/.
       include: ['**/*.test.ts'],
       reporters: ['default', new CountReporter('test-results.json')],
