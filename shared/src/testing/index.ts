@@ -13,4 +13,4 @@ export { type TestServices, testServices } from './provided.js';
 export { recipeTableMismatches } from './recipe-table.js';
 export { type Fixture, type FixtureOptions, spawnFixture } from './spawn.js';
 export { type FileDatabase, useTestDatabase } from './use.js';
-export { waitUntil } from './wait.js';
+export { waitForCount, waitUntil } from './wait.js';
