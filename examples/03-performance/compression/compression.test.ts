@@ -1,8 +1,11 @@
 import { get } from 'node:http';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { withServer } from '@cookbook/shared';
 import { describe, expect, it } from 'vitest';
 import { createUsersApp } from './compression.js';
+
+/** The gzip header's XFL byte: zlib writes 4 for its fastest level (1), 2 for its best (9), 0 between. */
+const xfl = (gzipped: Buffer) => gzipped[8];
 
 interface RawResponse {
   headers: Record<string, string | string[] | undefined>;
@@ -35,6 +38,24 @@ describe('compression', () => {
     });
   });
   // #endregion gzip
+
+  // #region level
+  it('gzips at level 1: about the bytes of the default level 6 (within 1%), at its fastest', async () => {
+    await withServer(createUsersApp({ compress: true }), async (url) => {
+      const gzipped = await rawGet(`${url}/users`, 'gzip');
+      const plain = await rawGet(`${url}/users`);
+      expect(xfl(gzipped.body)).toBe(4); // zlib's "fastest" flag: level 1
+      const level6 = gzipSync(plain.body, { level: 6 }).length;
+      expect(Math.abs(gzipped.body.length / level6 - 1)).toBeLessThan(0.01);
+    });
+  });
+  // #endregion level
+
+  it('takes another level when one is passed (the bench sweeps them)', async () => {
+    await withServer(createUsersApp({ compress: true, level: 9 }), async (url) => {
+      expect(xfl((await rawGet(`${url}/users`, 'gzip')).body)).toBe(2); // zlib's "best" flag: level 9
+    });
+  });
 
   it('prefers brotli when the client offers it (compression 1.8+)', async () => {
     await withServer(createUsersApp({ compress: true }), async (url) => {

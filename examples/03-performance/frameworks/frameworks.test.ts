@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, get } from 'node:http';
 import { closeServer, listen } from '@cookbook/shared';
 import { describe, expect, it } from 'vitest';
 import { createExpressHelloApp, createFastifyHelloApp, createNodeHelloServer, GREETING } from './frameworks.js';
@@ -6,6 +6,15 @@ import { createExpressHelloApp, createFastifyHelloApp, createNodeHelloServer, GR
 async function fetchHello(url: string): Promise<{ status: number; type: string | null; body: unknown }> {
   const res = await fetch(`${url}/hello`);
   return { status: res.status, type: res.headers.get('content-type'), body: await res.json() };
+}
+
+/** A revalidation as a browser or CDN sends it (fetch would add `cache-control: no-cache`). */
+function revalidate(url: string, etag: string): Promise<{ status?: number; etag?: string }> {
+  return new Promise((resolve, reject) => {
+    get(`${url}/hello`, { headers: { 'if-none-match': etag }, agent: false }, (res) => {
+      res.resume().on('end', () => resolve({ status: res.statusCode, etag: res.headers.etag }));
+    }).on('error', reject);
+  });
 }
 
 describe('frameworks', () => {
@@ -29,4 +38,21 @@ describe('frameworks', () => {
     }
   });
   // #endregion same-json
+
+  // #region etag
+  it("Express's default ETag turns a revalidation into a 304; etag: false sends the body every time", async () => {
+    const withEtag = createServer(createExpressHelloApp());
+    const withoutEtag = createServer(createExpressHelloApp({ etag: false }));
+    try {
+      const [hashed, plain] = [await listen(withEtag, 0), await listen(withoutEtag, 0)];
+      const etag = (await fetch(`${hashed}/hello`)).headers.get('etag') ?? '';
+      expect(etag).toMatch(/^W\/"/); // a weak hash of the body, computed on every response
+      expect(await revalidate(hashed, etag)).toEqual({ status: 304, etag });
+      expect(await revalidate(plain, etag)).toEqual({ status: 200, etag: undefined });
+      expect(await fetchHello(plain)).toEqual({ status: 200, type: 'application/json; charset=utf-8', body: GREETING });
+    } finally {
+      await Promise.all([closeServer(withEtag), closeServer(withoutEtag)]);
+    }
+  });
+  // #endregion etag
 });
