@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { isMain } from '@cookbook/shared';
 import { type Example, loadCatalog, ROOT } from './catalog.js';
+import { unsupportedRatios } from './prose-numbers.js';
 import { listFiles } from './recipe-layout.js';
 import { fillBlock, fillRegions, readRelative } from './regions.js';
 import { examplesTable } from './table.js';
@@ -43,8 +44,21 @@ function main(): void {
   // Named folders limit which READMEs are looked at; the root table is always built from every example.
   const stale = expectedDocs(loadCatalog().examples, ROOT, only).filter((file) => file.current !== file.expected);
   if (check) {
+    const unsupported = expectedDocs(loadCatalog().examples, ROOT, only).flatMap((file) =>
+      unsupportedRatios(file.current).map(
+        ({ figure, line }) => `  ${relative(ROOT, file.path)}: ${figure} in "${line}"`,
+      ),
+    );
+    if (unsupported.length > 0) {
+      console.error(
+        'docs: prose quotes ratios that no bench table of its README shows; quote the table or drop the figure:',
+      );
+      for (const line of unsupported) console.error(line);
+      process.exitCode = 1;
+    }
     if (stale.length === 0) {
-      console.log('docs: every README matches its sources');
+      if (unsupported.length === 0)
+        console.log('docs: every README matches its sources, and its prose its bench tables');
       return;
     }
     console.error('docs: these READMEs differ from their sources; run `pnpm run docs` and commit the result:');
