@@ -24,12 +24,53 @@ export function ratio(value: number, baseline: number): string {
 }
 
 /**
- * Prints a bench's result and, under `pnpm bench`, hands it to the harness (through the file in
- * COOKBOOK_BENCH_REPORT), which writes it into the README block `<!-- bench:<name> -->`.
+ * A measured figure beside the most the machine or a building block allows: a speed-up from threads
+ * cannot pass the core count, a route cannot outrun its framework's hello-world.
  */
-export function reportBench(name: string, markdown: string): void {
-  const block = `${markdown.trim()}\n\n_Measured on ${benchEnvironment()}._`;
+export interface BenchLimit {
+  /** What was measured, as the table names it: `pool vs inline`. */
+  figure: string;
+  measured: number;
+  /** The ceiling, in the measured figure's unit. */
+  limit: number;
+  /** Where the ceiling comes from: `2 cores`, `Express's hello`. */
+  because: string;
+  /** Printed after both numbers: `x`, ` req/s`. */
+  unit?: string;
+}
+
+/** The line under a table that states each figure next to its limit. */
+export function limitsLine(limits: readonly BenchLimit[]): string {
+  const format = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  const clauses = limits.map(
+    ({ figure, measured, limit, because, unit = '' }) =>
+      `${figure} ${format(measured)}${unit} ≤ ${format(limit)}${unit} (${because})`,
+  );
+  return `Physical limits: ${clauses.join('; ')}.`;
+}
+
+/** The limits a measurement broke; a figure that is not a number breaks its limit too. */
+export function brokenLimits(limits: readonly BenchLimit[]): BenchLimit[] {
+  return limits.filter(({ measured, limit }) => !(measured <= limit));
+}
+
+/**
+ * Prints a bench's result and, under `pnpm bench`, hands it to the harness (through the file in
+ * COOKBOOK_BENCH_REPORT), which writes it into the README block `<!-- bench:<name> -->`. With
+ * `limits`, the table states them, and a figure above its limit throws instead of being reported:
+ * an impossible number means the measurement was wrong, whatever the load average said.
+ */
+export function reportBench(name: string, markdown: string, limits: readonly BenchLimit[] = []): void {
+  const stated = limits.length > 0 ? `\n\n${limitsLine(limits)}` : '';
+  const block = `${markdown.trim()}${stated}\n\n_Measured on ${benchEnvironment()}._`;
   console.log(`\n${block}\n`);
+  const broken = brokenLimits(limits);
+  if (broken.length > 0) {
+    throw new Error(
+      `bench ${name} not written: ${limitsLine(broken)} A figure above its physical limit is a wrong ` +
+        'measurement (a baseline depressed by a busy machine, a missed pin): rerun on a quiet machine.',
+    );
+  }
   const reportFile = process.env.COOKBOOK_BENCH_REPORT;
   if (reportFile) appendFileSync(reportFile, `${JSON.stringify({ name, markdown: block })}\n`);
 }
