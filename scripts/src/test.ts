@@ -2,6 +2,7 @@ import { join, relative } from 'node:path';
 import { type Example, findExample, loadCatalog, ROOT } from './catalog.js';
 import { ChildGroup } from './child-group.js';
 import { preflight, preflightReport } from './preflight.js';
+import { inputsDigest, StepCache } from './step-cache.js';
 import { addCounts, type Counts, clearResults, readResults, summaryLine } from './test-results.js';
 
 const USAGE = `usage: pnpm test [name…]
@@ -14,13 +15,27 @@ interface Step {
   name: string;
   command: string;
   args: string[];
+  /** A per-example check (copy, smoke) that replays its last pass while the example's inputs are unchanged. */
+  perExample?: { examples: readonly Example[]; args: (examples: readonly Example[]) => string[] };
 }
 
 const group = new ChildGroup();
 
-async function run(step: Step, env: NodeJS.ProcessEnv): Promise<boolean> {
-  console.log(`\n▶ ${step.name} (${[step.command, ...step.args].join(' ')})`);
-  return (await group.run(step.command, step.args, { cwd: ROOT, env })) === 0;
+async function run(step: Step, env: NodeJS.ProcessEnv, cache: StepCache): Promise<boolean> {
+  if (!step.perExample) {
+    console.log(`\n▶ ${step.name} (${[step.command, ...step.args].join(' ')})`);
+    return (await group.run(step.command, step.args, { cwd: ROOT, env })) === 0;
+  }
+  const digests = new Map(step.perExample.examples.map((e) => [e, inputsDigest(ROOT, e, env)] as const));
+  const stale = process.env.TURBO_FORCE === 'true' ? [...digests.keys()] : cache.stale(step.name, digests);
+  const replayed = digests.size - stale.length;
+  const args = step.perExample.args(stale);
+  console.log(`\n▶ ${step.name} (${stale.length > 0 ? [step.command, ...args].join(' ') : 'nothing changed'})`);
+  if (replayed > 0) console.log(`  ${replayed} of ${digests.size} passed before on the same inputs (cached)`);
+  if (stale.length === 0) return true;
+  const passed = (await group.run(step.command, args, { cwd: ROOT, env })) === 0;
+  if (passed) cache.remember(step.name, new Map(stale.map((e) => [e, digests.get(e) as string])));
+  return passed;
 }
 
 /**
@@ -38,9 +53,13 @@ function steps(examples: readonly Example[], all: boolean, lineOnly: boolean): S
     ...(textChecks ? [{ name: 'docs', command: 'tsx', args: ['scripts/src/docs.ts', '--check'] }] : []),
     ...(lineOnly
       ? []
-      : [{ name: 'copy', command: 'tsx', args: ['scripts/src/copy-check.ts', ...examples.map((e) => e.folder)] }]),
-    { name: 'smoke', command: 'tsx', args: ['scripts/src/example.ts', '--smoke', ...examples.map((e) => e.slug)] },
+      : [perExample('copy', examples, (some) => ['scripts/src/copy-check.ts', ...some.map((e) => e.folder)])]),
+    perExample('smoke', examples, (some) => ['scripts/src/example.ts', '--smoke', ...some.map((e) => e.slug)]),
   ];
+}
+
+function perExample(name: string, examples: readonly Example[], args: (some: readonly Example[]) => string[]): Step {
+  return { name, command: 'tsx', args: args(examples), perExample: { examples, args } };
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -68,9 +87,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const failedSteps: string[] = [];
   try {
     const lineOnly = process.env.COOKBOOK_NODE_LINE_ONLY === '1';
+    const cache = new StepCache(ROOT);
     for (const step of runnable.length > 0 ? steps(runnable, all, lineOnly) : []) {
       if (group.interrupted) break;
-      if (!(await run(step, env))) failedSteps.push(step.name);
+      if (!(await run(step, env, cache))) failedSteps.push(step.name);
     }
   } finally {
     await found.stop();
