@@ -4,7 +4,7 @@ import { isMain } from '@cookbook/shared';
 import { type Example, loadCatalog, ROOT } from './catalog.js';
 import { unsupportedRatios } from './prose-numbers.js';
 import { listFiles } from './recipe-layout.js';
-import { fillBlock, fillRegions, readRelative } from './regions.js';
+import { fillBlock, fillRegions, RegionError, readRelative } from './regions.js';
 import { examplesTable } from './table.js';
 
 interface DocFile {
@@ -73,4 +73,13 @@ function main(): void {
   if (stale.length === 0) console.log('docs: nothing to update');
 }
 
-if (isMain(import.meta.url)) main();
+if (isMain(import.meta.url)) {
+  try {
+    main();
+  } catch (error) {
+    // A README naming a region or file that is gone is the author's to fix, not a crash to debug.
+    if (!(error instanceof RegionError)) throw error;
+    console.error(`docs: ${error.message}`);
+    process.exitCode = 1;
+  }
+}
