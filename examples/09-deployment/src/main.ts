@@ -3,8 +3,10 @@ import { configDemo } from '../config/demo.js';
 import { dockerDemo } from '../docker/demo.js';
 import { gracefulShutdownDemo } from '../graceful-shutdown/demo.js';
 import { healthDemo } from '../health/demo.js';
+import { kubernetesDemo } from '../kubernetes/demo.js';
 import { loggingDemo } from '../logging/demo.js';
 import { pm2Demo } from '../pm2/demo.js';
+import { rollingRestartDemo } from '../rolling-restart/demo.js';
 
 export const recipes = {
   config: configDemo,
@@ -13,6 +15,8 @@ export const recipes = {
   health: healthDemo,
   logging: loggingDemo,
   'graceful-shutdown': gracefulShutdownDemo,
+  'rolling-restart': rollingRestartDemo,
+  kubernetes: kubernetesDemo,
 };
 
 if (isMain(import.meta.url)) process.exitCode = await runRecipes(recipes);
