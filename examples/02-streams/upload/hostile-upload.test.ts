@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { closeServer, listen } from '@cookbook/shared';
 import { waitUntil } from '@cookbook/shared/testing';
@@ -112,6 +112,15 @@ describe('a hostile upload gets a 4xx and leaves nothing behind', () => {
     // Claims 4 GiB and keeps sending: the server must answer, then hang up after lingering 300 ms, long
     // before it has read that much (reading it all, it would keep the connection).
     const claimed = 4096 * MAX;
+    // Server side: how long the connection stays open after the answer went out (the lingering close).
+    const lingered = new Promise<number>((resolve) =>
+      server.once('request', (req: IncomingMessage, res: ServerResponse) =>
+        res.once('finish', () => {
+          const answeredAt = performance.now();
+          req.socket.once('close', () => resolve(performance.now() - answeredAt));
+        }),
+      ),
+    );
     // A client that ignores the server ending its side, and keeps sending.
     const socket = await openRaw(port, { ignoreEnd: true });
     const reply = replyOf(socket);
@@ -130,6 +139,8 @@ describe('a hostile upload gets a 4xx and leaves nothing behind', () => {
     // The answer arrives whole, the server ends its side in order, and stops reading long before the end.
     expect(await reply).toMatchObject({ status: 413, json: { field: 'file' }, ended: true });
     expect(sent).toBeLessThan(claimed / 2);
+    // Kept reading for the 300 ms linger rather than destroyed (and reset) as soon as the answer was out.
+    expect(await lingered).toBeGreaterThanOrEqual(250);
     await nothingStored();
   });
 });

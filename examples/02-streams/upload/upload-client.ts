@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { type IncomingMessage, request } from 'node:http';
+import { type Agent, type IncomingMessage, request } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
@@ -38,6 +38,8 @@ export interface UploadOptions {
   contentType?: string;
   /** Called with the request once it is sending: lets a test abort it mid-upload. */
   onRequest?: (destroy: () => void) => void;
+  /** The connection pool to send through (Node's global agent, keep-alive, by default). */
+  agent?: Agent;
 }
 
 /** POSTs `content` as a multipart upload with backpressure; resolves with the response, even an early one. */
@@ -49,6 +51,7 @@ export async function streamUpload(
   const boundary = `----cookbook${randomBytes(8).toString('hex')}`;
   const req = request(url, {
     method: 'POST',
+    agent: options.agent,
     headers: { 'content-type': options.contentType ?? `multipart/form-data; boundary=${boundary}` },
   });
   options.onRequest?.(() => req.destroy());

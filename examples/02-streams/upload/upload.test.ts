@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
+import { Agent, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -71,6 +71,26 @@ describe('upload app (in process)', () => {
     expect(response).toMatchObject({ status: 400, body: { field: 'body' } });
     expect(await readdir(directory)).toEqual([]);
   });
+
+  it.each([
+    ['400, not multipart', { contentType: 'application/json' }, 400],
+    ['413, over the limit', {}, 413],
+  ] as const)(
+    'a refusal mid-body (%s) closes its connection, so the next upload on a keep-alive pool is answered',
+    async (_case, refusal, status) => {
+      // One pooled socket: the next upload goes out on the refused one's connection unless the server
+      // said Connection: close, and then meets the server closing it ("socket hang up").
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      try {
+        const refused = await streamUpload(url, randomContent(MAX + MiB).content, { ...refusal, agent });
+        expect(refused.status).toBe(status);
+        const next = await streamUpload(url, randomContent(1024).content, { agent });
+        expect(next.status).toBe(201);
+      } finally {
+        agent.destroy();
+      }
+    },
+  );
 
   it('answers 400 naming the field when the form has no "file" part', async () => {
     const response = await streamUpload(url, randomContent(1024).content, { field: 'document' });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import busboy from 'busboy';
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Response } from 'express';
 import type { FileStore, SavedFile } from './storage.js';
 
 /** A client mistake, answered with `status` and a JSON body naming the offending `field`. */
@@ -95,7 +95,7 @@ export function createUploadApp(store: FileStore, limits: UploadLimits): Express
 function uploadErrors(lingerMs: number): ErrorRequestHandler {
   return (error, req, res, _next) => {
     if (error instanceof UploadError) {
-      if (!req.complete) res.on('finish', () => lingerThenClose(req.socket, lingerMs));
+      if (!req.complete) closeAfterAnswer(res, req.socket, lingerMs);
       res.status(error.status).json({ error: error.message, field: error.field });
       return;
     }
@@ -103,6 +103,19 @@ function uploadErrors(lingerMs: number): ErrorRequestHandler {
     console.error('upload failed:', error);
     res.status(500).json({ error: 'upload failed' });
   };
+}
+
+/**
+ * The connection cannot carry another request (the rest of this body is still on it), so say so:
+ * without `Connection: close` a keep-alive client puts the socket back in its pool, sends its next
+ * request on it as we close it, and gets "socket hang up" instead of an answer. Node ends such a
+ * response with `socket.destroySoon()`, which destroys the socket the moment the answer is written:
+ * the reset the lingering close avoids. So that only ends our side, and the linger closes.
+ */
+function closeAfterAnswer(res: Response, socket: Socket, lingerMs: number): void {
+  res.setHeader('Connection', 'close');
+  Object.assign(socket, { destroySoon: () => socket.end() });
+  res.on('finish', () => lingerThenClose(socket, lingerMs));
 }
 
 /**
