@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { spawnFixture, useTestDatabase } from '@cookbook/shared/testing';
 import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTempDir } from '../test/temp-files.js';
+import { copyBatch } from './copy-batches.js';
 import { importCsv } from './csv-import.js';
 import { naiveImportCsv } from './naive-csv-import.js';
 import { createPeopleTable } from './people.js';
@@ -15,6 +16,14 @@ let pool: pg.Pool;
 beforeAll(() => {
   pool = database.pool({ max: 3 });
 });
+
+/** A copy of `file` cut after its header and `rows` data lines. */
+async function firstLines(file: string, rows: number): Promise<string> {
+  const lines = (await readFile(file, 'utf8')).split('\n').slice(0, rows + 1);
+  const cut = temp.file('first-lines.csv');
+  await writeFile(cut, `${lines.join('\n')}\n`);
+  return cut;
+}
 
 async function countRows(table: string): Promise<number> {
   const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
@@ -64,7 +73,7 @@ describe('a CSV with bad rows among good ones', () => {
 });
 
 describe('backpressure from Postgres to the file', () => {
-  it('never validates much more than one batch ahead of what has committed', async () => {
+  it('never validates much more than two batches (one in flight, one filling) ahead of what has committed', async () => {
     const file = temp.file('big.csv');
     await writePeopleCsv(file, 10_000);
     await createPeopleTable(pool, 'people_paced');
@@ -80,27 +89,32 @@ describe('backpressure from Postgres to the file', () => {
       },
     });
     expect(await countRows('people_paced')).toBe(10_000);
-    expect(maxAhead).toBeLessThanOrEqual(250 + 100);
+    expect(maxAhead).toBeLessThanOrEqual(2 * 250 + 100);
   });
 });
 
 describe('a crash mid-import', () => {
-  it('leaves only whole batches committed, and a re-run loads exactly the rest', async () => {
-    const TOTAL = 20_000;
-    const BATCH = 500;
-    const file = temp.file('crash.csv');
-    await writePeopleCsv(file, TOTAL);
-    await createPeopleTable(pool, 'people_crash');
+  const TOTAL = 50_000;
+  const BATCH = 500;
 
+  /** Runs the import in a child process and SIGKILLs it once its first batch has committed. */
+  async function importKilledAfterFirstBatch(file: string, table: string): Promise<void> {
     const child = spawnFixture(new URL('./test/csv-import-child.ts', import.meta.url), {
-      args: [database.url, file, temp.file(), 'people_crash', String(BATCH)],
+      args: [database.url, file, temp.file(), table, String(BATCH)],
     });
     try {
-      await child.waitForLine(/^committed batch 1$/); // the first batch has committed
+      await child.waitForLine(/^committed batch 1$/);
     } finally {
       await child.kill(); // SIGKILL: no cleanup, no last words
     }
     expect(child.lines).not.toContain('done');
+  }
+
+  it('leaves only whole batches committed, and a re-run loads exactly the rest', async () => {
+    const file = temp.file('crash.csv');
+    await writePeopleCsv(file, TOTAL);
+    await createPeopleTable(pool, 'people_crash');
+    await importKilledAfterFirstBatch(file, 'people_crash');
 
     const survived = await countRows('people_crash');
     expect(survived).toBeGreaterThan(0);
@@ -110,6 +124,45 @@ describe('a crash mid-import', () => {
     const rerun = await importCsv({ pool, file, rejectsFile: temp.file(), table: 'people_crash', batchSize: BATCH });
     expect(rerun.inserted).toBe(TOTAL - survived);
     expect(await countRows('people_crash')).toBe(TOTAL);
+  });
+
+  it('a re-run killed while its batches fall back to the staging merge leaves whole batches too', async () => {
+    const file = temp.file('crash-twice.csv');
+    await writePeopleCsv(file, TOTAL);
+    await createPeopleTable(pool, 'people_crash_twice');
+    // The first BATCH * 20 rows are in: every batch of the re-run up to there hits a duplicate.
+    await importCsv({
+      pool,
+      file: await firstLines(file, BATCH * 20),
+      rejectsFile: temp.file(),
+      table: 'people_crash_twice',
+      batchSize: BATCH,
+    });
+    await importKilledAfterFirstBatch(file, 'people_crash_twice');
+
+    const survived = await countRows('people_crash_twice');
+    expect(survived).toBeGreaterThanOrEqual(BATCH * 20);
+    expect(survived % BATCH).toBe(0);
+    const rerun = await importCsv({
+      pool,
+      file,
+      rejectsFile: temp.file(),
+      table: 'people_crash_twice',
+      batchSize: BATCH,
+    });
+    expect(rerun.inserted).toBe(TOTAL - survived);
+    expect(await countRows('people_crash_twice')).toBe(TOTAL);
+  });
+});
+
+describe('the lines COPY reads', () => {
+  it('a field with a quote, a comma, a line break, a carriage return or nothing at all comes back as written', async () => {
+    await createPeopleTable(pool, 'people_fields');
+    const names = ['say "hi"', 'Doe, Jane', 'two\nlines', 'carriage\rreturn', ''];
+    const people = names.map((name, i) => ({ email: `field${i}@example.com`, name, age: i }));
+    expect(await copyBatch(pool, 'people_fields', people)).toBe(names.length);
+    const { rows } = await pool.query<{ name: string }>('SELECT name FROM people_fields ORDER BY age');
+    expect(rows.map((row) => row.name)).toEqual(names);
   });
 });
 

@@ -12,6 +12,7 @@ export interface ImportOptions {
   /** Where rejected rows go, one JSON object per line: `{ line, reason, row }`. */
   rejectsFile: string;
   table?: string;
+  /** Rows per COPY (and per transaction); two batches at most are held in memory. */
   batchSize?: number;
   /** Called after each batch commits: progress reporting. */
   onBatch?: (counts: Readonly<ImportCounts>) => void;
@@ -19,11 +20,11 @@ export interface ImportOptions {
 
 // #region import-csv
 /**
- * file → csv-parser → validateRows → copyInBatches, in one pipeline: memory holds about one
- * batch, bad rows are set aside with their line number, and each batch is its own transaction.
+ * file → csv-parser → validateRows → copyInBatches, in one pipeline: memory holds about two
+ * batches, bad rows are set aside with their line number, and each batch is its own transaction.
  */
 export async function importCsv(options: ImportOptions): Promise<ImportCounts> {
-  const { pool, file, rejectsFile, table = 'people', batchSize = 5000, onBatch } = options;
+  const { pool, file, rejectsFile, table = 'people', batchSize = 20_000, onBatch } = options;
   const counts: ImportCounts = { rows: 0, valid: 0, rejected: 0, inserted: 0, batches: 0 };
   const rejects = createWriteStream(rejectsFile);
   // Listen from the start, so a failing rejects file is reported rather than an unhandled error.

@@ -39,8 +39,14 @@ export async function createPeopleTable(pool: pg.Pool, table = 'people'): Promis
     )`);
 }
 
-/** A CSV line for COPY: every field quoted, quotes doubled. */
+/**
+ * A CSV line for COPY. Only a field that needs it is quoted (quotes doubled): quoting every field
+ * made this the import's hottest line. An empty field is quoted too, since COPY reads a bare one as NULL.
+ */
 export function toCsvLine(person: Person): string {
-  const quote = (value: string) => `"${value.replaceAll('"', '""')}"`;
-  return `${quote(person.email)},${quote(person.name)},${person.age}\n`;
+  return `${csvField(person.email)},${csvField(person.name)},${person.age}\n`;
+}
+
+function csvField(value: string): string {
+  return value === '' || /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
