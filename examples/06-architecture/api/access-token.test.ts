@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { requireAdmin, requireSelfOrAdmin } from '../app/api/access-policy.js';
-import { createTokenVerifier, signAccessToken } from '../app/api/access-token.js';
+import { createTokenVerifier, signAccessToken, type VerifiedToken } from '../app/api/access-token.js';
 import { ForbiddenError, NotAuthenticatedError } from '../app/errors.js';
 
 const SECRET = 'a-secret-of-at-least-thirty-two-bytes';
@@ -39,6 +39,47 @@ describe('HMAC-signed access tokens', () => {
 
   it('refuses a secret too short to resist guessing, naming the length it needs', () => {
     expect(() => createTokenVerifier('secret')).toThrow(/at least 32 bytes/);
+  });
+});
+
+describe('the verified-token cache', () => {
+  const cachedVerifier = (cacheSize = 10) => {
+    const clock = { now: NOW };
+    const verified = new Map<string, VerifiedToken>();
+    return { clock, verified, verify: createTokenVerifier(SECRET, () => clock.now, { cacheSize, verified }) };
+  };
+
+  it('keeps a token once its signature held, and a hit is not verified again', () => {
+    const { verify, verified } = cachedVerifier();
+    expect(() => verify(`Bearer ${edit(token(), { role: 'admin' })}`)).toThrow('not valid');
+    expect(verified.size).toBe(0); // a forged token never gets in
+    verify(`Bearer ${token()}`);
+    expect([...verified.keys()]).toEqual([token()]);
+    // What the cache holds is trusted as it is: the HMAC is skipped on a hit.
+    verified.set('unsigned', { caller: { userId: 9, role: 'admin' }, expiresAt: NOW + 1000 });
+    expect(verify('Bearer unsigned')).toEqual({ userId: 9, role: 'admin' });
+  });
+
+  it('still expires a cached token, and forgets it', () => {
+    const { verify, verified, clock } = cachedVerifier();
+    expect(verify(`Bearer ${token(60)}`)).toEqual({ userId: 7, role: 'user' });
+    clock.now += 60_000;
+    expect(() => verify(`Bearer ${token(60)}`)).toThrow('has expired');
+    expect(verified.size).toBe(0);
+  });
+
+  it('holds at most cacheSize tokens, dropping the oldest first', () => {
+    const { verify, verified } = cachedVerifier(2);
+    const tokens = [60, 61, 62].map((ttl) => token(ttl));
+    for (const t of tokens) verify(`Bearer ${t}`);
+    expect([...verified.keys()]).toEqual(tokens.slice(1));
+  });
+
+  it('hands every request the same caller, frozen so no request can change it for the next', () => {
+    const { verify } = cachedVerifier();
+    const caller = verify(`Bearer ${token()}`);
+    expect(verify(`Bearer ${token()}`)).toBe(caller);
+    expect(Object.isFrozen(caller)).toBe(true);
   });
 });
 

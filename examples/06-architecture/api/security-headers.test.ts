@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
-import type { Express } from 'express';
+import express, { type Express } from 'express';
 import request, { type Response } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { helmetForApi, securityHeaderValues } from '../app/api/security-headers.js';
 import { createHttpApp } from '../app/express-app.js';
 import { createFastifyApp } from '../app/fastify-app.js';
 import { MemoryUserRepository } from '../app/repositories/memory-user-repository.js';
@@ -78,5 +79,28 @@ describe.each(ANSWERS)('security headers on a %s', (_answer, send) => {
     const pick = (res: Response) => HELMET.map((name) => [name, res.headers[name]]);
     expect(pick(fastifyAnswer)).toEqual(pick(express));
     expect(pick(express).every(([, value]) => value !== undefined)).toBe(true);
+  });
+});
+
+describe('no ETag', () => {
+  it('neither framework hashes the body into an ETag (Express would by default, Fastify does not)', async () => {
+    for (const target of Object.values(targets)) {
+      const res = await request(target).get('/products').set(ADMIN);
+      expect(res.status).toBe(200);
+      expect(res.headers.etag).toBeUndefined();
+    }
+  });
+});
+
+describe('the header list, worked out once', () => {
+  it('is exactly what helmet itself sends on a response', async () => {
+    const helmetItself = express()
+      .use(helmetForApi())
+      .get('/', (_req, res) => {
+        res.end();
+      });
+    const { headers } = await request(helmetItself).get('/');
+    const fromHelmet = Object.fromEntries(HELMET.map((name) => [name, headers[name]]));
+    expect(securityHeaderValues()).toEqual(fromHelmet);
   });
 });

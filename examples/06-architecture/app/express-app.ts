@@ -19,6 +19,9 @@ import { createServices, type Edge, type ServiceDeps } from './composition.js';
 export function createHttpApp(edge: Edge): Express {
   const app = express();
   app.disable('x-powered-by');
+  // No ETag: it hashes every body, and a JSON API's clients rarely send If-None-Match to use it
+  // (Fastify sends none either, so both edges answer alike).
+  app.set('etag', false);
   app.use(securityHeaders()); // first, so every answer carries them, errors included
   app.use(assignRequestId());
   app.use(logRequests(edge.logger));

@@ -12,6 +12,22 @@ import {
 } from './api/schemas.js';
 import type { Edge } from './composition.js';
 
+/**
+ * The product as JSON Schema, for Fastify's serializer only (input is Joi's job): with it, Fastify
+ * compiles a serializer once at startup instead of calling JSON.stringify, and a field the schema
+ * does not name never leaves. The route table tests hold it to the same bodies Express sends.
+ */
+const productJson = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    name: { type: 'string' },
+    priceCents: { type: 'integer' },
+    stock: { type: 'integer' },
+    createdAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
 // #region fastify-app
 /**
  * The same services, schemas, access policy and error table behind Fastify: only this file and
@@ -39,13 +55,15 @@ export function createFastifyApp({ users, products, logger, tokenSecret }: Edge)
     await users.remove(id(request.params));
     return reply.code(204).send();
   });
-  app.post('/products', async (request, reply) => {
+  app.post('/products', { schema: { response: { 201: productJson } } }, async (request, reply) => {
     requireAdmin(request.caller, 'create products');
     const product = await products.create(parseInput(newProductSchema, request.body, 'body'));
     return reply.code(201).header('location', `/products/${product.id}`).send(product);
   });
   app.get('/products', async (request) => products.list(parseInput(pageSchema, request.query, 'query')));
-  app.get('/products/:id', async (request) => products.getById(id(request.params)));
+  app.get('/products/:id', { schema: { response: { 200: productJson } } }, async (request) =>
+    products.getById(id(request.params)),
+  );
   return app;
 }
 // #endregion fastify-app

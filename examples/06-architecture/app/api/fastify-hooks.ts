@@ -5,9 +5,9 @@ import type { Caller, TokenVerifier } from './access-token.js';
 import { routeNotFound, toHttpError } from './http-errors.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import { answerClientError, assertReadableBody } from './request-problems.js';
-import { securityHeaders } from './security-headers.js';
+import { securityHeaderValues } from './security-headers.js';
 
-const helmetHeaders = securityHeaders();
+const SECURITY_HEADERS = securityHeaderValues();
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -27,8 +27,7 @@ export function edgeOptions(): FastifyServerOptions {
     frameworkErrors: (error, request, frameworkReply) => {
       const reply = frameworkReply as FastifyReply; // its generic route types know no status codes
       const { status, body } = toHttpError(error, request.id);
-      helmetHeaders(request.raw, reply.raw, () => {});
-      reply.header(REQUEST_ID_HEADER, request.id).code(status).send(body);
+      reply.headers(SECURITY_HEADERS).header(REQUEST_ID_HEADER, request.id).code(status).send(body);
     },
   };
 }
@@ -36,27 +35,36 @@ export function edgeOptions(): FastifyServerOptions {
 // #region fastify-hooks
 /** What the Express middleware does, as Fastify hooks, in the same order. */
 export function addEdgeHooks(app: FastifyInstance, { logger, verify }: { logger: Logger; verify: TokenVerifier }) {
+  // One callback-style hook, not two async ones: each async hook costs a promise per request.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
-    runWithRequestId(request.id, done); // the rest of the request's lifecycle runs in its context
+    // The rest of the request's lifecycle runs in the id's context.
+    runWithRequestId(request.id, () => {
+      try {
+        request.caller = verify(request.headers.authorization); // before any body is read
+        assertReadableBody(request.headers);
+      } catch (error) {
+        return done(error as Error);
+      }
+      done();
+    });
   });
-  app.addHook('onRequest', async (request) => {
-    request.caller = verify(request.headers.authorization); // before any body is read
-    assertReadableBody(request.headers);
+  // The same helmet headers Express sends, on every reply Fastify sends, errors included: worked
+  // out once, so each reply copies a list instead of running helmet's middlewares on the raw response.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    reply.headers(SECURITY_HEADERS);
+    done(null, payload);
   });
-  // The same helmet headers Express sends, on every reply Fastify sends, errors included.
-  app.addHook('onSend', (request, reply, payload, done) =>
-    helmetHeaders(request.raw, reply.raw, () => done(null, payload)),
-  );
-  app.addHook('onResponse', async (request, reply) =>
+  app.addHook('onResponse', (request, reply, done) => {
     logger.info('request', {
       requestId: request.id,
       method: request.method,
       path: request.url.split('?')[0],
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime),
-    }),
-  );
+    });
+    done();
+  });
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send(routeNotFound(request.method, request.url.split('?')[0] ?? '', request.id)),
   );

@@ -49,6 +49,21 @@ export const idParamsSchema = Joi.object<{ id: number }>({
 
 export type RequestPart = 'body' | 'query' | 'params';
 
+const prepared = new WeakMap<Joi.ObjectSchema, Joi.ObjectSchema>();
+
+/**
+ * The schema with the options bound once: options passed to `validate()` are merged into Joi's
+ * defaults on every call, options bound with `prefs()` are merged once and cached by Joi.
+ */
+function withOptions<T>(schema: Joi.ObjectSchema<T>): Joi.ObjectSchema<T> {
+  let bound = prepared.get(schema);
+  if (!bound) {
+    bound = schema.prefs({ abortEarly: false, stripUnknown: true });
+    prepared.set(schema, bound);
+  }
+  return bound as Joi.ObjectSchema<T>;
+}
+
 // #region parse-input
 /**
  * Framework-neutral, so Express and Fastify validate identically. Reports every failing field
@@ -56,7 +71,7 @@ export type RequestPart = 'body' | 'query' | 'params';
  */
 export function parseInput<T>(schema: Joi.ObjectSchema<T>, input: unknown, part: RequestPart): T {
   // A missing or non-JSON body is validated as {} so that "required" rules still fire.
-  const { error, value } = schema.validate(input ?? {}, { abortEarly: false, stripUnknown: true });
+  const { error, value } = withOptions(schema).validate(input ?? {});
   if (error) {
     throw new ValidationError(
       error.details.map((detail) => ({ field: detail.path.join('.') || part, message: detail.message })),
