@@ -36,7 +36,9 @@ export function strykerConfig(example: Example, files: readonly string[], workDi
     plugins: [join(ROOT, 'node_modules/@stryker-mutator/vitest-runner/dist/src/index.js')],
     // A child process reports no coverage, so for its code every test runs (the mutant reaches the
     // child through the environment: see @cookbook/shared's mutant-env setup file).
-    vitest: { configFile: join(example.dir, 'vitest.config.ts'), related: !allTests },
+    // Forks, as `pnpm test` runs them: Stryker's default (threads) overrides the config, and a native
+    // addon still working when a worker thread is torn down (bcrypt in 05) aborts the whole runner.
+    vitest: { configFile: join(example.dir, 'vitest.config.ts'), related: !allTests, pool: 'forks' },
     coverageAnalysis: allTests ? 'off' : 'perTest',
     inPlace: true,
     mutate: files,
