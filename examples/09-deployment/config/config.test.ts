@@ -32,6 +32,12 @@ describe('loadConfig', () => {
     });
   });
 
+  it('serves metrics on 9464 + the pm2 worker number, and on a free port in tests', () => {
+    expect(loadConfig(production).metricsPort).toBe(9464);
+    expect(loadConfig({ ...production, NODE_APP_INSTANCE: '1' }).metricsPort).toBe(9465);
+    expect(loadConfig({ NODE_ENV: 'test', NODE_APP_INSTANCE: '1' }).metricsPort).toBe(0);
+  });
+
   it('keeps tests quiet by default', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('warn');
   });

@@ -10,6 +10,8 @@ export interface Config {
   readonly service: string;
   readonly host: string;
   readonly port: number;
+  /** Where /metrics is served, never the public port; 0 picks a free one. */
+  readonly metricsPort: number;
   readonly databaseUrl: string;
   readonly dbPoolMax: number;
   /** Requests allowed to wait for a Postgres connection; the next one is shed with a 503. */
@@ -43,6 +45,7 @@ export class ConfigError extends Error {
 const EXPECTED: Record<string, string> = {
   NODE_ENV: `one of ${ENVIRONMENTS.join(', ')}`,
   PORT: 'an integer from 0 to 65535 (0 picks a free port)',
+  METRICS_PORT: 'an integer from 0 to 65535 (0 picks a free port)',
   DATABASE_URL: 'a postgres:// URL',
   REDIS_URL: 'a redis:// URL',
   LOG_LEVEL: `one of ${LOG_LEVELS.join(', ')}`,
@@ -63,6 +66,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       SERVICE_NAME: str({ default: 'api' }),
       HOST: str({ default: '0.0.0.0', devDefault: '127.0.0.1' }),
       PORT: listenPort({ default: 3000 }),
+      // 9464: OpenTelemetry's Prometheus exporter default, so scrape configs already know it.
+      METRICS_PORT: listenPort({ default: 9464, testDefault: 0 }),
+      // pm2 numbers its cluster workers; each needs a metrics port of its own (see perWorkerPort).
+      NODE_APP_INSTANCE: num({ default: 0 }),
       DATABASE_URL: url({ devDefault: 'postgres://postgres:postgres@127.0.0.1:5432/postgres' }),
       DB_POOL_MAX: num({ default: 10 }),
       DB_QUEUE_MAX: num({ default: 20 }),
@@ -86,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     service: clean.SERVICE_NAME,
     host: clean.HOST,
     port: clean.PORT,
+    metricsPort: perWorkerPort(clean.METRICS_PORT, clean.NODE_APP_INSTANCE),
     databaseUrl: clean.DATABASE_URL,
     dbPoolMax: clean.DB_POOL_MAX,
     dbQueueMax: clean.DB_QUEUE_MAX,
@@ -100,6 +108,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   });
 }
 // #endregion load-config
+
+/**
+ * Cluster workers that listen on one port share it: a scrape would reach one worker at random and
+ * never the same twice. pm2 gives each worker NODE_APP_INSTANCE (0, 1, …), kept across reloads, so
+ * worker N serves its metrics on METRICS_PORT + N and Prometheus scrapes each as an instance.
+ */
+function perWorkerPort(port: number, instance: number): number {
+  return port === 0 ? 0 : port + instance;
+}
 
 const listenPort = makeValidator<number>((input) => {
   const value = Number(input);

@@ -15,6 +15,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../config/config.js';
+import { startOtlpReceiver } from '../telemetry/test/otlp-receiver.js';
 import { get } from '../test/http.js';
 import { unusedPort } from '../test/service.js';
 import { type Compose, composeConfig, unhealthyDependencies } from './test/compose.js';
@@ -100,7 +101,13 @@ describe('the image, rehearsed without a Docker engine', () => {
       /CMD (\[.*\])$/.exec(runtime?.instructions.find((i) => i.keyword === 'HEALTHCHECK')?.args ?? '')?.[1] ?? '[]',
     ) as string[];
     const port = String(await unusedPort());
-    const base = { NODE_ENV: 'production', PORT: port, HOST: '127.0.0.1', DATABASE_URL: database.url };
+    const base = {
+      NODE_ENV: 'production',
+      PORT: port,
+      METRICS_PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: database.url,
+    };
     const server = await runNode(cmd.slice(1), { ...base, REDIS_KEY_PREFIX: prefix, DRAIN_DELAY_MS: '0', ...env }, app);
     const healthcheck = (p = port) =>
       spawnSync(process.execPath, probe.slice(1), { cwd: app, env: { PORT: p } }).status;
@@ -115,6 +122,27 @@ describe('the image, rehearsed without a Docker engine', () => {
     expect(image.healthcheck(String(await unusedPort()))).toBe(1);
     image.child.kill('SIGTERM');
     expect(await image.exited).toBe(0);
+  });
+
+  it('traces with its CMD: the compiled telemetry entry loads before the service, so Express and pg are patched', async () => {
+    const otlp = await startOtlpReceiver();
+    try {
+      const image = await startImage({
+        REDIS_URL: testServices().redisUrl,
+        OTEL_EXPORTER_OTLP_ENDPOINT: otlp.endpoint,
+        OTEL_TRACES_SAMPLER_ARG: '1',
+      });
+      expect((await get(`${image.url}/api/time`)).status).toBe(200);
+      image.child.kill('SIGTERM');
+      expect(await image.exited).toBe(0); // shutdown's last closer flushed the spans
+      const root = otlp.spans.find((s) => s.kind === 1 && s.attributes['http.route'] === '/api/time');
+      const trace = otlp.spans.filter((s) => s.traceId === root?.traceId).map((s) => s.name);
+      expect(trace).toEqual(expect.arrayContaining(['request handler', 'pg-pool.connect', 'incr']));
+      const line = image.lines.find((l) => l.includes('"path":"/api/time"'));
+      expect(JSON.parse(line ?? '{}')).toMatchObject({ trace_id: root?.traceId, trace_flags: '01' });
+    } finally {
+      await otlp.close();
+    }
   });
 
   it('stays healthy while Redis is down and readiness says 503: an outage must not restart the fleet', async () => {

@@ -43,8 +43,8 @@ describe('the production image policy', () => {
 
   it('refuses a CMD that runs TypeScript through a loader', () => {
     const text = read('./Dockerfile').replace(
-      'CMD ["node", "dist/service/start.js"]',
-      'CMD ["node", "--import", "tsx", "service/start.ts"]',
+      'CMD ["node", "--import", "./dist/telemetry/register.js", "dist/service/start.js"]',
+      'CMD ["node", "--import", "tsx", "--import", "./telemetry/register.ts", "service/start.ts"]',
     );
     expect(productionImageProblems(text, NOW)).toEqual(['CMD runs TypeScript: ship the compiled JavaScript']);
   });

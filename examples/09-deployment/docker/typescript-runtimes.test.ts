@@ -20,6 +20,7 @@ describe("Node's own type stripping", () => {
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: '0',
+      METRICS_PORT: '0',
       DATABASE_URL: database.url,
       REDIS_URL: testServices().redisUrl,
       DRAIN_DELAY_MS: '0',

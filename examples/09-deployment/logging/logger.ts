@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import winston from 'winston';
 
 export type Logger = winston.Logger;
@@ -12,14 +13,16 @@ export interface LoggerOptions {
 
 // #region create-logger
 /**
- * One JSON object per line: timestamp, level, service, message and fields. Secrets are scrubbed
- * before serialising, so a careless `log.info('...', { headers })` cannot leak a token.
+ * One JSON object per line: timestamp, level, service, message, fields, and the trace and span
+ * ids of the request that wrote it. Secrets are scrubbed before serialising, so a careless
+ * `log.info('...', { headers })` cannot leak a token.
  */
 export function createLogger({ service, level, stream }: LoggerOptions): Logger {
   return winston.createLogger({
     level,
     defaultMeta: { service },
     format: winston.format.combine(
+      traceContext(),
       winston.format.timestamp(),
       winston.format.errors({ stack: true }),
       redactSecrets(),
@@ -29,6 +32,23 @@ export function createLogger({ service, level, stream }: LoggerOptions): Logger 
   });
 }
 // #endregion create-logger
+
+// #region trace-context
+/**
+ * The active span's ids, read when the line is written, so a search for one `trace_id` finds the
+ * lines of the trace the viewer shows. `trace_flags` 01: the trace was sampled and its spans exist;
+ * 00: only the logs do. Without the tracing SDK (`--import ../telemetry/register.js`) there is no span.
+ */
+export const traceContext = winston.format((info) => {
+  const context = trace.getActiveSpan()?.spanContext();
+  if (context && isSpanContextValid(context)) {
+    info.trace_id = context.traceId;
+    info.span_id = context.spanId;
+    info.trace_flags = context.traceFlags.toString(16).padStart(2, '0');
+  }
+  return info;
+});
+// #endregion trace-context
 
 // #region redact
 const SECRET_KEY = /authorization|cookie|password|passwd|secret|token|api[-_]?key/i;

@@ -16,6 +16,8 @@ module.exports = {
       // Compiled JavaScript (`pnpm build`), run by plain node: no tsx in production, where a
       // `--prod` install does not even have it.
       script: 'dist/service/start.js',
+      // Tracing and error tracking load before the service's first import, or nothing is patched.
+      node_args: ['--import', './dist/telemetry/register.js'],
       // One worker per core, unless told otherwise; each opens its own pool (DB_POOL_MAX connections).
       instances: Number(process.env.WEB_CONCURRENCY) || 'max',
       exec_mode: 'cluster',
@@ -34,6 +36,8 @@ module.exports = {
       env: {
         NODE_ENV: 'production',
         SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
+        // Worker N serves /metrics on 9464 + N (NODE_APP_INSTANCE): one scrape target per worker.
+        METRICS_PORT: '9464',
       },
     },
   ],

@@ -1,8 +1,11 @@
 import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
 import helmet from 'helmet';
+import type { Registry } from 'prom-client';
 import { type Check, healthRoutes, type Lifecycle, postgresCheck, redisCheck } from '../health/health.js';
 import type { Logger } from '../logging/logger.js';
 import { errorHandler, requestLogging } from '../logging/request-logging.js';
+import { recordRequests } from '../telemetry/metrics.js';
+import { reportFailedResponses, reportServerErrors } from '../telemetry/report-errors.js';
 import type { Clients } from './clients.js';
 import { afterDeadline, requestDeadline } from './deadline.js';
 import { dependency, dependencyErrors } from './dependencies.js';
@@ -10,6 +13,8 @@ import { shedLoad } from './shedding.js';
 
 export interface AppDeps {
   clients: Clients;
+  /** Where the RED metrics go, served by ../telemetry/metrics-server.ts; none, none recorded. */
+  metrics?: Registry;
   logger: Logger;
   lifecycle: Lifecycle;
   healthCheckTimeoutMs: number;
@@ -38,6 +43,9 @@ export function createApp(deps: AppDeps): Express {
   const checks: Record<string, Check> = { postgres: postgresCheck(clients.readinessPool), redis: redisCheck(redis) };
   const app = express();
   app.disable('x-powered-by');
+  if (deps.metrics) app.use(recordRequests(deps.metrics));
+  // Every 5xx to Sentry (a no-op without SENTRY_DSN), the outage 503s included.
+  app.use(reportFailedResponses());
   app.use(requestLogging(logger));
   // Security headers on every answer, errors and 404s included (HSTS, nosniff, a CSP, frame denial).
   app.use(helmet());
@@ -63,6 +71,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(afterDeadline());
   app.use(dependencyErrors());
+  app.use(reportServerErrors());
   app.use(errorHandler());
   return app;
 }

@@ -3,15 +3,21 @@ import type { AddressInfo } from 'node:net';
 import type { Writable } from 'node:stream';
 import type { Router } from 'express';
 import type { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
 import type { Config } from '../config/config.js';
 import { gracefulShutdown, onSignals, type ShutdownOptions } from '../graceful-shutdown/shutdown.js';
 import { Lifecycle } from '../health/health.js';
 import { createLogger, type Logger } from '../logging/logger.js';
+import { collectRuntimeMetrics, recordPoolMetrics } from '../telemetry/metrics.js';
+import { createMetricsServer } from '../telemetry/metrics-server.js';
+import { startedParts } from '../telemetry/started.js';
 import { createApp } from './app.js';
 import { type ClientSettings, type Clients, createClients } from './clients.js';
 
 export interface Service {
   url: string;
+  /** `/metrics`, on a port of its own. */
+  metricsUrl: string;
   server: Server;
   logger: Logger;
   lifecycle: Lifecycle;
@@ -49,8 +55,13 @@ export async function startService(config: Config, options: ServiceOptions = {})
   const lifecycle = new Lifecycle();
   const { healthCheckTimeoutMs, requestTimeoutMs, dbQueueMax } = config;
   const extraRoutes = options.extraRoutes?.(clients);
+  const metrics = new Registry();
+  collectRuntimeMetrics(metrics);
+  recordPoolMetrics(metrics, { api: pool, readiness: readinessPool });
+  const metricsServer = createMetricsServer(metrics);
   const app = createApp({
     clients,
+    metrics,
     logger,
     lifecycle,
     healthCheckTimeoutMs,
@@ -72,6 +83,10 @@ export async function startService(config: Config, options: ServiceOptions = {})
       { name: 'postgres', close: () => Promise.all([...new Set([pool, readinessPool])].map((p) => p.end())) },
       // quit() waits for a reply that an unreachable Redis never sends.
       { name: 'redis', close: async () => (redis.status === 'ready' ? redis.quit() : redis.disconnect()) },
+      // Scrapes see the drain to its end; then what --import started: the last requests' errors
+      // (Sentry), then their spans (tracing).
+      { name: 'metrics', close: () => closeServer(metricsServer) },
+      ...startedParts(),
     ],
     drainDelayMs: config.drainDelayMs,
     timeoutMs: config.shutdownTimeoutMs,
@@ -80,16 +95,27 @@ export async function startService(config: Config, options: ServiceOptions = {})
   });
   // Before the port opens: a SIGTERM that arrives the moment the service listens is a graceful one.
   if (options.handleSignals) onSignals(shutdown);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-  logger.info('listening', { url, pid: process.pid, env: config.env });
-  return { url, server, logger, lifecycle, clients, shutdown };
+  const metricsUrl = `${await listen(metricsServer, config.metricsPort, config.host)}/metrics`;
+  const url = await listen(server, config.port, config.host);
+  logger.info('listening', { url, metricsUrl, pid: process.pid, env: config.env });
+  return { url, metricsUrl, server, logger, lifecycle, clients, shutdown };
 }
 // #endregion start-service
+
+async function listen(server: Server, port: number, host: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  const address = server.address() as AddressInfo;
+  return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
+}
+
+async function closeServer(server: Server): Promise<void> {
+  const closed = new Promise((resolve) => server.close(resolve));
+  server.closeAllConnections();
+  await closed;
+}
 
 function redisReady(redis: Redis, timeoutMs: number): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();

@@ -8,6 +8,7 @@ const SERVICE_VARIABLES = [
   'SERVICE_NAME',
   'HOST',
   'PORT',
+  'METRICS_PORT',
   'DATABASE_URL',
   'DB_POOL_MAX',
   'DB_QUEUE_MAX',
@@ -26,7 +27,8 @@ const running = new Set<Fixture>();
 /** Runs a TypeScript entry of this package in its own process, the way pm2 or Docker would, with only `vars` set. */
 export function spawnService(file: URL, vars: NodeJS.ProcessEnv): Fixture {
   const env = Object.fromEntries(SERVICE_VARIABLES.map((name) => [name, undefined]));
-  const fixture = spawnFixture(file, { env: { ...env, ...vars } });
+  // A free metrics port unless a test names one: production's 9464 would collide between tests.
+  const fixture = spawnFixture(file, { env: { ...env, METRICS_PORT: '0', ...vars } });
   running.add(fixture);
   void fixture.exited.then(() => running.delete(fixture));
   return fixture;

@@ -8,7 +8,7 @@ const MAX_MS = 30_000;
 /**
  * Routes for demos and tests only, never mounted by the production app: `/api/work?ms=` takes `ms`
  * then touches Postgres (a slow in-flight request at shutdown); `/api/slow-query?ms=` holds a
- * Postgres connection for `ms` (a slow database).
+ * Postgres connection for `ms` (a slow database); `/api/boom` throws (a bug, for error tracking).
  */
 export function workRoutes(pool: pg.Pool): Router {
   const router = Router();
@@ -22,6 +22,9 @@ export function workRoutes(pool: pg.Pool): Router {
     const ms = parseMs(req, 500);
     await dependency('postgres', () => pool.query('SELECT pg_sleep($1::float / 1000)', [ms]));
     res.json({ sleptMs: ms });
+  });
+  router.get('/boom', function failingHandler() {
+    throw new Error('orders table is on fire');
   });
   return router;
 }

@@ -16,11 +16,17 @@ export async function runNode(args: string[], env: NodeJS.ProcessEnv, cwd: strin
   started.add(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   void exited.then(() => started.delete(child));
-  for await (const line of createInterface({ input: child.stdout })) {
-    if (line.includes('"message":"listening"')) break;
-  }
-  child.stdout.resume();
-  return { child, exited };
+  // Every stdout line, so a test can read the service's log after it started.
+  const lines: string[] = [];
+  const reader = createInterface({ input: child.stdout });
+  await new Promise<void>((resolve) => {
+    reader.on('line', (line) => {
+      lines.push(line);
+      if (line.includes('"message":"listening"')) resolve();
+    });
+    reader.once('close', resolve);
+  });
+  return { child, exited, lines };
 }
 
 /** For afterAll: a failed test leaves its server running, which would keep the file from finishing. */

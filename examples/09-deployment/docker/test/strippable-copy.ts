@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'nod
 import { join, relative } from 'node:path';
 
 /** The folders the image ships (see tsconfig.build.json). */
-const SHIPPED = ['service', 'config', 'health', 'logging', 'graceful-shutdown'];
+const SHIPPED = ['service', 'config', 'health', 'logging', 'graceful-shutdown', 'telemetry'];
 
 /**
  * A copy of the shipped sources, inside the package (so `node_modules` resolves), with relative

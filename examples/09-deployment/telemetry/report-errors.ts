@@ -1,0 +1,36 @@
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import { errorReports } from './started.js';
+
+// Where the 5xx go is error-tracking.ts's choice (Sentry, when SENTRY_DSN is set); nothing otherwise.
+
+/** Responses whose 5xx `reportServerErrors` already sent with its exception. */
+const reported = new WeakSet<Response>();
+
+// #region report-errors
+/**
+ * Mount first. Reports every 5xx the service answers, those a handler sends without throwing
+ * included (the outage 503s, the deadline's, load shedding's), once each.
+ */
+export function reportFailedResponses(): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    res.once('finish', () => {
+      if (res.statusCode < 500 || reported.has(res)) return;
+      const route = (req.route as { path?: string } | undefined)?.path ?? req.path;
+      errorReports()?.captureMessage(`${req.method} ${req.baseUrl}${route} answered ${res.statusCode}`, 'error');
+    });
+    next();
+  };
+}
+
+/** Mount before the handler that answers 500: an unexpected error is reported with its stack. */
+export function reportServerErrors(): ErrorRequestHandler {
+  return (error: unknown, _req, res, next) => {
+    const status = (error as { status?: unknown } | undefined)?.status;
+    if (typeof status !== 'number' || status >= 500) {
+      errorReports()?.captureException(error);
+      reported.add(res);
+    }
+    next(error);
+  };
+}
+// #endregion report-errors
