@@ -36,19 +36,21 @@ const SECRETS = {
   query: 'qs-token-3b0e',
 };
 
-function service(level = 'info') {
-  const log = new CapturedLog();
-  const logger = createLogger({ service: 'orders-api', level, stream: log });
-  const app = createApp({
+function deps(log: CapturedLog, level = 'info') {
+  return {
     clients: { pool, readinessPool: pool, redis },
     extraRoutes: workRoutes(pool),
     dbQueueMax: 10,
-    logger,
+    logger: createLogger({ service: 'orders-api', level, stream: log }),
     lifecycle: new Lifecycle(),
     healthCheckTimeoutMs: 1_000,
     requestTimeoutMs: 5_000,
-  });
-  return { app, log };
+  };
+}
+
+function service(level = 'info') {
+  const log = new CapturedLog();
+  return { app: createApp(deps(log, level)), log };
 }
 
 /** A login route and a failing route behind the given request logger: the same load for both. */
@@ -89,8 +91,8 @@ describe('request logging', () => {
 
   it("keeps the caller's request id when it is sane, and replaces one that is not", async () => {
     const { app, log } = service();
-    await request(app).get('/health/live').set('x-request-id', 'edge-7f3a');
-    await request(app).get('/health/live').set('x-request-id', 'drop table;--');
+    await request(app).get('/api/work?ms=0').set('x-request-id', 'edge-7f3a');
+    await request(app).get('/api/work?ms=0').set('x-request-id', 'drop table;--');
     const ids = log.entries.map((e) => e.requestId);
     expect(ids[0]).toBe('edge-7f3a');
     expect(ids[1]).toMatch(/^[0-9a-f-]{36}$/);
@@ -106,9 +108,33 @@ describe('request logging', () => {
 
   it('takes its level from config: at warn, successful requests are not logged', async () => {
     const { app, log } = service('warn');
-    await request(app).get('/health/live');
+    await request(app).get('/api/work?ms=0');
     await request(app).get('/api/work?ms=-1');
     expect(log.entries.map((e) => e.status)).toEqual([400]);
+  });
+});
+
+describe('probes', () => {
+  it('log nothing while they pass, and a line when readiness fails', async () => {
+    const { app, log } = service();
+    await request(app).get('/health/live');
+    await request(app).get('/health/ready');
+    expect(log.entries).toEqual([]);
+    const lifecycle = new Lifecycle();
+    lifecycle.shuttingDown = true;
+    const closing = createApp({ ...deps(log), lifecycle });
+    expect((await request(closing).get('/health/ready')).status).toBe(503);
+    expect(log.entries).toMatchObject([{ message: 'request', path: '/health/ready', status: 503, level: 'error' }]);
+  });
+
+  it('are logged like any request when `skip` says so', async () => {
+    const log = new CapturedLog();
+    const app = express().use(
+      requestLogging(createLogger({ service: 'a', level: 'info', stream: log }), { skip: () => false }),
+    );
+    app.get('/health/live', (_req, res) => void res.json({ status: 'ok' }));
+    await request(app).get('/health/live');
+    expect(log.entries).toMatchObject([{ message: 'request', path: '/health/live', status: 200 }]);
   });
 });
 

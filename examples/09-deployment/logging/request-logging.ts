@@ -4,24 +4,41 @@ import type { Logger } from './logger.js';
 
 const INCOMING_ID = /^[\w.-]{1,128}$/;
 
-/** The per-request child logger that `requestLogging` puts on `res.locals.log`. */
+/** The request's child logger (its lines carry the request id), made the first time a handler asks. */
 export function requestLog(res: Response): Logger {
+  res.locals.log ??= (res.locals.logger as Logger).child({ requestId: res.getHeader('x-request-id') });
   return res.locals.log as Logger;
 }
+
+export interface RequestLoggingOptions {
+  /** Requests that get no line; by default a probe that passed (see `passedProbe`). */
+  skip?: (req: Request, res: Response) => boolean;
+}
+
+// #region passed-probe
+/**
+ * A kubelet, a load balancer and a Docker HEALTHCHECK each probe every few seconds: a line for each
+ * passing probe is most of the log and most of the logging cost. A failing probe is news: logged.
+ */
+export function passedProbe(req: Request, res: Response): boolean {
+  return res.statusCode < 400 && req.path.startsWith('/health/');
+}
+// #endregion passed-probe
 
 // #region request-logging
 /**
  * Gives every request an id (the caller's `x-request-id` if sane, else a new one), echoes it in
  * the response, and logs one line when the response finishes: method, path, status, duration.
- * The query string is left out: tokens travel there more often than anyone admits.
+ * The query string is left out: tokens travel there more often than anyone admits. Passing
+ * probes are not logged (`skip`); the child logger is made only for a line that is written.
  */
-export function requestLogging(logger: Logger): RequestHandler {
+export function requestLogging(logger: Logger, { skip = passedProbe }: RequestLoggingOptions = {}): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     const header = req.get('x-request-id');
     const requestId = header && INCOMING_ID.test(header) ? header : randomUUID();
     const started = process.hrtime.bigint();
     res.setHeader('x-request-id', requestId);
-    res.locals.log = logger.child({ requestId });
+    res.locals.logger = logger;
     const fields = () => ({
       method: req.method,
       path: req.originalUrl.split('?')[0],
@@ -31,6 +48,7 @@ export function requestLogging(logger: Logger): RequestHandler {
       ...(res.locals.logFields as Record<string, unknown> | undefined),
     });
     res.on('finish', () => {
+      if (skip(req, res)) return;
       const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info';
       requestLog(res).log(level, 'request', fields());
     });

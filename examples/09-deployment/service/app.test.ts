@@ -40,6 +40,8 @@ describe('the production app', () => {
       'cross-origin-opener-policy': 'same-origin',
     });
     expect(headers).not.toHaveProperty('x-powered-by');
+    // No ETag: a hash of every body, for a 304 that no caller of a live answer can use.
+    expect(headers).not.toHaveProperty('etag');
   });
 
   it('does not mount the demo routes: /api/work and /api/slow-query are a JSON 404', async () => {

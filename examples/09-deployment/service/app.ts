@@ -43,6 +43,8 @@ export function createApp(deps: AppDeps): Express {
   const checks: Record<string, Check> = { postgres: postgresCheck(clients.readinessPool), redis: redisCheck(redis) };
   const app = express();
   app.disable('x-powered-by');
+  // A hash of every body, for a 304 that no client of a live time, a hit count or a probe can use.
+  app.set('etag', false);
   if (deps.metrics) app.use(recordRequests(deps.metrics));
   // Every 5xx to Sentry (a no-op without SENTRY_DSN), the outage 503s included.
   app.use(reportFailedResponses());
