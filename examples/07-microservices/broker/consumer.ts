@@ -1,6 +1,7 @@
 import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { withCorrelationId } from '../correlation/correlation.js';
 import { errorMessage, type Logger } from '../correlation/logger.js';
+import { watchQueue } from '../telemetry/dependency-metrics.js';
 import { attachedChannel } from './attached-channel.js';
 import type { Broker } from './connection.js';
 import { ATTEMPT_HEADER, DEFAULT_RETRY_DELAYS_MS, declareRetryQueues, readAttempt, retryQueueName } from './retry.js';
@@ -111,6 +112,9 @@ export async function startConsumer<T>(broker: Broker, options: ConsumerOptions<
     throw error;
   });
 
+  // Lag and dead letters on /metrics, asked of the broker at scrape time on a channel of their own.
+  const unwatch = watchQueue(broker, { queue, deadLetterQueue });
+
   return {
     queue,
     /** True while the broker delivers to this consumer: what its service's readiness reports. */
@@ -123,6 +127,7 @@ export async function startConsumer<T>(broker: Broker, options: ConsumerOptions<
       consuming = undefined;
       if (current) await current.channel.cancel(current.consumerTag).catch(() => {});
       await Promise.allSettled([...inFlight]);
+      unwatch();
       await channel.close();
     },
   };

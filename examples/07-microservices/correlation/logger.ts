@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import winston from 'winston';
 import { correlationId } from './correlation.js';
 
@@ -15,7 +16,11 @@ export interface Logger {
 export type LogSink = (line: string) => void;
 
 // #region logger
-/** JSON lines from winston that always carry the service name and the current correlation id. */
+/**
+ * JSON lines from winston that always carry the service name, the current correlation id and,
+ * while a span is active, its `trace_id` and `span_id`: a log search for one trace id returns the
+ * lines of every service that trace crossed.
+ */
 export function createLogger(service: string, sink?: LogSink): Logger {
   return winston.createLogger({
     defaultMeta: {
@@ -25,12 +30,24 @@ export function createLogger(service: string, sink?: LogSink): Logger {
       get correlationId() {
         return correlationId();
       },
+      get trace_id() {
+        return activeSpanContext()?.traceId;
+      },
+      get span_id() {
+        return activeSpanContext()?.spanId;
+      },
     },
     format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
     transports: [sink ? new winston.transports.Stream({ stream: lines(sink) }) : new winston.transports.Console()],
   });
 }
 // #endregion logger
+
+/** The active span's ids; without tracing started (or outside any span) there are none to add. */
+function activeSpanContext() {
+  const context = trace.getActiveSpan()?.spanContext();
+  return context && isSpanContextValid(context) ? context : undefined;
+}
 
 function lines(sink: LogSink): Writable {
   return new Writable({
