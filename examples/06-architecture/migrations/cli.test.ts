@@ -30,7 +30,9 @@ async function ourTablesInDefaultDatabase(): Promise<(string | null)[]> {
   }
 }
 
-describe('the migrate command', () => {
+// Each case starts the CLI in its own Node process (tsx) two to four times; on a loaded 2-core machine
+// one start takes seconds, so the default 30 s is not enough for a case.
+describe('the migrate command', { timeout: 120_000 }, () => {
   it('applies the pending migrations, then reports the schema up to date; a bad DATABASE_URL exits 2', async () => {
     const [first, bad] = await Promise.all([
       runCli({ DATABASE_URL: database.url }),
