@@ -30,6 +30,9 @@ const prefix = redisPrefix('deployment-pm2');
 let pm2: Pm2Client;
 let database: TestDatabase;
 let url: string;
+let naiveUrl: string;
+/** The METRICS_PORT each app was started with: its worker N serves on that plus N. */
+const metricsPorts = new Map<string, number>();
 
 /** pid of each online worker, once `count` workers are online. */
 async function onlinePids(count: number, name = 'api'): Promise<number[]> {
@@ -55,6 +58,8 @@ async function startApp(
   { script = withDemoRoutes, instances = 2 }: { script?: Partial<StartOptions>; instances?: number } = {},
 ): Promise<string> {
   const port = await unusedPort();
+  const metricsPort = await unusedPort();
+  metricsPorts.set(definition.name, metricsPort);
   await pm2.start({
     ...definition,
     ...script,
@@ -65,6 +70,8 @@ async function startApp(
       ...definition.env,
       HOST: '127.0.0.1',
       PORT: String(port),
+      // Worker N adds N (NODE_APP_INSTANCE); a free base port, as production's 9464 may be taken here.
+      METRICS_PORT: String(metricsPort),
       DATABASE_URL: database.url,
       REDIS_URL: testServices().redisUrl,
       REDIS_KEY_PREFIX: prefix,
@@ -90,7 +97,9 @@ beforeAll(async () => {
   database = await createTestDatabase(testServices().databaseUrl, 'deployment_pm2');
   pm2 = pm2Client(home);
   await pm2.connect();
-  url = await startApp(app);
+  // Both ecosystems at once: their start-ups (tsx in every worker) overlap instead of adding up.
+  // One naive worker is enough to show its kill: every in-flight request is on it.
+  [url, naiveUrl] = await Promise.all([startApp(app), startApp(naiveApp, { instances: 1 })]);
 }, 60_000);
 
 afterAll(async () => {
@@ -118,10 +127,17 @@ describe('ecosystem.config.cjs', () => {
       const [worker] = (await pm2.list()).filter((p) => p.name === 'api-built');
       expect(worker?.pm2_env?.pm_exec_path).toMatch(/\/dist\/service\/start\.js$/);
       expect(JSON.stringify(app)).not.toContain('tsx');
+      // node_args' --import loaded the compiled tracing first: the request line carries its trace.
+      const line = await waitUntil(() => {
+        const path = join(home, 'api-built.out.log');
+        const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+        return text.split('\n').find((l) => l.includes('"path":"/api/time"'));
+      }, 'the request line');
+      expect(JSON.parse(line)).toMatchObject({ trace_id: expect.stringMatching(/^[0-9a-f]{32}$/) });
     } finally {
       await pm2.delete('api-built');
     }
-  });
+  }, 60_000); // a build, then a worker that loads the tracing SDK
 
   it('gives pm2 more time than the app gives itself, so the app always exits on its own', () => {
     const config = loadConfig({ ...app.env, DATABASE_URL: 'postgres://db/app', REDIS_URL: 'redis://cache' });
@@ -144,7 +160,9 @@ describe('pm2 cluster mode, driven through its API', () => {
     let replacement: number[] = [];
     while (replacement.length === 0) {
       served.push(await servedBy(url));
-      const online = (await pm2.list()).filter((p) => p.pm2_env?.status === 'online' && p.pid !== survivor);
+      const online = (await pm2.list()).filter(
+        (p) => p.name === 'api' && p.pm2_env?.status === 'online' && p.pid !== survivor,
+      );
       replacement = online.map((p) => p.pid as number);
     }
     expect(served.length).toBeGreaterThan(0);
@@ -153,9 +171,11 @@ describe('pm2 cluster mode, driven through its API', () => {
     expect(restarted?.pm2_env?.restart_time).toBe(1);
   });
 
-  it('reloads under load without failing a single request', async () => {
+  it("reloads under load without failing a single request, where the Q&A's ecosystem kills requests after 1.6 s", async () => {
     const before = await onlinePids(2);
+    // pm2 runs one reload at a time, daemon-wide: these two cannot overlap.
     const outcomes = await underLoad(url, () => pm2.reload('api'));
+    const naive = await underLoad(naiveUrl, () => pm2.reload(naiveApp.name));
     const after = await onlinePids(2);
     expect(after.some((pid) => before.includes(pid))).toBe(false);
     expect(outcomes.failed).toBe(0);
@@ -163,16 +183,17 @@ describe('pm2 cluster mode, driven through its API', () => {
     // Requests were served by the old workers and by their replacements.
     expect([...outcomes.pids].some((pid) => before.includes(pid))).toBe(true);
     expect([...outcomes.pids].some((pid) => after.includes(pid))).toBe(true);
-  });
+    // pm2's default kill_timeout SIGKILLs the naive workers with requests still in flight.
+    expect(naive.failed).toBeGreaterThan(0);
+  }, 120_000); // two reloads one after the other, each waiting on 3 s requests and a worker start-up
 
-  it("the Q&A's ecosystem under the same load: pm2 kills workers mid-request after its default 1.6 s", async () => {
-    const naiveUrl = await startApp(naiveApp);
-    try {
-      const outcomes = await underLoad(naiveUrl, () => pm2.reload(naiveApp.name));
-      expect(outcomes.failed).toBeGreaterThan(0);
-    } finally {
-      await pm2.delete(naiveApp.name);
-    }
+  it('gives each worker a metrics port of its own, so a scrape never lands on a random worker', async () => {
+    const base = metricsPorts.get('api') as number;
+    const scrape = (port: number) => fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
+    const [first, second] = await Promise.all([scrape(base), scrape(base + 1)]);
+    const started = (text: string) => /^process_start_time_seconds (\d+)/m.exec(text)?.[1];
+    expect(started(first)).toBeDefined();
+    expect(started(second)).toBeDefined();
   });
 
   it('writes the JSON request logs to the files the ecosystem names', async () => {
