@@ -51,6 +51,7 @@ async function serveUntilStopped(context: DemoContext<'postgres' | 'redis'>, env
     DRAIN_DELAY_MS: String(DEMO_DRAIN_MS),
     // A smoke run must not collide with a service someone already runs on 3000.
     PORT: process.env.PORT ?? (context.smoke ? '0' : '3000'),
+    METRICS_PORT: process.env.METRICS_PORT ?? (context.smoke ? '0' : '9464'),
   });
   let exited: (code: number) => void = () => {};
   const exitCode = new Promise<number>((resolve) => {
@@ -66,7 +67,10 @@ async function serveUntilStopped(context: DemoContext<'postgres' | 'redis'>, env
   context.log(
     `  curl -s '${service.url}/api/work?ms=${DEMO_WORK_MS}' & kill -TERM ${process.pid}   # answered, then the service exits 0`,
   );
-  context.log('Each request prints a JSON log line here. Ctrl-C (or SIGTERM) shuts down gracefully.');
+  context.log(`  curl -s ${service.metricsUrl} | grep ^http_request   # RED metrics, on their own port`);
+  context.log(
+    'Each request but a passing probe prints a JSON log line here. Ctrl-C (or SIGTERM) shuts down gracefully.',
+  );
   if (context.smoke) {
     const response = await fetch(`${service.url}/health/ready`);
     context.log(`smoke: GET /health/ready -> ${response.status}`);

@@ -18,7 +18,12 @@ describe('pnpm example deployment graceful-shutdown', () => {
   it('prints a `curl … & kill -TERM` line that works as printed, and leaves no Redis key behind', async () => {
     const demo = spawnFixture(new URL('../src/main.ts', import.meta.url), {
       args: ['graceful-shutdown'],
-      env: { DATABASE_URL: testServices().databaseUrl, REDIS_URL: testServices().redisUrl, PORT: '0' },
+      env: {
+        DATABASE_URL: testServices().databaseUrl,
+        REDIS_URL: testServices().redisUrl,
+        PORT: '0',
+        METRICS_PORT: '0',
+      },
     });
     try {
       const [, url] = await demo.waitForLine(/Listening on (http:\/\/\S+) /, 30_000);
