@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import { rememberRoutePattern, routePattern } from './metrics.js';
 import { errorReports } from './started.js';
 
 // Where the 5xx go is error-tracking.ts's choice (Sentry, when SENTRY_DSN is set); nothing otherwise.
@@ -13,10 +14,10 @@ const reported = new WeakSet<Response>();
  */
 export function reportFailedResponses(): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
+    rememberRoutePattern(req);
     res.once('finish', () => {
       if (res.statusCode < 500 || reported.has(res)) return;
-      const route = (req.route as { path?: string } | undefined)?.path ?? req.path;
-      errorReports()?.captureMessage(`${req.method} ${req.baseUrl}${route} answered ${res.statusCode}`, 'error');
+      errorReports()?.captureMessage(`${req.method} ${routePattern(req)} answered ${res.statusCode}`, 'error');
     });
     next();
   };

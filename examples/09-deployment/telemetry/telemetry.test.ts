@@ -9,7 +9,7 @@ import { startTracedService, type TracedService } from './test/traced-service.js
 
 const database = useTestDatabase('deployment_telemetry');
 const prefix = redisPrefix('deployment-telemetry');
-const SECRETS = { bearer: 'tok-bearer-77aa', query: 'qs-token-19cc', dbPassword: 'pw-db-3e1f' };
+const SECRETS = { bearer: 'tok-bearer-77aa', query: 'qs-token-19cc' };
 let otlp: OtlpReceiver;
 let sentry: EnvelopeReceiver;
 let service: TracedService;
@@ -26,6 +26,7 @@ beforeAll(async () => {
     OTEL_TRACES_SAMPLER_ARG: '1',
     SENTRY_DSN: sentry.dsn,
     SENTRY_RELEASE: 'api@9.0.0',
+    DEPENDENCY_TIMEOUT_MS: '500',
   });
 }, 60_000);
 
@@ -85,6 +86,8 @@ describe('metrics, on a port of their own', () => {
       /http_request_duration_seconds_count\{method="GET",route="\/api\/time",status_code="200"\} [1-9]/,
     );
     expect(text).toContain('route="<unmatched>",status_code="404"');
+    // A route of a router mounted on /api keeps the mount path in its label.
+    expect(text).toContain('route="/api/work",status_code="200"');
     expect(text).not.toContain('/api/orders/42');
     for (const series of ['pg_pool_connections_total{pool="api"}', 'pg_pool_waiting_requests{pool="readiness"}'])
       expect(text).toContain(series);
@@ -100,6 +103,8 @@ describe('metrics, on a port of their own', () => {
 
 describe('error tracking', () => {
   it('reports a 5xx with its stack, release and trace id, no secret, and flushes it on SIGTERM', async () => {
+    // A 503 sent without an exception (statement_timeout cancels the query) is reported too, once.
+    expect((await fetch(`${service.url}/api/slow-query?ms=3000`)).status).toBe(503);
     const response = await fetch(`${service.url}/api/boom?token=${SECRETS.query}`, {
       headers: { authorization: `Bearer ${SECRETS.bearer}` },
     });
@@ -107,13 +112,15 @@ describe('error tracking', () => {
     // SIGTERM at once: the event is still on its way to the receiver, which holds its answer.
     service.fixture.child.kill('SIGTERM');
     expect(await exitCode(service.fixture)).toBe(0);
-    const [event] = sentry.events() as {
+    const [outage, event] = sentry.events() as {
+      message?: string;
       release?: string;
       exception?: { values?: { value?: string }[] };
       contexts?: { trace?: { trace_id?: string } };
     }[];
     const withEvent = sentry.envelopes.filter((e) => e.items.some((item) => item.header.type === 'event'));
-    expect(withEvent.map((e) => e.abandoned)).toEqual([false]);
+    expect(withEvent.map((e) => e.abandoned)).toEqual([false, false]);
+    expect(outage?.message).toBe('GET /api/slow-query answered 503');
     expect(event).toMatchObject({
       release: 'api@9.0.0',
       exception: { values: [{ value: 'orders table is on fire' }] },
