@@ -1,4 +1,4 @@
-import { useTestDatabase } from '@cookbook/shared/testing';
+import { useTestDatabase, waitUntil } from '@cookbook/shared/testing';
 import type { Sequelize } from 'sequelize';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { barrier } from '../test/barrier.js';
@@ -42,6 +42,12 @@ async function balances(): Promise<number[]> {
   return (await accounts.findAll({ order: [['id', 'ASC']] })).map((row) => row.balance);
 }
 const isDeadlock = (error: unknown) => /deadlock detected/.test(String(error));
+const lockWaiters = async (): Promise<number> => {
+  const [rows] = await sequelize.query(
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+  );
+  return (rows as { n: number }[])[0]?.n ?? 0;
+};
 
 /** 30 transfers each way between the same two accounts, all started at once. */
 async function trafficBothWays(transfer: (request: TransferRequest) => Promise<void>) {
@@ -116,6 +122,34 @@ describe('transferFunds (rows locked in id order)', () => {
     expect(after.reduce((a, b) => a + b)).toBe(2 * OPENING);
     expect(Math.min(...after)).toBeGreaterThanOrEqual(0);
   });
+
+  // #region lock-order
+  it('locks the lower id first: while a rival holds account 2, the transfer already holds account 1', async () => {
+    // Stored as 2, then 1: a scan without ORDER BY meets (and locks) account 2 first.
+    await accounts.truncate();
+    await accounts.bulkCreate([
+      { id: 2, owner: 'bob', balance: OPENING },
+      { id: 1, owner: 'alice', balance: OPENING },
+    ]);
+    await sequelize.query('ANALYZE accounts');
+    const rival = await sequelize.transaction();
+    let rivalOpen = true;
+    try {
+      await sequelize.query('SELECT 1 FROM accounts WHERE id = 2 FOR UPDATE', { transaction: rival });
+      const transfer = transferFunds(sequelize, accounts, { from: 2, to: 1, amount: 100 });
+      await waitUntil(async () => (await lockWaiters()) === 1, 'the transfer to wait for account 2');
+      // NOWAIT fails at once on a row that another transaction has locked.
+      const probe = sequelize.query('SELECT 1 FROM accounts WHERE id = 1 FOR UPDATE NOWAIT');
+      await expect(probe).rejects.toThrow(/could not obtain lock/);
+      await rival.commit();
+      rivalOpen = false;
+      await transfer;
+    } finally {
+      if (rivalOpen) await rival.rollback();
+    }
+    expect(await balances()).toEqual([OPENING + 100, OPENING - 100]);
+  });
+  // #endregion lock-order
 
   it('refuses an overdraft and leaves both balances alone', async () => {
     await expect(transferFunds(sequelize, accounts, { from: alice, to: bob, amount: OPENING + 1 })).rejects.toThrow(

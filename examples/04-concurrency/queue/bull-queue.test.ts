@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BullEmailQueue,
+  closeBullQueue,
   createBullEmailQueue,
   enqueueEmail,
   processEmails,
@@ -52,7 +53,7 @@ beforeAll(() => {
 });
 afterAll(async () => {
   await Promise.all(children.map((child) => child.kill()));
-  await Promise.all(queues.map((q) => q.close()));
+  await Promise.all(queues.map((q) => closeBullQueue(q)));
   await deleteRedisPrefix(redis, prefix);
   await redis.quit();
 });

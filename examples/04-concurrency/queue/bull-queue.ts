@@ -33,6 +33,49 @@ export function processEmails(queue: BullEmailQueue, sendEmail: SendEmail): Prom
 }
 // #endregion bull-queue
 
+type BullConnection = BullEmailQueue['clients'][number];
+type ConnectionStatus = BullConnection['status'];
+
+// #region close-bull
+/**
+ * `queue.close()` from settled connections, resolved once their sockets have closed. After Redis
+ * restarts, each of Bull's clients reconnects on its own backoff, and ioredis re-sends the
+ * subscriber's SUBSCRIBE as it becomes ready without holding that promise. Bull quits a client
+ * caught between TCP connect and ready at once; the SUBSCRIBE then rejects ("Connection is
+ * closed.") after close() has resolved: an unhandled rejection no 'error' listener sees, which ends
+ * a Node process with exit code 1. Each wait lasts at most `settleMs` (Redis may still be down).
+ */
+export async function closeBullQueue(queue: BullEmailQueue, settleMs = 2_000): Promise<void> {
+  await connectionsSettled(queue, settleMs);
+  await queue.close();
+  // Bull disconnects a connection blocked in BRPOPLPUSH without waiting for its socket to close.
+  await connectionsSettled(queue, settleMs, ['end']);
+}
+// #endregion close-bull
+
+/** Resolves when every connection of the queue is in one of `states` (or after `timeoutMs`). */
+export function connectionsSettled(
+  queue: BullEmailQueue,
+  timeoutMs: number,
+  states: readonly ConnectionStatus[] = ['ready', 'end'],
+): Promise<void> {
+  const settled = (client: BullConnection) => states.includes(client.status);
+  const pending = queue.clients.filter((client) => !settled(client));
+  if (pending.length === 0) return Promise.resolve();
+  return new Promise((resolve) => {
+    const check = () => {
+      if (pending.every(settled)) finish();
+    };
+    const timer = setTimeout(() => finish(), timeoutMs);
+    const finish = () => {
+      clearTimeout(timer);
+      for (const client of pending) client.off('ready', check).off('end', check);
+      resolve();
+    };
+    for (const client of pending) client.on('ready', check).on('end', check);
+  });
+}
+
 // #region seed-enqueue
 /** The Q&A's `queue.add('send', data)`: one attempt, so a transient SMTP hiccup drops the email. */
 export function seedEnqueueEmail(queue: BullEmailQueue, email: Email) {

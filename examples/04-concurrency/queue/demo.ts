@@ -1,6 +1,6 @@
 import { deleteRedisPrefix, recipe, redisPrefix } from '@cookbook/shared';
 import { Redis } from 'ioredis';
-import { createBullEmailQueue, enqueueEmail, processEmails } from './bull-queue.js';
+import { closeBullQueue, createBullEmailQueue, enqueueEmail, processEmails } from './bull-queue.js';
 import { createBullmqEmailQueue, enqueueEmailJob, startEmailWorker } from './bullmq-queue.js';
 import type { Email, QueueSettings, SendEmail } from './email.js';
 
@@ -39,7 +39,7 @@ export const queueDemo = recipe({
     const settings = (name: string): QueueSettings => ({ redisUrl: urls.redisUrl, prefix, name });
     log('Bull:');
     const bull = createBullEmailQueue(settings('bull-email'));
-    defer(() => bull.close());
+    defer(() => closeBullQueue(bull));
     const bullMailer = flakyMailer(log);
     for (const email of emails) await enqueueEmail(bull, email, retry);
     void processEmails(bull, bullMailer.send);

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type OwnRedis, startOwnRedis } from '../test/own-redis.js';
-import { createBullEmailQueue, enqueueEmail, processEmails } from './bull-queue.js';
+import { closeBullQueue, connectionsSettled, createBullEmailQueue, enqueueEmail, processEmails } from './bull-queue.js';
 import { createBullmqEmailQueue, enqueueEmailJob, startEmailWorker } from './bullmq-queue.js';
 import { assertDurableRedis, NonDurableRedisError } from './durable-redis.js';
 import type { QueueSettings, SendEmail } from './email.js';
@@ -49,7 +49,7 @@ const libraries: Record<string, (settings: QueueSettings, send: SendEmail) => Qu
     const errors: string[] = [];
     queue.on('error', (error) => errors.push(error.message));
     void processEmails(queue, send);
-    cleanups.push(() => queue.close());
+    cleanups.push(() => closeBullQueue(queue));
     return {
       enqueue: async () => String((await enqueueEmail(queue, email(1), { attempts: 3, backoffMs: 100 })).id),
       state: async (id) => (await queue.getJob(id))?.getState(),
@@ -122,6 +122,43 @@ describe.each(Object.keys(libraries))('%s: a job in flight when Redis fails', (l
     await waitUntil(() => queue.errors.find((error) => /Missing key for job/.test(error)), 'the worker to notice');
     expect(await queue.state(id)).toBeOneOf([undefined, 'unknown']); // no such job any more
     expect(mailer.attempts).toEqual([1]); // and nobody will retry it
+  });
+});
+
+describe('closeBullQueue', () => {
+  it('waits for connections caught between TCP connect and ready, then closes every one', async () => {
+    const server = await ownRedis(true);
+    const queue = createBullEmailQueue(settingsFor(server, 'close'));
+    let closed = false;
+    cleanups.push(async () => {
+      server.resume();
+      if (!closed) await queue.close();
+    });
+    void processEmails(queue, async () => {});
+    const statuses = () => queue.clients.map((client) => client.status);
+    await waitUntil(() => statuses().join() === 'ready,ready,ready', "Bull's three connections");
+    // Stopped, the server still completes TCP connects (its listen backlog) but answers nothing.
+    server.pause();
+    for (const client of queue.clients) client.disconnect(true); // dropped: reconnect at once
+    await waitUntil(() => statuses().join() === 'connect,connect,connect', 'every connection mid-handshake');
+    const listeners = () => queue.clients.map((client) => client.listenerCount('ready') + client.listenerCount('end'));
+    const idle = listeners();
+    // Bounded: with Redis gone for good, a shutdown still goes on.
+    await connectionsSettled(queue, 300);
+    expect(statuses()).toEqual(['connect', 'connect', 'connect']);
+    expect(listeners()).toEqual(idle); // no listener left behind on a connection
+    let settled = false;
+    const settling = connectionsSettled(queue, 30_000).then(() => {
+      settled = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(settled).toBe(false);
+    server.resume();
+    await settling;
+    expect(statuses()).toEqual(['ready', 'ready', 'ready']);
+    await closeBullQueue(queue);
+    closed = true;
+    expect(statuses()).toEqual(['end', 'end', 'end']);
   });
 });
 
