@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { recipe, UsageError } from '@cookbook/shared';
 import { gracePeriodProblems, imageProblems, missingVariables, requiredVariables, selectorProblems } from './checks.js';
-import { configThePodSees, defaultOptions, serviceManifests } from './manifests.js';
+import { defaultOptions } from './deploy-options.js';
+import { configThePodSees, serviceManifests } from './manifests.js';
 import { builtRepository, manifestsYaml } from './test/render.js';
 
 /** `pnpm example deployment kubernetes [--tag T] [--out DIR]`: the image tag you built, and where the YAML goes. */

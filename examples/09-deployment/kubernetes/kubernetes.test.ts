@@ -12,7 +12,8 @@ import {
   requiredVariables,
   selectorProblems,
 } from './checks.js';
-import { configThePodSees, defaultOptions, serviceManifests } from './manifests.js';
+import { defaultOptions } from './deploy-options.js';
+import { configThePodSees, serviceManifests } from './manifests.js';
 import { builtRepository, manifestsYaml } from './test/render.js';
 
 const image = `${builtRepository()}:1.4.2`;

@@ -15,6 +15,8 @@ export interface ManifestOptions {
   secretName: string;
   /** Pods allowed to call this service (the ingress controller's, say), by namespace label. */
   allowFromNamespace: string;
+  /** Where Prometheus runs: the only namespace that may reach the metrics port. */
+  monitoringNamespace: string;
   /** Seconds the pod keeps serving after it is told to stop, before SIGTERM: endpoint removal races it. */
   preStopSeconds: number;
 }
@@ -48,7 +50,7 @@ export function gracePeriodSeconds(preStopSeconds: number, shutdownTimeoutMs: nu
 export function serviceManifests(options: ManifestOptions) {
   const { name, image, secretName, preStopSeconds } = options;
   const labels = { 'app.kubernetes.io/name': name };
-  const { port, shutdownTimeoutMs } = configThePodSees(options.config);
+  const { port, metricsPort, shutdownTimeoutMs } = configThePodSees(options.config);
   const configMap = new ConfigMap({ metadata: { name: `${name}-config`, labels }, data: options.config });
   const probe = (path: string, failureThreshold: number) => ({
     httpGet: { path, port: 'http' },
@@ -72,7 +74,10 @@ export function serviceManifests(options: ManifestOptions) {
             {
               name,
               image,
-              ports: [{ name: 'http', containerPort: port }],
+              ports: [
+                { name: 'http', containerPort: port },
+                { name: 'metrics', containerPort: metricsPort },
+              ],
               envFrom: [{ configMapRef: { name: configMap.metadata?.name ?? '' } }],
               env: SECRET_VARIABLES.map((key) => ({
                 name: key,
@@ -125,29 +130,16 @@ export function serviceManifests(options: ManifestOptions) {
           from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': options.allowFromNamespace } } }],
           ports: [{ protocol: 'TCP', port: 'http' }],
         },
+        // /metrics is private: a port of its own, open to Prometheus only.
+        {
+          from: [
+            { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': options.monitoringNamespace } } },
+          ],
+          ports: [{ protocol: 'TCP', port: 'metrics' }],
+        },
       ],
     },
   });
   return { configMap, deployment, service, autoscaler, disruptionBudget, networkPolicy };
 }
 // #endregion manifests
-
-/** The options this package deploys with; `image` names the tag the caller built. */
-export function defaultOptions(image: string): ManifestOptions {
-  return {
-    name: 'api',
-    image,
-    secretName: 'api-secrets',
-    allowFromNamespace: 'ingress-nginx',
-    preStopSeconds: 5,
-    config: {
-      NODE_ENV: 'production',
-      PORT: '3000',
-      LOG_LEVEL: 'info',
-      DB_POOL_MAX: '10',
-      // The preStop pause already waited for the endpoints to go; a short in-process drain is enough.
-      DRAIN_DELAY_MS: '1000',
-      SHUTDOWN_TIMEOUT_MS: '20000',
-    },
-  };
-}

@@ -41,7 +41,7 @@ export async function rollingRestart(instances: Instance[], options: RollOptions
   for (const [index, old] of instances.entries()) {
     await refuseUnlessAllUp(haproxy);
     old.terminate();
-    await haproxy.waitFor(old.name, 'DOWN');
+    await untilDownBeforeExit(haproxy, old);
     onStep(`${old.name}: pid ${old.pid} DOWN in HAProxy, draining`);
     const exitCode = await old.exited;
     if (exitCode !== 0) throw new Error(`${old.name} (pid ${old.pid}) exited ${exitCode}, not 0: its shutdown failed`);
@@ -55,6 +55,26 @@ export async function rollingRestart(instances: Instance[], options: RollOptions
 }
 // #endregion rolling-restart
 
+/**
+ * The drain only works if the balancer stops routing before the process stops accepting. An
+ * instance that exits while HAProxy still reports it in rotation proves the drain too short for the
+ * probes (or the balancer too slow): the roll stops there rather than go on dropping requests.
+ */
+async function untilDownBeforeExit(haproxy: Haproxy, instance: Instance): Promise<void> {
+  let down = false;
+  const exitedFirst = instance.exited.then(() => {
+    if (!down) {
+      throw new Error(
+        `${instance.name} (pid ${instance.pid}) exited before HAProxy took it out of rotation: raise DRAIN_DELAY_MS above the probe interval × fall`,
+      );
+    }
+  });
+  const taken = haproxy.waitFor(instance.name, 'DOWN').then(() => {
+    down = true;
+  });
+  await Promise.race([taken, exitedFirst]);
+}
+
 /** A replacement that crashes fails the roll at once, not after the whole timeout. */
 async function untilUpOrExited(haproxy: Haproxy, instance: Instance, timeoutMs: number): Promise<void> {
   const crashed = instance.exited.then((code) => {
@@ -65,7 +85,8 @@ async function untilUpOrExited(haproxy: Haproxy, instance: Instance, timeoutMs: 
 
 /** maxUnavailable: 1. Taking one out while another is already out would halve capacity, or empty it. */
 async function refuseUnlessAllUp(haproxy: Haproxy): Promise<void> {
-  const notUp = (await haproxy.stats()).filter((s) => s.status !== 'UP');
+  // `no check`: probes are off and HAProxy routes to it as to an UP server.
+  const notUp = (await haproxy.stats()).filter((s) => s.status !== 'UP' && s.status !== 'no check');
   if (notUp.length > 0) {
     const states = notUp.map((s) => `${s.name} is ${s.status}`).join(', ');
     throw new Error(`refusing to restart the next instance: ${states}; bring it back UP first (maxUnavailable is 1)`);

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { get } from '../test/http.js';
 import { runtimeCommand } from './haproxy.js';
-import { rollingRestart } from './roll.js';
+import { type Instance, rollingRestart } from './roll.js';
 import { type Fleet, startFleet } from './test/fleet.js';
 import { measureRoll } from './test/measure-roll.js';
 
@@ -77,4 +77,18 @@ describe('three instances behind HAProxy', () => {
       `roll/steady throughput ${ratio.toFixed(2)} (steady ${Math.round(steadyRps)} req/s; a busy shared machine)`,
     );
   }, 400_000);
+
+  // Last: requests refused by the instance that exits here count as HAProxy retries.
+  it('stops the roll when an instance exits before HAProxy took it out (a balancer slower than the drain)', async () => {
+    const slot = fleet.instances.findIndex((i) => i.name === 'api-3');
+    const old = fleet.instances[slot] as Instance;
+    // No more probes of api-3: HAProxy keeps it UP, as a lagging kube-proxy keeps an endpoint.
+    await runtimeCommand(fleet.statsSocket, 'disable health instances/api-3');
+    await expect(rollingRestart([old], { haproxy: fleet.haproxy, start: fleet.start })).rejects.toThrow(
+      `api-3 (pid ${old.pid}) exited before HAProxy took it out of rotation: raise DRAIN_DELAY_MS`,
+    );
+    await runtimeCommand(fleet.statsSocket, 'enable health instances/api-3');
+    fleet.instances[slot] = await fleet.start('api-3');
+    await fleet.haproxy.waitFor('api-3', 'UP', 120_000);
+  }, 200_000);
 });
