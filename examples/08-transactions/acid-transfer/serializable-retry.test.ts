@@ -77,4 +77,24 @@ describe('acid-transfer: retry on serialization failure', () => {
     expect(retries).toEqual(['40001']);
     expect((await accounts.findByPk(1))?.balanceCents).toBe(500);
   });
+
+  it('refuses an overdraft and an unknown account, and lets an exact balance go', async () => {
+    await expect(withdrawSerializable(sequelize, accounts, 1, 1_001)).rejects.toThrow(/cannot send 1001/);
+    await expect(withdrawSerializable(sequelize, accounts, 99, 1)).rejects.toThrow(/account 99/);
+    expect(await withdrawSerializable(sequelize, accounts, 1, 1_000)).toBe(0);
+  });
+
+  it('holds one connection for the whole withdrawal: a pool of one is enough', async () => {
+    const single = connectSequelize(database.url, 1);
+    try {
+      const model = await defineAccounts(single);
+      const sessions = await Promise.all(
+        [1, 2, 3].map(() => single.query('SELECT pg_backend_pid() AS pid, pg_sleep(0.05)', { plain: true })),
+      );
+      expect(new Set(sessions.map((row) => row?.pid)).size).toBe(1); // three at once, one connection
+      expect(await withdrawSerializable(single, model, 1, 100)).toBe(900);
+    } finally {
+      await single.close();
+    }
+  });
 });

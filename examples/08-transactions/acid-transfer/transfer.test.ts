@@ -117,10 +117,59 @@ describe('acid-transfer: lock order', () => {
     expect(await totalCents(accounts)).toBe(101_000);
   });
 
-  it('rejects a bad amount or a missing account before touching a row', async () => {
+  it('rejects a bad amount, a self-transfer or a missing account before touching a row', async () => {
     await expect(transferFunds(sequelize, accounts, 1, 2, 0)).rejects.toThrow(/amountCents/);
     await expect(transferFunds(sequelize, accounts, 1, 2, 1.5)).rejects.toThrow(/amountCents/);
+    await expect(transferFunds(sequelize, accounts, 1, 1, 10)).rejects.toThrow(/same account/);
     await expect(transferFunds(sequelize, accounts, 1, 99, 10)).rejects.toThrow(/account 99/);
+    await expect(transferFunds(sequelize, accounts, 99, 1, 10)).rejects.toMatchObject({
+      name: 'AccountNotFoundError',
+      message: 'account 99 does not exist',
+    });
     expect(await totalCents(accounts)).toBe(200_000);
+  });
+
+  it("checks the sender's own balance, whichever id is lower, and lets an exact balance go", async () => {
+    await accounts.update({ balanceCents: 50 }, { where: { id: 2 } });
+    await expect(transferFunds(sequelize, accounts, 2, 1, 51)).rejects.toMatchObject({
+      name: 'InsufficientFundsError',
+      message: 'account 2 has 50 cents, cannot send 51',
+    });
+    await transferFunds(sequelize, accounts, 2, 1, 50);
+    expect((await accounts.findByPk(2))?.balanceCents).toBe(0);
+    expect(await totalCents(accounts)).toBe(100_050);
+  });
+
+  it('locks only the two accounts it moves money between', async () => {
+    await accounts.create({ id: 3, balanceCents: 0 });
+    const rival = session();
+    await rival.connect();
+    try {
+      await rival.query('BEGIN');
+      await rival.query('SELECT 1 FROM accounts WHERE id = 3 FOR UPDATE');
+      await transferFunds(sequelize, accounts, 1, 2, 100); // would wait on account 3 if it locked it
+      expect((await accounts.findByPk(2))?.balanceCents).toBe(100_100);
+    } finally {
+      await rival.end();
+    }
+  });
+});
+
+describe("acid-transfer: the Q&A's transfer, run alone", () => {
+  it('refuses an overdraft and unknown accounts, and moves an exact balance', async () => {
+    await expect(naiveTransfer(sequelize, accounts, 1, 2, 100_001)).rejects.toBeInstanceOf(InsufficientFundsError);
+    await expect(naiveTransfer(sequelize, accounts, 99, 2, 1)).rejects.toThrow(/account 99/);
+    await expect(naiveTransfer(sequelize, accounts, 1, 99, 1)).rejects.toThrow(/account 99/);
+    expect(await totalCents(accounts)).toBe(200_000);
+    await naiveTransfer(sequelize, accounts, 1, 2, 100_000);
+    expect((await accounts.findByPk(1))?.balanceCents).toBe(0);
+    expect((await accounts.findByPk(2))?.balanceCents).toBe(200_000);
+  });
+
+  it('refuses a row without a balance before sending any SQL, naming the field', async () => {
+    await expect(accounts.create({ id: 4 } as never)).rejects.toMatchObject({
+      name: 'SequelizeValidationError',
+      message: expect.stringContaining('balanceCents'),
+    });
   });
 });

@@ -1,19 +1,15 @@
 import type { DemoContext } from '@cookbook/shared';
-import pg from 'pg';
+import { closePool, testPool } from '@cookbook/shared/testing';
+import type pg from 'pg';
 
 /**
- * A pg pool for a demo or bench whose database is dropped WITH (FORCE) when it ends. `pool.end()`
- * resolves before its sockets have closed; the deferred close also waits for every one, so the
- * drop never kills a session mid-goodbye (57P01). A lost connection is printed, never unhandled.
+ * The shared `testPool` for a demo or bench whose database is dropped WITH (FORCE) when it ends:
+ * the deferred `closePool` waits for every socket, so the drop never kills a session mid-goodbye
+ * (57P01). `testPool` ignores a lost connection, as a test expects; a demo prints it.
  */
 export function demoPool(context: Pick<DemoContext, 'defer' | 'log'>, url: string, max = 4): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max });
-  const closed: Promise<void>[] = [];
-  pool.on('connect', (client) => closed.push(new Promise((resolve) => client.once('end', resolve))));
+  const pool = testPool({ connectionString: url, max });
   pool.on('error', (error) => context.log(`postgres: ${error.message}`));
-  context.defer(async () => {
-    await pool.end();
-    await Promise.all(closed);
-  });
+  context.defer(() => closePool(pool));
   return pool;
 }
