@@ -2,14 +2,19 @@
 // and how late the server's event loop ran its timers meanwhile.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { availableParallelism } from 'node:os';
 import { startLoopDelayProbe, withServer } from '@cookbook/shared';
-import { markdownTable, ratio, reportBench } from '@cookbook/shared/bench';
+import { type BenchLimit, markdownTable, ratio, reportBench } from '@cookbook/shared/bench';
 import type { Express } from 'express';
 import { naiveWorkerPerRequestApp } from '../worker-threads/worker-per-request.js';
 import { blockingFibonacciApp, createFibonacciApp, createFibonacciPool } from '../worker-threads/worker-threads.js';
-import { type LoadResult, load, SECONDS } from './load.js';
+import { type LoadResult, load, SECONDS, unpinned } from './load.js';
 
 const N = 32;
+const THREADS = 2;
+// The pool's threads need every core, so the server is not pinned; the load generator (4 connections
+// waiting ≈ 20 ms per answer) is a process of its own beside it.
+const placement = unpinned();
 const body = JSON.stringify({ n: N });
 const headers = { 'content-type': 'application/json' };
 
@@ -22,7 +27,12 @@ async function measure(app: Express, path: string, method: 'GET' | 'POST', paylo
   };
   return withServer(counted, async (url) => {
     const probe = startLoopDelayProbe(10);
-    const result: LoadResult = await load(`${url}${path}`, { method, body: payload, headers, connections: 4 });
+    const result: LoadResult = await load(`${url}${path}`, placement, {
+      method,
+      body: payload,
+      headers,
+      connections: 4,
+    });
     const delay = probe.stop();
     // autocannon stops sending at the deadline; let the jobs already accepted finish before closing.
     while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -30,7 +40,7 @@ async function measure(app: Express, path: string, method: 'GET' | 'POST', paylo
   });
 }
 
-const pool = createFibonacciPool({ maxThreads: 2 });
+const pool = createFibonacciPool({ maxThreads: THREADS });
 await pool.run({ n: 1 }); // threads start before the clock does
 // Count jobs still running, so the pool is destroyed only after the last one (autocannon hangs up at
 // its deadline without waiting for the answers).
@@ -46,12 +56,22 @@ const rows = [
     'new Worker per request (seed)',
     await measure(naiveWorkerPerRequestApp(undefined, []), '/process', 'GET', JSON.stringify({ data: N })),
   ],
-  ['piscina pool, 2 threads', await measure(createFibonacciApp(pool, 10_000), '/fibonacci', 'POST', body)],
+  [`piscina pool, ${THREADS} threads`, await measure(createFibonacciApp(pool, 10_000), '/fibonacci', 'POST', body)],
 ] as const;
 while (running > 0) await new Promise((resolve) => setTimeout(resolve, 20));
 await pool.destroy();
 
 const inline = rows[0][1].result.requestsPerSecond;
+// Inline, the job has one core; spread over threads it has at most every core, and no more than one
+// per thread: a bigger ratio means the inline run was slowed by something else.
+const cores = Math.min(availableParallelism(), THREADS);
+const limits: BenchLimit[] = rows.slice(1).map(([name, { result }]) => ({
+  figure: `${name} vs inline`,
+  measured: result.requestsPerSecond / inline,
+  limit: cores,
+  because: `${availableParallelism()} cores, ${THREADS} pool threads`,
+  unit: 'x',
+}));
 reportBench(
   'worker-threads',
   `${markdownTable(
@@ -64,5 +84,6 @@ reportBench(
       delay.p99,
       result.non2xx,
     ]),
-  )}\n\nautocannon, 4 connections, ${SECONDS} s each; server and load generator share the 2 cores, and the pool's threads compete with both. The per-request Worker starts without the TypeScript loader, as compiled code would.`,
+  )}\n\nautocannon, 4 connections, ${SECONDS} s each after 1 s of warm-up; ${placement.note}, and the pool's threads compete with both. The per-request Worker starts without the TypeScript loader, as compiled code would.`,
+  limits,
 );
