@@ -3,7 +3,7 @@ import { deleteRabbitNames, deleteRedisPrefix, portFromEnv, rabbitNames, recipe,
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import { DEFAULT_RETRY_DELAYS_MS, retryQueueName } from '../broker/retry.js';
-import { startSystem } from './system.js';
+import { launchSystem } from './launcher.js';
 
 const API_KEY = 'demo-key';
 type Line = { service: string; message: string; correlationId?: string };
@@ -11,7 +11,8 @@ type Line = { service: string; message: string; correlationId?: string };
 export const orderFlowDemo = recipe({
   services: ['postgres', 'rabbitmq', 'redis'],
   title: 'One order through gateway, order, user and email services',
-  lookFor: 'gateway → order-service → user-service (HTTP) → email-service (AMQP), one correlation id throughout.',
+  lookFor:
+    'four processes; gateway → order-service → user-service (HTTP) → email-service (AMQP), one correlation id throughout.',
   async run({ urls, smoke, log, defer, scratchDatabase, untilStopped }) {
     const names = rabbitNames('order_flow');
     for (const delayMs of DEFAULT_RETRY_DELAYS_MS) names.queue(retryQueueName('email', delayMs)); // to clean up
@@ -23,7 +24,8 @@ export const orderFlowDemo = recipe({
     const emailQueued = new Promise<void>((resolve) => {
       emailed = resolve;
     });
-    const system = await startSystem({
+    const system = await launchSystem({
+      // four child processes, one per service
       ...urls,
       databaseUrl: await scratchDatabase('order_flow'),
       names: {
@@ -33,14 +35,19 @@ export const orderFlowDemo = recipe({
         redisPrefix: prefix,
       },
       apiKeys: new Map([[API_KEY, 'demo-client']]),
-      ports: { gateway: smoke ? 0 : portFromEnv(3070), users: 0, orders: 0, email: 0 },
+      gatewayPort: smoke ? 0 : portFromEnv(3070),
       logSink: (raw) => {
+        if (!raw.startsWith('{')) return void log(raw);
         const line = JSON.parse(raw) as Line;
         lines.push(line);
         if (line.correlationId === trace && line.message === 'confirmation email queued') emailed();
       },
     });
-    defer(() => system.stop());
+    defer(async () => {
+      const codes = await system.stop(); // SIGTERM to each, gateway first
+      log(`Stopped; exit codes: ${JSON.stringify(codes)}`);
+    });
+    for (const { name, child, url } of system.services) log(`  ${name.padEnd(14)} pid ${child.pid} ${url}`);
 
     const call = async (path: string, body: unknown, correlationId?: string) => {
       const headers: Record<string, string> = {

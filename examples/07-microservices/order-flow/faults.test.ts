@@ -1,5 +1,6 @@
 import { deleteRedisPrefix, redisPrefix, testServices, useTestDatabase, waitUntil } from '@cookbook/shared/testing';
 import { Redis } from 'ioredis';
+import type pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schemaPoolConfig } from '../db/schema-pool.js';
@@ -13,13 +14,14 @@ const prefix = redisPrefix('microservices_faults');
 const KEY = 'Bearer test-key';
 let system: System;
 let broker: Awaited<ReturnType<typeof startTcpProxy>>;
+let ordersPool: pg.Pool;
 
 beforeAll(async () => {
+  ordersPool = database.pool(schemaPoolConfig('orders'));
   broker = await startTcpProxy(testServices().amqpUrl); // every service's broker connection goes through it
   const email = consumerQueues(rabbit.names, 'email');
   system = await startSystem({
     databaseUrl: database.url,
-    pool: (schema) => database.pool(schemaPoolConfig(schema)),
     amqpUrl: broker.url,
     redisUrl: testServices().redisUrl,
     names: {
@@ -45,7 +47,7 @@ afterAll(async () => {
 
 const gateway = () => request(system.urls.gateway);
 const ordersOf = async (userId: number) =>
-  (await system.pools.ordersPool.query('SELECT id FROM orders.orders WHERE user_id = $1', [userId])).rows as {
+  (await ordersPool.query('SELECT id FROM orders.orders WHERE user_id = $1', [userId])).rows as {
     id: string;
   }[];
 

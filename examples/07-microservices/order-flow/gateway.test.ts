@@ -20,9 +20,17 @@ afterAll(async () => {
   redis.disconnect();
 });
 
+const agents: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const close of agents) await close();
+});
+
 function gateway(limit = 100, timeoutMs = 3000) {
-  return createGateway({
-    routes: { '/api/users': async () => `${stub.url}/users/`, '/api/billing': async () => 'http://127.0.0.1:1/' },
+  const { app, close } = createGateway({
+    routes: {
+      '/api/users': { service: 'user-service', base: async () => stub.url, path: '/users/' },
+      '/api/billing': { service: 'billing-service', base: async () => 'http://127.0.0.1:1', path: '/' },
+    },
     apiKeys: new Map([
       ['key-a', 'client-a'],
       ['key-b', 'client-b'],
@@ -33,6 +41,8 @@ function gateway(limit = 100, timeoutMs = 3000) {
     timeoutMs,
     log: createLogger('gateway', () => {}),
   });
+  agents.push(close);
+  return app;
 }
 
 describe('API gateway', () => {

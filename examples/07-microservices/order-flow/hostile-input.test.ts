@@ -3,7 +3,6 @@ import { deleteRedisPrefix, redisPrefix, testServices, useTestDatabase } from '@
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { schemaPoolConfig } from '../db/schema-pool.js';
 import { consumerQueues, useRabbit } from '../test/amqp.js';
 import { type System, startSystem } from './system.js';
 
@@ -17,7 +16,6 @@ beforeAll(async () => {
   const email = consumerQueues(rabbit.names, 'email');
   system = await startSystem({
     databaseUrl: database.url,
-    pool: (schema) => database.pool(schemaPoolConfig(schema)),
     amqpUrl: testServices().amqpUrl,
     redisUrl: testServices().redisUrl,
     names: {

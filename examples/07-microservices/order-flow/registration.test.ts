@@ -1,11 +1,10 @@
 import { deleteRedisPrefix, redisPrefix, testServices, useTestDatabase, waitUntil } from '@cookbook/shared/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { schemaPoolConfig } from '../db/schema-pool.js';
 import { RedisRegistry } from '../service-discovery/registry.js';
 import { consumerQueues, useRabbit } from '../test/amqp.js';
 import { startTcpProxy } from '../test/tcp-proxy.js';
-import { type System, type SystemOptions, startSystem } from './system.js';
+import { type LaunchedSystem, type LaunchOptions, launchSystem } from './launcher.js';
 
 const database = useTestDatabase('microservices_registration');
 const rabbit = useRabbit('registration');
@@ -24,14 +23,14 @@ afterAll(async () => {
 /** A system of its own (queues and registry prefix), and the registry it registers in. */
 async function system(
   label: string,
-  options: Partial<SystemOptions>,
-): Promise<{ system: System; registry: RedisRegistry }> {
+  options: Partial<LaunchOptions>,
+): Promise<{ system: LaunchedSystem; registry: RedisRegistry }> {
   const prefix = redisPrefix(`registration_${label}`);
   prefixes.push(prefix);
   const email = consumerQueues(rabbit.names, `${label}.email`);
-  const started = await startSystem({
+  const started = await launchSystem({
+    // four processes, each registering itself
     databaseUrl: database.url,
-    pool: (schema) => database.pool(schemaPoolConfig(schema)),
     amqpUrl: testServices().amqpUrl,
     redisUrl: testServices().redisUrl,
     names: {
@@ -40,7 +39,7 @@ async function system(
       emailDeadLetterQueue: email.deadLetterQueue,
       redisPrefix: prefix,
     },
-    apiKeys: new Map(),
+    apiKeys: new Map([['k', 'c']]),
     logSink: () => {},
     ...options,
   });
@@ -57,7 +56,7 @@ const registered = async (registry: RedisRegistry) => {
 describe('every service in the registry, renewed only while it is ready', () => {
   // #region registration-test
   it('all four register; one whose readiness fails drops out within its TTL, and returns once ready', {
-    timeout: 60_000,
+    timeout: 180_000,
   }, async () => {
     const broker = await startTcpProxy(testServices().amqpUrl);
     const { system: running, registry } = await system('gated', { amqpUrl: broker.url, registryTtlMs: 900 });
@@ -84,10 +83,11 @@ describe('every service in the registry, renewed only while it is ready', () => 
     }
   });
 
-  it('shutdown deregisters every service at once, long before its TTL', { timeout: 60_000 }, async () => {
+  it('shutdown deregisters every service at once, long before its TTL', { timeout: 180_000 }, async () => {
     const { system: running, registry } = await system('shutdown', { registryTtlMs: 600_000 });
     expect(Object.values(await registered(registry)).every((u) => u.length === 1)).toBe(true);
-    await running.stop();
+    const codes = await running.stop();
+    expect(Object.values(codes)).toEqual([0, 0, 0, 0]);
     expect(await registered(registry)).toEqual(Object.fromEntries(SERVICES.map((s) => [s, []])));
   });
   // #endregion registration-test

@@ -2,7 +2,7 @@ import express from 'express';
 import type pg from 'pg';
 import type { Logger } from '../correlation/logger.js';
 import { ConflictError, NotFoundError, nonEmptyString, positiveInt, ValidationError } from '../http/errors.js';
-import { healthRouter, postgresCheck } from '../http/health.js';
+import { healthRouter, postgresCheck, type ReadinessCheck } from '../http/health.js';
 import { createServiceApp, finishServiceApp } from '../http/service-app.js';
 import { CLIENT_HEADER } from './gateway.js';
 import { idempotencyKeyOf, idempotencyKeysDdl, idempotent, type StoredResponse } from './idempotency-keys.js';
@@ -19,10 +19,18 @@ export const USERS_DDL = `
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
-export function createUserApp({ pool, log }: { pool: pg.Pool; log: Logger }) {
+export function createUserApp({
+  pool,
+  log,
+  readiness = {},
+}: {
+  pool: pg.Pool;
+  log: Logger;
+  readiness?: Record<string, ReadinessCheck>;
+}) {
   const app = createServiceApp();
   app.use(express.json({ limit: '16kb' }));
-  app.use(healthRouter({ postgres: postgresCheck(pool) }));
+  app.use(healthRouter({ postgres: postgresCheck(pool), ...readiness }));
 
   app.get('/users/:id', async (req, res) => {
     const id = positiveInt(req.params.id, 'id');

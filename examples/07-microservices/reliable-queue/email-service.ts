@@ -3,7 +3,7 @@ import type { Broker } from '../broker/connection.js';
 import { type Consumer, startConsumer } from '../broker/consumer.js';
 import type { Logger } from '../correlation/logger.js';
 import { parseOrderCreated } from '../events/order-created.js';
-import { brokerCheck, consumerCheck, healthRouter, postgresCheck } from '../http/health.js';
+import { brokerCheck, consumerCheck, healthRouter, postgresCheck, type ReadinessCheck } from '../http/health.js';
 import { createServiceApp, finishServiceApp } from '../http/service-app.js';
 import { applyOnce, PROCESSED_MESSAGES_DDL } from './processed-messages.js';
 
@@ -63,13 +63,19 @@ export interface EmailAppDeps {
   /** The worker: readiness fails while it is not consuming, even with the connection up. */
   consumer: Consumer;
   log: Logger;
+  readiness?: Record<string, ReadinessCheck>;
 }
 
 /** email-service has no public API, only the probes its orchestrator needs. */
-export function createEmailApp({ pool, broker, consumer, log }: EmailAppDeps) {
+export function createEmailApp({ pool, broker, consumer, log, readiness = {} }: EmailAppDeps) {
   const app = createServiceApp();
   app.use(
-    healthRouter({ postgres: postgresCheck(pool), broker: brokerCheck(broker), consumer: consumerCheck(consumer) }),
+    healthRouter({
+      postgres: postgresCheck(pool),
+      broker: brokerCheck(broker),
+      consumer: consumerCheck(consumer),
+      ...readiness,
+    }),
   );
   return finishServiceApp(app, log);
 }
