@@ -46,9 +46,10 @@ export async function rollingRestart(instances: Instance[], options: RollOptions
     const exitCode = await old.exited;
     if (exitCode !== 0) throw new Error(`${old.name} (pid ${old.pid}) exited ${exitCode}, not 0: its shutdown failed`);
     const replacement = await start(old.name);
+    // In the caller's list at once: if it never comes UP, whoever stops the fleet still stops it.
+    instances[index] = replacement;
     await untilUpOrExited(haproxy, replacement, upTimeoutMs);
     onStep(`${old.name}: pid ${replacement.pid} UP`);
-    instances[index] = replacement;
     steps.push({ name: old.name, oldPid: old.pid, newPid: replacement.pid, exitCode });
   }
   return steps;

@@ -2,6 +2,7 @@ import { deleteRedisPrefix, redisPrefix, testServices } from '@cookbook/shared/t
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { get } from '../test/http.js';
+import { killServices } from '../test/spawn-service.js';
 import { runtimeCommand } from './haproxy.js';
 import { type Instance, rollingRestart } from './roll.js';
 import { type Fleet, startFleet } from './test/fleet.js';
@@ -17,6 +18,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fleet?.stop();
+  // Whatever a failed or timed-out step left running (a hook timeout skips startFleet's own cleanup).
+  await killServices();
   const redis = new Redis(redisUrl);
   await deleteRedisPrefix(redis, prefix);
   redis.disconnect();
