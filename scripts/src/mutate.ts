@@ -48,6 +48,8 @@ export function strykerConfig(example: Example, files: readonly string[], workDi
     disableTypeChecks: true,
     concurrency: 2,
     timeoutMS: 30_000,
+    // The first, unmutated run is the whole related suite on real services: minutes on a busy machine.
+    dryRunTimeoutMinutes: 30,
     incremental: true,
     incrementalFile: join(workDir, 'incremental.json'),
     reporters: ['clear-text', 'progress', 'json'],
