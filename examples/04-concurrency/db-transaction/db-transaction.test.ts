@@ -106,6 +106,14 @@ describe("the Q&A's transfer (debit, check, credit)", () => {
     expect(await balances()).toEqual([OPENING, OPENING]);
   });
 
+  it('refuses an unknown sender, and lets the whole balance go', async () => {
+    await expect(naiveTransferFunds(sequelize, accounts, { from: 9999, to: bob, amount: 1 })).rejects.toThrow(
+      AccountNotFoundError,
+    );
+    await naiveTransferFunds(sequelize, accounts, { from: alice, to: bob, amount: OPENING });
+    expect(await balances()).toEqual([0, 2 * OPENING]);
+  });
+
   it('moves money backwards on a negative amount', async () => {
     await naiveTransferFunds(sequelize, accounts, { from: alice, to: bob, amount: -300 });
     expect(await balances()).toEqual([OPENING + 300, OPENING - 300]);
@@ -151,16 +159,42 @@ describe('transferFunds (rows locked in id order)', () => {
   });
   // #endregion lock-order
 
-  it('refuses an overdraft and leaves both balances alone', async () => {
-    await expect(transferFunds(sequelize, accounts, { from: alice, to: bob, amount: OPENING + 1 })).rejects.toThrow(
-      InsufficientFundsError,
-    );
+  it('refuses an overdraft and leaves both balances alone; the whole balance may go', async () => {
+    await expect(
+      transferFunds(sequelize, accounts, { from: alice, to: bob, amount: OPENING + 1 }),
+    ).rejects.toMatchObject({ name: 'InsufficientFundsError', message: `account ${alice} has insufficient funds` });
     expect(await balances()).toEqual([OPENING, OPENING]);
+    await transferFunds(sequelize, accounts, { from: alice, to: bob, amount: OPENING });
+    expect(await balances()).toEqual([0, 2 * OPENING]);
   });
 
-  it('rejects an unknown account, a negative amount and a self-transfer without touching balances', async () => {
-    await expect(transferFunds(sequelize, accounts, { from: alice, to: 9999, amount: 1 })).rejects.toThrow(
-      AccountNotFoundError,
+  it('locks only the two accounts it moves money between', async () => {
+    const carol = (await accounts.create({ owner: 'carol', balance: 0 })).id;
+    const rival = await sequelize.transaction();
+    try {
+      await sequelize.query(`SELECT 1 FROM accounts WHERE id = ${carol} FOR UPDATE`, { transaction: rival });
+      await transferFunds(sequelize, accounts, { from: alice, to: bob, amount: 1 }); // would wait on carol
+    } finally {
+      await rival.rollback();
+    }
+    expect(await balances()).toEqual([OPENING - 1, OPENING + 1, 0]);
+  });
+
+  it('refuses an account without an owner or a balance before sending any SQL', async () => {
+    await expect(accounts.create({ owner: 'dan' } as never)).rejects.toThrow(/balance cannot be null/);
+    await expect(accounts.create({ balance: 1 } as never)).rejects.toThrow(/owner cannot be null/);
+  });
+
+  it('rejects an unknown account, a zero or negative amount and a self-transfer without touching balances', async () => {
+    await expect(transferFunds(sequelize, accounts, { from: alice, to: 9999, amount: 1 })).rejects.toMatchObject({
+      name: 'AccountNotFoundError',
+      message: 'account 9999 does not exist',
+    });
+    await expect(transferFunds(sequelize, accounts, { from: alice, to: bob, amount: 0 })).rejects.toThrow(
+      /positive integer/,
+    );
+    await expect(transferFunds(sequelize, accounts, { from: alice, to: alice, amount: 1 })).rejects.toThrow(
+      /different accounts/,
     );
     await expect(transferFunds(sequelize, accounts, { from: 9999, to: bob, amount: 1 })).rejects.toThrow(
       AccountNotFoundError,
