@@ -27,7 +27,8 @@ async function withService(
 /** How many heartbeat lines the process printed: still rising means still running. */
 const heartbeats = (service: RunningService) => service.fixture.lines.filter((l) => l.startsWith('{"alive"')).length;
 
-describe('crashes are reported before the process goes', () => {
+// Each test starts the service in its own process (up to a minute on a loaded machine).
+describe('crashes are reported before the process goes', { timeout: 120_000 }, () => {
   it('an unhandled rejection is reported as fatal, then the process exits as Node would', async () => {
     await withService({}, async (service) => {
       await fetch(`${service.url}/crash/rejection`, { method: 'POST' });
@@ -75,7 +76,7 @@ describe('crashes are reported before the process goes', () => {
   });
 });
 
-describe('SIGTERM while a request is failing', () => {
+describe('SIGTERM while a request is failing', { timeout: 120_000 }, () => {
   // The receiver holds each answer 500 ms: a process that does not wait for it hangs up first.
   const holdMs = 500;
 

@@ -26,7 +26,7 @@ describe('a 5xx reaches Sentry with what it takes to fix it, and no secret', () 
   let service: RunningService;
   beforeAll(async () => {
     service = await startFailingService();
-  });
+  }, 90_000);
   afterAll(() => service.stop());
 
   // #region reported
@@ -81,5 +81,5 @@ describe('the quick-start init', () => {
     } finally {
       await service.stop();
     }
-  });
+  }, 90_000);
 });

@@ -31,7 +31,9 @@ describe('/metrics off the public router', () => {
 
   it('serves nothing but GET /metrics', async () => {
     await withServer(createMetricsServer(registryWithOrders()), async (url) => {
-      expect((await fetch(`${url}/orders/1`)).status).toBe(404);
+      const elsewhere = await fetch(`${url}/orders/1`);
+      expect([elsewhere.status, elsewhere.headers.get('content-type')]).toEqual([404, 'application/json']);
+      expect(await elsewhere.json()).toEqual({ error: 'only GET /metrics is served here' });
       expect((await fetch(`${url}/metrics`, { method: 'POST' })).status).toBe(404);
       expect((await fetch(`${url}/metrics?format=x`)).status).toBe(200);
     });
@@ -39,7 +41,9 @@ describe('/metrics off the public router', () => {
 
   it('with a token, refuses a scrape without it or with a wrong one', async () => {
     await withServer(createMetricsServer(registryWithOrders(), { token: 's3cret-scrape' }), async (url) => {
-      expect((await fetch(`${url}/metrics`)).status).toBe(401);
+      const anonymous = await fetch(`${url}/metrics`);
+      // The challenge names the scheme a scraper must send (Prometheus: authorization.credentials).
+      expect([anonymous.status, anonymous.headers.get('www-authenticate')]).toEqual([401, 'Bearer']);
       const wrong = await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer guess' } });
       expect(wrong.status).toBe(401);
       const right = await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer s3cret-scrape' } });

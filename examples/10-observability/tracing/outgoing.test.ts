@@ -10,10 +10,10 @@ interface Seen {
 let result: Seen;
 beforeAll(async () => {
   const fixture = spawnFixture(new URL('./test/outgoing.ts', import.meta.url));
-  const [, json] = await fixture.waitForLine(/^(\{"traceId".*)$/);
+  const [, json] = await fixture.waitForLine(/^(\{"traceId".*)$/, 60_000);
   result = JSON.parse(json as string) as Seen;
   await fixture.exited;
-});
+}, 90_000);
 
 // #region fetch-untraced
 it('http.request carries the trace to the next service; global fetch (undici) does not', () => {

@@ -32,7 +32,8 @@ export async function startFailingService(
       ...env,
     },
   });
-  const [, url] = await fixture.waitForLine(/^\{"listening":"([^"]+)"\}$/);
+  // OpenTelemetry and Sentry under tsx take a while to load on a loaded machine: a start, not a claim.
+  const [, url] = await fixture.waitForLine(/^\{"listening":"([^"]+)"\}$/, 60_000);
   return {
     fixture,
     url: url as string,
