@@ -28,14 +28,21 @@ export const stringifyUsers = fastJson({ type: 'array', items: userSchema });
  */
 export const naiveStringifyUsers: (users: object) => string = fastJson({
   type: 'object',
-  properties: { id: { type: 'number' }, name: { type: 'string' }, email: { type: 'string' } },
+  properties: {
+    // Stryker disable next-line ObjectLiteral: the seed is shown failing on an array, where no property is read
+    id: { type: 'number' },
+    // Stryker disable next-line ObjectLiteral: as above
+    name: { type: 'string' },
+    // Stryker disable next-line ObjectLiteral: as above
+    email: { type: 'string' },
+  },
 });
 // #endregion naive
 
 // #region fastify
 /** The same in Fastify: a response schema compiles to this serializer and strips unknown fields. */
 export function createFastifyUsersApp(getUsers: () => Promise<User[]>): FastifyInstance {
-  const app = Fastify({ logger: false });
+  const app = Fastify(); // its logger is off by default
   app.get('/users', { schema: { response: { 200: { type: 'array', items: userSchema } } } }, () => getUsers());
   return app;
 }

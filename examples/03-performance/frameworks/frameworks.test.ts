@@ -33,11 +33,34 @@ describe('frameworks', () => {
         expect(await fetchHello(url)).toEqual({ status: 200, type: 'application/json; charset=utf-8', body: GREETING });
       }
       expect((await fetch(`${urls[0]}/nope`)).status).toBe(404);
+      expect((await fetch(`${urls[1]}/hello`)).headers.get('x-powered-by')).toBeNull(); // same headers, too
     } finally {
       await Promise.all([closeServer(node), closeServer(expressServer), fastify.close()]);
     }
   });
   // #endregion same-json
+
+  it('all three answer another method or path with a JSON 404', async () => {
+    const node = createNodeHelloServer();
+    const expressServer = createServer(createExpressHelloApp());
+    const fastify = createFastifyHelloApp();
+    try {
+      const urls = [
+        await listen(node, 0),
+        await listen(expressServer, 0),
+        await fastify.listen({ port: 0, host: '127.0.0.1' }),
+      ];
+      for (const url of urls) {
+        expect((await fetch(`${url}/hello`, { method: 'POST' })).status).toBe(404);
+        expect((await fetch(`${url}/nope`)).status).toBe(404);
+      }
+      const missing = await fetch(`${urls[0]}/hello`, { method: 'DELETE' });
+      expect(missing.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(await missing.json()).toEqual({ error: 'not found' });
+    } finally {
+      await Promise.all([closeServer(node), closeServer(expressServer), fastify.close()]);
+    }
+  });
 
   // #region etag
   it("Express's default ETag turns a revalidation into a 304; etag: false sends the body every time", async () => {
