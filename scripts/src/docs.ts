@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { isMain } from '@cookbook/shared';
 import { type Example, loadCatalog, ROOT } from './catalog.js';
@@ -38,9 +38,36 @@ export function expectedDocs(examples: readonly Example[], root = ROOT, only: re
 }
 
 /** `pnpm run docs [--check] [folder…]`: all READMEs, or those of the named example folders. */
+const USAGE = `usage: pnpm run docs [--check] [folder…]
+  Refills every README's code regions from their sources and the root README's example table
+  (only the named example folders' READMEs when given). --check writes nothing and fails on drift,
+  and on a ratio in prose that no bench table of its README shows.`;
+
+/** Folders whose sources a \`pnpm mutate\` run is rewriting in place right now (Stryker's backups). */
+function mutating(root = ROOT): string[] {
+  const dir = join(root, '.cache/stryker-tmp');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((folder) => readdirSync(join(dir, folder)).some((f) => f.startsWith('backup-')));
+}
+
 function main(): void {
-  const check = process.argv.includes('--check');
-  const only = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+  const flags = process.argv.slice(2).filter((arg) => arg.startsWith('-'));
+  if (flags.some((flag) => flag !== '--check')) {
+    console.log(USAGE);
+    process.exitCode = flags.includes('--help') || flags.includes('-h') ? 0 : 2;
+    return;
+  }
+  const check = flags.includes('--check');
+  const only = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+  const busy = mutating();
+  if (busy.length > 0) {
+    // Regions would be filled from mutated code.
+    console.error(
+      `docs: \`pnpm mutate\` is rewriting the sources of ${busy.join(', ')}; run this after it ends (or, if no run is going, restore from and delete .cache/stryker-tmp/<folder>/backup-*)`,
+    );
+    process.exitCode = 1;
+    return;
+  }
   // Named folders limit which READMEs are looked at; the root table is always built from every example.
   const stale = expectedDocs(loadCatalog().examples, ROOT, only).filter((file) => file.current !== file.expected);
   if (check) {
