@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout } from 'node:timers/promises';
 import { waitUntil } from '@cookbook/shared/testing';
@@ -27,7 +27,7 @@ describe('a fast source into a slow destination', () => {
 
   it('pipeline: does the same without hand-written drain handling', async () => {
     const { sink, stats } = slowSink(HIGH_WATER_MARK);
-    await pipeline(fastSource(CHUNKS, CHUNK), sink);
+    await pipeline(fastSource(CHUNKS), sink); // the default chunk is CHUNK
     expect(stats.received).toBe(TOTAL);
     expect(stats.maxBuffered).toBeLessThanOrEqual(HIGH_WATER_MARK + CHUNK);
   });
@@ -82,6 +82,47 @@ describe('relay when one side fails', () => {
     );
     await expect(relay(slowSource, sink)).rejects.toThrow(/destroyed/);
     expect(stats.received).toBe(2 * 1024);
+  });
+});
+
+describe('relay leaves the destination as it found it', () => {
+  it("removes the 'drain', 'error' and 'close' listeners of each wait for drain", async () => {
+    const { sink } = slowSink(HIGH_WATER_MARK);
+    await relay(fastSource(64, CHUNK), sink);
+    // It waited for 'drain' dozens of times; what stays is finished()'s own 'error' and 'close' pair.
+    expect(['drain', 'error', 'close'].map((event) => sink.listenerCount(event))).toEqual([0, 1, 1]);
+  });
+});
+
+describe("relay reports the destination's own error", () => {
+  it('when the destination was destroyed with one while the relay waited on the source', async () => {
+    const { sink, stats } = slowSink(HIGH_WATER_MARK);
+    const slowSource = Readable.from(
+      (async function* () {
+        yield Buffer.alloc(1024);
+        await setTimeout(50);
+        yield Buffer.alloc(1024);
+      })(),
+    );
+    const relaying = relay(slowSource, sink);
+    await waitUntil(() => stats.received === 1024, 'the first chunk written');
+    sink.destroy(new Error('disk unplugged'));
+    await expect(relaying).rejects.toThrow('disk unplugged');
+  });
+
+  it('when it fails a write without closing (autoDestroy: false) while the relay waits for drain', async () => {
+    let fail: (() => void) | undefined;
+    const sink = new Writable({
+      autoDestroy: false, // an 'error' with no 'close' after it
+      highWaterMark: 1024,
+      write(_chunk, _encoding, done) {
+        fail = () => done(new Error('disk full'));
+      },
+    });
+    const relaying = relay(fastSource(8, 4096), sink);
+    await waitUntil(() => fail !== undefined, 'the first write');
+    fail?.();
+    await expect(relaying).rejects.toThrow('disk full');
   });
 });
 

@@ -57,7 +57,7 @@ export function fastSource(chunks: number, chunkSize = 64 * 1024): Readable {
   return new Readable({
     highWaterMark: chunkSize,
     read() {
-      this.push(produced++ < chunks ? Buffer.alloc(chunkSize, produced % 256) : null);
+      this.push(produced++ < chunks ? Buffer.alloc(chunkSize) : null);
     },
   });
 }

@@ -78,7 +78,7 @@ describe('backpressure from Postgres to the file', () => {
     await writePeopleCsv(file, 10_000);
     await createPeopleTable(pool, 'people_paced');
     let maxAhead = 0;
-    await importCsv({
+    const counts = await importCsv({
       pool,
       file,
       rejectsFile: temp.file(),
@@ -89,6 +89,7 @@ describe('backpressure from Postgres to the file', () => {
       },
     });
     expect(await countRows('people_paced')).toBe(10_000);
+    expect(counts.batches).toBe(40); // 10,000 rows in 250s: no empty batch at the end
     expect(maxAhead).toBeLessThanOrEqual(2 * 250 + 100);
   });
 });
@@ -155,6 +156,17 @@ describe('a crash mid-import', () => {
   });
 });
 
+describe('the header', () => {
+  it('is matched whatever its case and spacing (into the default table, people)', async () => {
+    const file = temp.file('header.csv');
+    await writeFile(file, ' Email , NAME ,Age\nshout@example.com,Loud,40\n');
+    await createPeopleTable(pool);
+    const counts = await importCsv({ pool, file, rejectsFile: temp.file() });
+    expect(await countRows('people')).toBe(1);
+    expect(counts).toMatchObject({ valid: 1, rejected: 0, inserted: 1 });
+  });
+});
+
 describe('the lines COPY reads', () => {
   it('a field with a quote, a comma, a line break, a carriage return or nothing at all comes back as written', async () => {
     await createPeopleTable(pool, 'people_fields');
@@ -163,6 +175,20 @@ describe('the lines COPY reads', () => {
     expect(await copyBatch(pool, 'people_fields', people)).toBe(names.length);
     const { rows } = await pool.query<{ name: string }>('SELECT name FROM people_fields ORDER BY age');
     expect(rows.map((row) => row.name)).toEqual(names);
+  });
+
+  it('a batch far bigger than one COPY chunk arrives whole, row for row', async () => {
+    await createPeopleTable(pool, 'people_big_batch');
+    const people = Array.from({ length: 5_000 }, (_, i) => ({
+      email: `big${i}@example.com`,
+      name: `Big, ${i}`,
+      age: i % 90,
+    }));
+    expect(await copyBatch(pool, 'people_big_batch', people)).toBe(5_000);
+    const { rows } = await pool.query<{ email: string; name: string; age: number }>(
+      'SELECT email, name, age FROM people_big_batch ORDER BY id',
+    );
+    expect(rows).toEqual(people);
   });
 });
 

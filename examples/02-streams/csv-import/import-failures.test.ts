@@ -54,6 +54,25 @@ describe('the rejects file', () => {
     await expect(importing).rejects.toThrow(/ENOENT/);
   });
 
+  it('closed under the validator (destroyed without an error) stops it with an error saying so', async () => {
+    const closed = new Writable({ write: (_line, _encoding, done) => done() });
+    closed.destroy();
+    const people = new Writable({ objectMode: true, write: (_person, _encoding, done) => done() });
+    const rows = [{ email: 'bad', name: 'Someone', age: '30' }];
+    await expect(pipeline(Readable.from(rows), validateRows(closed, counts()), people)).rejects.toThrow(
+      'the rejects file was closed',
+    );
+  });
+
+  it('that fails on write after the last batch (a full disk) fails the import with its error', async () => {
+    const pool = database.pool({ max: 2 });
+    await createPeopleTable(pool, 'people_full_disk');
+    const lastRowBad = temp.file('last-row-bad.csv');
+    await writePeopleCsv(lastRowBad, 100, { 101: BAD_ROW.badEmail });
+    const importing = importCsv({ pool, file: lastRowBad, rejectsFile: '/dev/full', table: 'people_full_disk' });
+    await expect(importing).rejects.toThrow(/ENOSPC/);
+  });
+
   it('keeps the rejects seen before an import fails', async () => {
     const pool = database.pool({ max: 2 });
     const rejectsFile = temp.file();

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { type Duplex, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { waitUntil } from '@cookbook/shared/testing';
 import { describe, expect, it } from 'vitest';
 import { naiveProcessStage, processStage } from './process-stage.js';
 
@@ -21,7 +23,35 @@ async function run(stage: Duplex, input: readonly (string | Buffer)[]): Promise<
   return Buffer.concat(output);
 }
 
+/** Whether a process with this pid is still running. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('a stage with no arguments', () => {
+  it.each([
+    ['processStage', processStage],
+    ['naiveProcessStage', naiveProcessStage],
+  ])('%s passes none: node with no arguments runs the program it reads on stdin', async (_name, stage) => {
+    expect((await run(stage(node), ["process.stdout.write('from stdin')"])).toString()).toBe('from stdin');
+  });
+});
+
 describe('processStage: a child process as one stage of a pipeline', () => {
+  it('destroying the stage kills a child that is still running', async () => {
+    const stage = processStage(node, ['-e', 'process.stdout.write(String(process.pid)); setInterval(() => {}, 1000)']);
+    const [first] = (await once(stage, 'data')) as [Buffer];
+    const pid = Number(first.toString());
+    expect(alive(pid)).toBe(true);
+    stage.destroy();
+    await waitUntil(() => !alive(pid), 'the child to be killed');
+  });
+
   it('streams input through the process and its output back', async () => {
     expect((await run(processStage(node, UPPERCASE), ['grüße, ', 'world\n'])).toString()).toBe('GRÜSSE, WORLD\n');
   });

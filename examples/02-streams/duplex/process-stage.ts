@@ -33,7 +33,7 @@ export function processStage(command: string, args: readonly string[] = []): Dup
       stdout.resume();
     },
     destroy(error, callback) {
-      if (child.exitCode === null && child.signalCode === null) child.kill();
+      child.kill(); // a no-op once it has exited: Node signals only a child it has not reaped
       callback(error);
     },
   });
