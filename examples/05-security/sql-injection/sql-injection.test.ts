@@ -68,6 +68,19 @@ describe('sql-injection: the string-built query', () => {
     await db.pool.query("DELETE FROM users WHERE email = 'intruder@evil.test'");
   });
 
+  it('returns the rows of a stacked SELECT too: a second statement reads whatever the role may read', async () => {
+    const res = await request(lookupApp())
+      .get('/unsafe/users')
+      .query({ id: '1; SELECT 0 AS id, password_hash AS email, 0 AS age FROM users' });
+    const emails = (res.body as { email: string }[]).map((row) => row.email);
+    expect(emails).toEqual(expect.arrayContaining(['ada@example.com', '$2b$12$hash-of-alan']));
+  });
+
+  it('without an id, finds nobody rather than failing', async () => {
+    const res = await request(lookupApp()).get('/unsafe/users');
+    expect([res.status, res.body]).toEqual([200, []]);
+  });
+
   it('is exported as a plain function that is just as injectable', async () => {
     expect(await unsafeFindUsers(db.appPool, '1 OR 1=1')).toHaveLength(3);
   });
@@ -115,6 +128,13 @@ describe('sql-injection: parameterized but not validated (the Q&A ✅ as written
     expect(res.body).toEqual({ error: 'internal error' });
     expect(serverErrors).toEqual([expect.objectContaining({ code: '22P02' })]);
     expect(await userCount()).toBe(before);
+  });
+
+  it('answers a well-formed id like the safe one, and an unknown one with null', async () => {
+    const found = await request(lookupApp()).get('/unvalidated/users').query({ id: '3' });
+    expect([found.status, found.body]).toEqual([200, { id: 3, email: 'grace@example.com', age: 45 }]);
+    const unknown = await request(lookupApp()).get('/unvalidated/users').query({ id: '999' });
+    expect([unknown.status, unknown.body]).toEqual([200, null]);
   });
 
   it('the validated version answers the same request with 400 naming `id`', async () => {

@@ -1,7 +1,8 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { unsafeFindUsers } from '../sql-injection/unsafe-lookup.js';
 import { useUsersDatabase } from '../test/support.js';
-import { assertNotSuperuser } from './schema.js';
+import { assertNotSuperuser, createAppRole } from './schema.js';
 
 const db = useUsersDatabase('least_privilege');
 const INSUFFICIENT_PRIVILEGE = '42501';
@@ -48,5 +49,20 @@ describe('the app role (createAppRole): least privilege', () => {
     // The same payload over the owner's connection, the way the demo used to run it:
     await unsafeFindUsers(db.pool, '0; DROP TABLE audit_log');
     expect(await tableExists('audit_log')).toBe(false);
+  });
+
+  it('given a password, stores one for the role (for servers that do not trust local connections)', async () => {
+    const role = `${db.appRole}_pw`;
+    await createAppRole(db.pool, role, "a secret with a ' quote");
+    try {
+      const { rows } = await db.pool.query(
+        'SELECT rolcanlogin, rolpassword IS NOT NULL AS stored FROM pg_authid WHERE rolname = $1',
+        [role],
+      );
+      expect(rows).toEqual([{ rolcanlogin: true, stored: true }]);
+    } finally {
+      const name = pg.escapeIdentifier(role);
+      await db.pool.query(`DROP OWNED BY ${name}; DROP ROLE ${name}`);
+    }
   });
 });
