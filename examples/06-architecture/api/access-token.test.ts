@@ -32,6 +32,9 @@ describe('HMAC-signed access tokens', () => {
       'not valid',
     ],
     ['an expired token', `Bearer ${token(-1)}`, 'has expired'],
+    ['a token with a third part', `Bearer ${token()}.extra`, 'not valid'],
+    ['a token with no signature part', 'Bearer justonepart', 'not valid'],
+    ['a correctly signed token without an expiry', `Bearer ${signed({ sub: 7, role: 'user' })}`, 'not valid'],
   ])('%s is NotAuthenticatedError (%s)', (_what, header, message) => {
     expect(() => verify(header)).toThrow(NotAuthenticatedError);
     expect(() => verify(header)).toThrow(message);

@@ -92,4 +92,17 @@ describe.each(Object.entries(edges))('winston lines on %s carry the request id',
       await edge.close();
     }
   });
+
+  it('one access line per request: method, status, and the path without its query string', async () => {
+    const { stack, lines } = recordedStack();
+    const edge = await build(stack);
+    try {
+      await request(edge.target).get('/products?limit=1&secret=hunter2').set(ADMIN).set('x-request-id', 'trace-list');
+      expect(lines().filter((line) => line.message === 'request')).toEqual([
+        expect.objectContaining({ requestId: 'trace-list', method: 'GET', path: '/products', status: 200 }),
+      ]);
+    } finally {
+      await edge.close();
+    }
+  });
 });

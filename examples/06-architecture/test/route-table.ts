@@ -52,6 +52,10 @@ export const routeCases: RouteCase[] = [
       const res = await http.call('get', '/nowhere');
       expect(res.status).toBe(404);
       expect(res.body.error).toMatchObject({ code: 'ROUTE_NOT_FOUND', requestId: res.headers['x-request-id'] });
+      // The path it names leaves the query string out: a query may hold secrets.
+      expect((await http.call('get', '/nowhere/else?token=hunter2')).body.error.message).toBe(
+        'No route for GET /nowhere/else',
+      );
     },
   },
 ];

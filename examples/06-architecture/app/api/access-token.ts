@@ -52,9 +52,9 @@ export function createTokenVerifier(
 ) {
   assertStrongSecret(secret);
   return (authorization: string | undefined): Caller => {
-    const [scheme, token, extra] = (authorization ?? '').split(' ');
-    if (!authorization || scheme?.toLowerCase() !== 'bearer' || !token || extra !== undefined)
-      throw new NotAuthenticatedError();
+    if (!authorization) throw new NotAuthenticatedError();
+    const [scheme, token, extra] = authorization.split(' ');
+    if (scheme?.toLowerCase() !== 'bearer' || !token || extra !== undefined) throw new NotAuthenticatedError();
     let entry = verified.get(token);
     if (!entry) {
       entry = verifySignature(token, secret);
@@ -72,10 +72,12 @@ export function createTokenVerifier(
 // #endregion verify-token
 
 function verifySignature(token: string, secret: string): VerifiedToken {
-  const [payload = '', signature = '', ...rest] = token.split('.');
+  const parts = token.split('.');
+  if (parts.length !== 2) throw new NotAuthenticatedError('The bearer token is not valid');
+  const [payload, signature] = parts as [string, string];
   const given = Buffer.from(signature, 'base64url');
   const expected = sign(payload, secret);
-  if (rest.length > 0 || given.length !== expected.length || !timingSafeEqual(given, expected))
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
     throw new NotAuthenticatedError('The bearer token is not valid');
   const claims = parseClaims(payload);
   // Frozen: every request with this token gets this object, so no one may change it.

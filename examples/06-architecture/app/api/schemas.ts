@@ -57,6 +57,7 @@ const prepared = new WeakMap<Joi.ObjectSchema, Joi.ObjectSchema>();
  */
 function withOptions<T>(schema: Joi.ObjectSchema<T>): Joi.ObjectSchema<T> {
   let bound = prepared.get(schema);
+  // Stryker disable next-line ConditionalExpression: binding again on every call gives the same answers, only slower
   if (!bound) {
     bound = schema.prefs({ abortEarly: false, stripUnknown: true });
     prepared.set(schema, bound);
