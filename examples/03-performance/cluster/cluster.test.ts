@@ -123,4 +123,12 @@ describe('restart policy', () => {
     ]);
     expect(history.record(5000)).toEqual({ restart: true, delayMs: 100 }); // old crashes age out
   });
+
+  it('ages crashes on a real clock; one exactly windowMs old is out of the window', () => {
+    const history = new CrashHistory({ maxRestarts: 3, windowMs: 1000, baseDelayMs: 100, maxDelayMs: 250 });
+    const start = Date.now();
+    expect(history.record(start)).toEqual({ restart: true, delayMs: 100 });
+    expect(history.record(start + 10)).toEqual({ restart: true, delayMs: 200 });
+    expect(history.record(start + 1000)).toEqual({ restart: true, delayMs: 200 }); // start aged out, +10 not
+  });
 });
