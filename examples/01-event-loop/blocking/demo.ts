@@ -10,7 +10,7 @@ export const blockingDemo = recipe({
   lookFor: 'inline, the timer and the request wait for the whole job; the fixes keep them near 10 ms.',
   async run({ smoke, log }) {
     // Smoke mode only proves the code runs; the full size makes the effect visible to a person.
-    const limit = smoke ? 200_000 : 3_000_000;
+    const limit = smoke ? 50_000 : 3_000_000;
     log(`Counting primes below ${limit.toLocaleString('en-US')}:`);
     const show = (name: string, r: Responsiveness) =>
       log(
