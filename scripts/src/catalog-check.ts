@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Example, loadCatalog, ROOT } from './catalog.js';
+import { mutationProblems } from './mutation-scores.js';
 import { recipeLayoutProblems } from './recipe-layout.js';
 
 /** What the catalog check demands of one example package; each string names a problem and its fix. */
@@ -30,5 +31,11 @@ export function checkCatalog(root = ROOT): string[] {
   const { examples, problems } = loadCatalog(join(root, 'examples'));
   const rootReadme = readFileSync(join(root, 'README.md'), 'utf8');
   const layout = examples.flatMap(recipeLayoutProblems);
-  return [...problems, ...examples.flatMap((e) => checkExample(e, rootReadme)), ...layout];
+  const staleScores = examples.flatMap((e) => mutationProblems(e).stale);
+  return [...problems, ...examples.flatMap((e) => checkExample(e, rootReadme)), ...layout, ...staleScores];
+}
+
+/** Copyable files no mutation table scores yet: listed by `pnpm catalog`, not yet a failure. */
+export function unscoredFiles(root = ROOT): string[] {
+  return loadCatalog(join(root, 'examples')).examples.flatMap((e) => mutationProblems(e).unscored);
 }

@@ -120,20 +120,25 @@ export function mergeScores(old: readonly FileScore[], fresh: readonly FileScore
   return [...byFile.values()].filter((row) => files.includes(row.file));
 }
 
-/** The catalog check's demands: a table, a row per covered file, and no row older than its file. */
-export function mutationProblems(example: Example): string[] {
+/**
+ * What the catalog check finds in a package's mutation table: `stale`, rows older than their file
+ * (these fail it: the README would show a score for code that is no longer there), and `unscored`,
+ * copyable files with no row yet, which it lists with the command that scores them.
+ */
+export function mutationProblems(example: Example): { stale: string[]; unscored: string[] } {
   const where = `examples/${example.folder}/README.md`;
   const readmePath = join(example.dir, 'README.md');
   const block = existsSync(readmePath) ? mutationBlock(readFileSync(readmePath, 'utf8')) : undefined;
-  const fix = (folder?: string) => `run \`pnpm mutate ${[example.slug, folder].filter(Boolean).join(' ')}\``;
-  if (block === undefined) return [`${where}: no mutation score (<!-- mutation:start --> … end); ${fix()}`];
-  const rows = new Map(parseScores(block).map((row) => [row.file, row]));
-  return mutatedFiles(example).flatMap((file) => {
+  const fix = (folder: string) => `run \`pnpm mutate ${example.slug} ${folder}\``;
+  const rows = new Map(parseScores(block ?? '').map((row) => [row.file, row]));
+  const stale: string[] = [];
+  const unscored: string[] = [];
+  for (const file of mutatedFiles(example)) {
     const row = rows.get(file);
     const folder = file.split('/')[0] as string;
-    if (!row) return [`${where}: ${file} has no mutation score; ${fix(folder)}`];
-    if (row.digest !== fileDigest(example, file))
-      return [`${where}: the mutation score of ${file} is older than the file; ${fix(folder)}`];
-    return [];
-  });
+    if (!row) unscored.push(`${where}: ${file} has no mutation score; ${fix(folder)}`);
+    else if (row.digest !== fileDigest(example, file))
+      stale.push(`${where}: the mutation score of ${file} is older than the file; ${fix(folder)}`);
+  }
+  return { stale, unscored };
 }

@@ -92,22 +92,29 @@ describe('mutation scores', () => {
     ]);
   });
 
-  it('the catalog check passes a fresh table and names the command for a missing, partial or stale one', () => {
-    expect(mutationProblems(scoredExample(withTable))).toEqual([]);
+  it('the catalog check fails a row older than its file, and lists files with no row with the command', () => {
+    expect(mutationProblems(scoredExample(withTable))).toEqual({ stale: [], unscored: [] });
 
-    expect(mutationProblems(scoredExample(() => '# no table\n'))).toEqual([
-      'examples/01-scored/README.md: no mutation score (<!-- mutation:start --> … end); run `pnpm mutate scored`',
+    expect(mutationProblems(scoredExample(() => '# no table\n')).unscored).toEqual([
+      'examples/01-scored/README.md: broker/connection.ts has no mutation score; run `pnpm mutate scored broker`',
+      'examples/01-scored/README.md: lock/lock.ts has no mutation score; run `pnpm mutate scored lock`',
     ]);
 
     const partial = scoredExample((e) => withTable(e, rowsFromReport(e, report(e), '2026-12-01').slice(0, 1)));
-    expect(mutationProblems(partial)).toEqual([
-      'examples/01-scored/README.md: broker/connection.ts has no mutation score; run `pnpm mutate scored broker`',
-    ]);
+    expect(mutationProblems(partial)).toEqual({
+      stale: [],
+      unscored: [
+        'examples/01-scored/README.md: broker/connection.ts has no mutation score; run `pnpm mutate scored broker`',
+      ],
+    });
 
     const stale = scoredExample(withTable);
     writeFileSync(join(stale.dir, 'lock/lock.ts'), 'export const held = false;\n');
-    expect(mutationProblems(stale)).toEqual([
-      'examples/01-scored/README.md: the mutation score of lock/lock.ts is older than the file; run `pnpm mutate scored lock`',
-    ]);
+    expect(mutationProblems(stale)).toEqual({
+      stale: [
+        'examples/01-scored/README.md: the mutation score of lock/lock.ts is older than the file; run `pnpm mutate scored lock`',
+      ],
+      unscored: [],
+    });
   });
 });
