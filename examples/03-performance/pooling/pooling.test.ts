@@ -91,9 +91,38 @@ describe('pooling', () => {
       const error = await withClient(pool, (client) => client.query('SELECT 1')).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PoolTimeoutError);
       expect((error as Error).message).toMatch(/within 200 ms: all 2 in use/);
+      expect((error as Error).name).toBe('PoolTimeoutError'); // what a log line shows
+      expect((error as Error).cause).toBeInstanceOf(Error); // pg's own error stays reachable
     } finally {
       for (const client of held) client.release();
     }
+  });
+
+  it('a database that refuses connections is reported as itself, not as a busy pool', async () => {
+    const refused = new pg.Pool({ connectionString: 'postgres://postgres@127.0.0.1:1/none', max: 1 });
+    try {
+      const error = await withClient(refused, (client) => client.query('SELECT 1')).catch((e: unknown) => e);
+      expect(error).not.toBeInstanceOf(PoolTimeoutError);
+      expect((error as NodeJS.ErrnoException).code).toBe('ECONNREFUSED');
+    } finally {
+      await refused.end();
+    }
+  });
+
+  it("names its connections 'cookbook' unless told otherwise, so pg_stat_activity shows whose they are", async () => {
+    const pool = track(createPool(database.url, 1));
+    const { rows } = await pool.query<{ application_name: string }>('SHOW application_name');
+    expect(rows[0]?.application_name).toBe('cookbook');
+  });
+
+  it('❌ the leaky version releases on success, which is why a happy-path test never catches it', async () => {
+    const pool = database.pool({ max: 1, connectionTimeoutMillis: 500 });
+    for (let i = 0; i < 2; i++) await leakyWithClient(pool, (client) => client.query('SELECT 1'));
+    expect(pool.idleCount).toBe(1);
+  });
+
+  it('❌ a client per request works, named like the pool, with no parameters needed', async () => {
+    expect(await queryWithNewClient(database.url, 'SHOW application_name')).toEqual([{ application_name: 'cookbook' }]);
   });
 
   it('❌ with pg defaults, a request for an exhausted pool waits until someone releases', async () => {
