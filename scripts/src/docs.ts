@@ -59,7 +59,7 @@ function main(): void {
   }
   const check = flags.includes('--check');
   const only = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
-  const busy = mutating();
+  const busy = mutating().filter((folder) => only.length === 0 || only.includes(folder));
   if (busy.length > 0) {
     // Regions would be filled from mutated code.
     console.error(

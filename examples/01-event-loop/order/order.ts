@@ -18,7 +18,7 @@ export function seedOrder(): Promise<string[]> {
       seen.push('3. Timeout');
       resolve(seen);
     }, 0);
-    Promise.resolve().then(() => seen.push('2. Promise'));
+    void Promise.resolve().then(() => seen.push('2. Promise'));
     seen.push('4. End');
   });
 }
@@ -46,7 +46,7 @@ export function scheduleAll(): Promise<Step[]> {
       record('setImmediate', 'check');
       done();
     });
-    Promise.resolve().then(() => record('promise.then', 'promise'));
+    void Promise.resolve().then(() => record('promise.then', 'promise'));
     queueMicrotask(() => record('queueMicrotask', 'promise'));
     process.nextTick(() => record('process.nextTick', 'nextTick'));
     record('sync end', 'sync');

@@ -50,7 +50,10 @@ describe('cluster', () => {
     let killed = false;
     const replaced = primary.waitUntil((lines) => (workerPids(lines).length >= 3 ? true : undefined));
     let replacementSeen = false;
-    replaced.then(() => (replacementSeen = true));
+    // Awaited with the clients below, so a replacement that never comes fails the test, not the run.
+    const replacement = replaced.finally(() => {
+      replacementSeen = true;
+    });
     const client = async () => {
       while (!replacementSeen || ok < 100) {
         await getJson(url).then(
@@ -63,7 +66,7 @@ describe('cluster', () => {
         }
       }
     };
-    await Promise.all(Array.from({ length: concurrency }, client));
+    await Promise.all([replacement, ...Array.from({ length: concurrency }, client)]);
     expect(isAlive(victim)).toBe(false);
     // Only requests the killed worker already held may fail.
     expect(failed).toBeLessThanOrEqual(concurrency);
