@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { killGroup } from './run-example.js';
+import { groupAlive, killGroup } from './run-example.js';
 
 /**
  * Runs commands one at a time, each in its own process group, and owns Ctrl-C for them: the first
@@ -30,8 +30,12 @@ export class ChildGroup {
         resolve(null);
       });
       child.once('exit', (code) => {
-        this.running = undefined;
-        resolve(code);
+        // What the step started may still be shutting down (services a test launched, reconnecting
+        // consumers); the next step, or the run's sweep of databases and queues, waits for them.
+        void groupGone(child.pid ?? 0, 15_000).then(() => {
+          this.running = undefined;
+          resolve(code);
+        });
       });
     });
   }
@@ -44,5 +48,17 @@ export class ChildGroup {
     this.interrupted = true;
     console.log(`\n${signal}: stopping the running step and waiting for its cleanup (again to kill it)`);
     if (this.running !== undefined) killGroup(this.running, signal);
+  }
+}
+
+/** Waits for every process of a group to exit; past `timeoutMs` it kills what is left. */
+async function groupGone(pid: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (pid > 0 && groupAlive(pid)) {
+    if (Date.now() > deadline) {
+      killGroup(pid, 'SIGKILL');
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { join, relative } from 'node:path';
+import { cleanupTestRun, TEST_RUN_VARIABLE } from '@cookbook/shared';
 import { type Example, findExample, loadCatalog, ROOT } from './catalog.js';
 import { ChildGroup } from './child-group.js';
 import { preflight, preflightReport } from './preflight.js';
@@ -83,7 +85,14 @@ async function main(argv: readonly string[]): Promise<number> {
   // A pnpm test run inside another one (the Ctrl-C test) must not delete the outer run's reports.
   if (process.env.COOKBOOK_NESTED_RUN !== '1') clearResults(packageDirs);
 
-  const env = { ...process.env, ...found.env, COOKBOOK_NODE_VERSION: process.version };
+  // Marks every database the run's tests create, so what an interrupted file leaves can be dropped.
+  const testRun = randomBytes(6).toString('hex');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...found.env,
+    COOKBOOK_NODE_VERSION: process.version,
+    [TEST_RUN_VARIABLE]: testRun,
+  };
   const failedSteps: string[] = [];
   try {
     const lineOnly = process.env.COOKBOOK_NODE_LINE_ONLY === '1';
@@ -93,6 +102,12 @@ async function main(argv: readonly string[]): Promise<number> {
       if (!(await run(step, env, cache))) failedSteps.push(step.name);
     }
   } finally {
+    const urls = { databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, amqpUrl: env.AMQP_URL };
+    const left = await cleanupTestRun(urls, testRun);
+    if (left.databases.length > 0 || left.keys > 0 || left.queues > 0) {
+      const counts = `${left.databases.length} databases, ${left.keys} Redis keys, ${left.queues} queue names`;
+      console.log(`\ncleanup: removed what the run's tests left: ${counts}`);
+    }
     await found.stop();
   }
 

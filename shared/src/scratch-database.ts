@@ -24,7 +24,12 @@ export function uniqueName(label: string, separator = '_'): string {
  */
 export async function createScratchDatabase(adminUrl: string, label = 'scratch'): Promise<ScratchDatabase> {
   const name = uniqueName(label);
-  await withClient(adminUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
+  await withClient(adminUrl, async (client) => {
+    await client.query(`CREATE DATABASE "${name}"`);
+    // Under `vitest`, the run's global teardown drops what a file interrupted before its own drop left.
+    const run = process.env[TEST_RUN_VARIABLE];
+    if (run) await client.query(`COMMENT ON DATABASE "${name}" IS '${testRunComment(run)}'`);
+  });
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
@@ -40,6 +45,23 @@ export async function createScratchDatabase(adminUrl: string, label = 'scratch')
       });
     },
   };
+}
+
+/** Set by the test global setup for the processes of one run; marks the databases they create. */
+export const TEST_RUN_VARIABLE = 'COOKBOOK_TEST_RUN';
+const testRunComment = (run: string) => `cookbook test run ${run.replace(/[^a-z0-9]/g, '')}`;
+
+/** Drops every database a run's processes created and left behind (an interrupted file's, say). */
+export async function dropRunDatabases(adminUrl: string, run: string): Promise<string[]> {
+  return withClient(adminUrl, async (client) => {
+    const { rows } = await client.query<{ datname: string }>(
+      `SELECT d.datname FROM pg_database d JOIN pg_shdescription s ON s.objoid = d.oid
+        AND s.classoid = 'pg_database'::regclass WHERE s.description = $1`,
+      [testRunComment(run)],
+    );
+    for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    return rows.map((row) => row.datname);
+  });
 }
 
 async function sessionsGone(client: pg.Client, database: string, timeoutMs: number): Promise<void> {
