@@ -84,7 +84,9 @@ async function steadyStreamAcrossSigterm(extraEnv: NodeJS.ProcessEnv = {}) {
 }
 
 describe('SIGTERM under a steady stream over keep-alive connections', () => {
-  it('fails no request: responses say Connection: close, idle sockets close safely, in-flight ones finish', async () => {
+  it('fails no request: responses say Connection: close, idle sockets close safely, in-flight ones finish', {
+    timeout: 90_000,
+  }, async () => {
     const outcome = await steadyStreamAcrossSigterm();
     expect(outcome).toMatchObject({ failed: 0, errors: [], exits: [0, 0] });
     expect(outcome.answered).toBeGreaterThan(500);
