@@ -20,11 +20,14 @@ export interface FileScore {
 
 /** The files a package's mutation table covers: the copyable code of its recipes and shared parts. */
 export function mutatedFiles(example: Example, folders: readonly string[] = []): string[] {
-  return listFiles(example.dir)
-    .map((path) => relative(example.dir, path))
-    .filter((path) => isCopyable(path) && !/^(src|bench|test)\//.test(path))
-    .filter((path) => folders.length === 0 || folders.includes(path.split('/')[0] as string))
-    .sort();
+  return (
+    listFiles(example.dir)
+      .map((path) => relative(example.dir, path))
+      // Recipe and shared-part folders only: not vitest.config.ts or src/main.ts at the package's top.
+      .filter((path) => path.includes('/') && isCopyable(path) && !/^(src|bench|test)\//.test(path))
+      .filter((path) => folders.length === 0 || folders.includes(path.split('/')[0] as string))
+      .sort()
+  );
 }
 
 /** A digest of one file, kept in its row, so a score older than its source can be told apart. */
