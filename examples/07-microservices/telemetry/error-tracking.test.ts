@@ -1,7 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import { type Fixture, spawnFixture, waitUntil } from '@cookbook/shared/testing';
+import {
+  type EnvelopeReceiver,
+  type Fixture,
+  spawnFixture,
+  startEnvelopeReceiver,
+  waitUntil,
+} from '@cookbook/shared/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type EnvelopeReceiver, startEnvelopeReceiver } from './test/envelope-receiver.js';
 
 const REGISTER = fileURLToPath(new URL('./register.ts', import.meta.url));
 const SECRETS = { databasePassword: 's3cret-db-pw', bodyPassword: 'hunter2-body', bearer: 'tok-authz-xyz' };

@@ -1,9 +1,16 @@
-import { deleteRedisPrefix, redisPrefix, testServices, useTestDatabase, waitUntil } from '@cookbook/shared/testing';
+import {
+  deleteRedisPrefix,
+  type EnvelopeReceiver,
+  redisPrefix,
+  startEnvelopeReceiver,
+  testServices,
+  useTestDatabase,
+  waitUntil,
+} from '@cookbook/shared/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logEntries } from '../test/captured-log.js';
 import { exitCode, killServices } from '../test/spawn-service.js';
-import { type EnvelopeReceiver, startEnvelopeReceiver } from './test/envelope-receiver.js';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from './test/otlp-receiver.js';
 import { startTracedService, type TracedService } from './test/traced-service.js';
 

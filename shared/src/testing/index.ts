@@ -8,6 +8,7 @@ export {
   uniqueName,
 } from '../scratch-database.js';
 export { CountReporter, type TestCounts } from './count-reporter.js';
+export { type EnvelopeReceiver, startEnvelopeReceiver } from './envelope-receiver.js';
 export { closePool, testPool } from './pool.js';
 export { type TestServices, testServices } from './provided.js';
 export { recipeTableMismatches } from './recipe-table.js';
