@@ -1,4 +1,4 @@
-import express, { type Express, type RequestHandler, Router } from 'express';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler, Router } from 'express';
 import { type Histogram, Registry } from 'prom-client';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
@@ -13,7 +13,10 @@ function ordersApp(record: (registry: Registry) => RequestHandler): { app: Expre
     if (req.params.id === 'broken') res.status(500).json({ error: 'boom' });
     else res.json({ id: req.params.id });
   });
+  // A failure passed on with next(error) is answered outside the router, after it reset req.baseUrl.
+  orders.get('/:id/invoice', (_req, _res, next) => next(Object.assign(new Error('billing is down'), { status: 503 })));
   app.use('/orders', orders);
+  app.use(((error, _req, res, _next) => res.status(error.status).json({ error: error.message })) as ErrorRequestHandler);
   return { app, registry };
 }
 
@@ -44,9 +47,13 @@ describe('RED metrics labelled by route pattern', () => {
     const { app, registry } = ordersApp(recordRequests);
     await request(app).get('/orders/7').expect(200);
     await request(app).get('/orders/broken').expect(500);
+    await request(app).get('/orders/7/invoice').expect(503);
     const text = await registry.metrics();
     expect(text).toContain('http_request_duration_seconds_count{method="GET",route="/orders/:id",status_code="200"} 1');
     expect(text).toContain('http_request_duration_seconds_count{method="GET",route="/orders/:id",status_code="500"} 1');
+    expect(text).toContain(
+      'http_request_duration_seconds_count{method="GET",route="/orders/:id/invoice",status_code="503"} 1',
+    );
   });
 
   it('puts every unmatched path under one label, so a scanner adds no series', async () => {

@@ -11,11 +11,29 @@ export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 export const UNMATCHED_ROUTE = '<unmatched>';
 
 // #region route-pattern
-/** `/orders/:id`, the pattern that matched, never `/orders/42`: one series per route, not per id. */
+const patterns = new WeakMap<Request, string>();
+
+/**
+ * Notes `/orders/:id`, the pattern that matched (never `/orders/42`), at the moment Express sets
+ * `req.route`. Read later it can be wrong: a failure passed on with `next(error)` is answered
+ * outside the router, which has by then reset `req.baseUrl`, and `/orders` is gone from the label.
+ */
+export function rememberRoutePattern(req: Request): void {
+  let route: unknown = req.route;
+  Object.defineProperty(req, 'route', {
+    configurable: true,
+    enumerable: true,
+    get: () => route,
+    set(value: { path?: unknown } | undefined) {
+      route = value;
+      if (typeof value?.path === 'string') patterns.set(req, `${req.baseUrl}${value.path}` || '/');
+    },
+  });
+}
+
+/** The pattern `rememberRoutePattern` saw; one label for every request that matched no route. */
 export function routePattern(req: Request): string {
-  const route = req.route as { path?: unknown } | undefined;
-  if (typeof route?.path !== 'string') return UNMATCHED_ROUTE;
-  return `${req.baseUrl}${route.path}` || '/';
+  return patterns.get(req) ?? UNMATCHED_ROUTE;
 }
 // #endregion route-pattern
 
@@ -34,6 +52,7 @@ export function recordRequests(registry: Registry): RequestHandler {
     registers: [registry],
   });
   return (req: Request, res: Response, next: NextFunction) => {
+    rememberRoutePattern(req);
     const stop = duration.startTimer();
     res.once('finish', () => {
       stop({ method: req.method, route: routePattern(req), status_code: String(res.statusCode) });
