@@ -16,7 +16,7 @@ export const outboxDemo = recipe({
   async run(context) {
     const { scratchDatabase, urls, log, defer } = context;
     const pool = demoPool(context, await scratchDatabase('outbox'), 3);
-    const connection = await amqp.connect(urls.amqpUrl);
+    const connection = await amqp.connect(urls.amqpUrl, { noDelay: true });
     defer(() => connection.close());
     const channel = await connection.createConfirmChannel();
     const id = randomBytes(3).toString('hex');

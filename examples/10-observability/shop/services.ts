@@ -69,7 +69,7 @@ export async function startOrders(config: ShopConfig): Promise<RunningService> {
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
   recordPoolMetrics(registry, pool, 'orders');
   await createShopSchema(pool);
-  const connection = await amqp.connect(config.amqpUrl);
+  const connection = await amqp.connect(config.amqpUrl, { noDelay: true }); // Nagle off: amqplib leaves it on
   const channel = await connection.createChannel();
   await declareShopQueues(channel, config.queues);
   const logger = createLogger({ service: 'orders' });
@@ -120,7 +120,7 @@ export async function startEmails(config: ShopConfig): Promise<RunningService> {
   const { registry, setReady } = instrumentedRegistry();
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 5 });
   recordPoolMetrics(registry, pool, 'emails');
-  const connection = await amqp.connect(config.amqpUrl);
+  const connection = await amqp.connect(config.amqpUrl, { noDelay: true }); // Nagle off: amqplib leaves it on
   const channel = await connection.createChannel();
   await declareShopQueues(channel, config.queues);
   recordQueueMetrics(registry, connection, config.queues);
