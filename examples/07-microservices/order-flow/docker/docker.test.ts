@@ -15,6 +15,8 @@ const packageRoot = join(here, '../..');
 const stages = dockerfileStages(readFileSync(join(here, 'Dockerfile'), 'utf8'));
 const compose = resolvedCompose(join(here, 'compose.yaml'));
 const deployables = Object.values(DEPLOYABLES);
+/** What every image loads before its service: tracing and error tracking (../../telemetry/register.ts). */
+const TELEMETRY = './dist/telemetry/register.js';
 const database = useTestDatabase('microservices_docker');
 
 describe('compose.yaml', () => {
@@ -70,15 +72,18 @@ describe('the Dockerfile: one build, a target per service, rehearsed without an 
     execFileSync('pnpm', ['exec', 'tsc', '-p', 'tsconfig.build.json', '--outDir', out], { cwd: packageRoot });
   }, 120_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
+  const compiled = (path: string) => join(out, path.replace(/^(\.\/)?dist\//, ''));
 
-  it('each target exposes its port and runs its compiled entry point in exec form', () => {
+  it('each target exposes its port and runs its compiled entry point in exec form, telemetry first', () => {
     for (const { name, entry, port } of deployables) {
       const stage = stages.find((s) => s.name === name);
       expect(instruction(stage, 'EXPOSE'), name).toBe(String(port));
+      expect(stageEnv(stages, name).OTEL_SERVICE_NAME, name).toBe(name);
       const cmd = JSON.parse(instruction(stage, 'CMD') ?? '[]') as string[];
-      expect(cmd).toEqual(['node', `dist/${entry.replace(/\.ts$/, '.js')}`]);
+      expect(cmd).toEqual(['node', '--import', TELEMETRY, `dist/${entry.replace(/\.ts$/, '.js')}`]);
       expect(existsSync(join(out, entry.replace(/\.ts$/, '.js'))), entry).toBe(true);
     }
+    expect(existsSync(compiled(TELEMETRY))).toBe(true);
   });
 
   it('ships no test, demo or launcher: only what the services run', () => {
@@ -90,7 +95,6 @@ describe('the Dockerfile: one build, a target per service, rehearsed without an 
     timeout: 180_000,
   }, async () => {
     const probe = JSON.parse(/CMD (\[.*\])$/.exec(instruction(stages[1], 'HEALTHCHECK') ?? '')?.[1] ?? '[]');
-    const compiled = (path: string) => join(out, path.replace(/^dist\//, ''));
     const cmd = JSON.parse(
       instruction(
         stages.find((s) => s.name === 'user-service'),
@@ -101,7 +105,8 @@ describe('the Dockerfile: one build, a target per service, rehearsed without an 
       ...{ HOST: '127.0.0.1', PORT: '0', METRICS_PORT: '0' },
       ...{ DATABASE_URL: database.url, REDIS_URL: testServices().redisUrl },
     };
-    const service = spawn(process.execPath, [compiled(cmd[1] ?? '')], {
+    const [, , register = '', entry = ''] = cmd;
+    const service = spawn(process.execPath, ['--import', compiled(register), compiled(entry)], {
       env: { ...process.env, ...env, REGISTRY_PREFIX: `docker-${process.pid}:` },
       stdio: ['ignore', 'pipe', 'inherit'],
     }); // plain Node: no tsx, as in the image
