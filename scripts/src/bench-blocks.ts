@@ -34,15 +34,17 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The one-minute load average past which a measurement says more about the neighbours than the code. */
+/**
+ * The cores that other work may use on average, before or during a bench, before its numbers say
+ * more about the neighbours than the code: a quarter of the machine (COOKBOOK_BENCH_MAX_LOAD overrides).
+ */
 export function busyThreshold(env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): number {
   const fromEnv = Number(env.COOKBOOK_BENCH_MAX_LOAD);
-  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : cores / 2;
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : cores / 4;
 }
 
-/** Why a bench's table must not be written, or undefined when the machine was quiet throughout. */
-export function busyReason(before: number, after: number, threshold: number): string | undefined {
-  const worst = Math.max(before, after);
-  if (worst <= threshold) return undefined;
-  return `the machine was busy (load average ${before.toFixed(2)} before, ${after.toFixed(2)} after; limit ${threshold})`;
+/** Why a bench's table must not be written, or undefined when the neighbours stayed quiet throughout. */
+export function busyReason(before: number, during: number, threshold: number): string | undefined {
+  if (Math.max(before, during) <= threshold) return undefined;
+  return `other processes kept the machine busy (${before.toFixed(2)} cores before the bench, ${during.toFixed(2)} during it; limit ${threshold})`;
 }

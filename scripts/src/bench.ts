@@ -1,19 +1,22 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isMain, resolveServices } from '@cookbook/shared';
 import { busyReason, busyThreshold, fillBenchBlocks, parseReports } from './bench-blocks.js';
 import { type Example, findExample, loadCatalog, ROOT } from './catalog.js';
 import { ChildGroup } from './child-group.js';
 import { packageReadmes } from './docs.js';
+import { ForeignLoad } from './foreign-load.js';
 import { listFiles } from './recipe-layout.js';
 
 const USAGE = `usage:
   pnpm bench <name>    run the benches of one example and write their tables into its READMEs
   pnpm bench --all     every example's benches, one after another (tens of minutes)
   pnpm bench           list what would run
-A table is written only when the machine was quiet before and after its bench: the one-minute load
-average must stay under half the cores (COOKBOOK_BENCH_MAX_LOAD overrides). Ctrl-C stops the bench.`;
+A table is written only when other processes left the machine quiet before and during its bench:
+they may use a quarter of the cores on average (COOKBOOK_BENCH_MAX_LOAD overrides); the bench's own
+processes and the services it drives do not count. Ctrl-C stops the bench.`;
 
 const group = new ChildGroup();
 
@@ -43,7 +46,10 @@ async function benchExample(example: Example): Promise<boolean> {
       console.log(`\n▶ ${example.slug}: ${file}`);
       const fileReport = join(workDir, 'file.jsonl');
       writeFileSync(fileReport, '');
-      const before = loadavg()[0] ?? 0;
+      const idle = new ForeignLoad().start();
+      await sleep(3_000);
+      const during = new ForeignLoad().start();
+      const before = idle.stop();
       const code = await group.run(process.execPath, ['--import', 'tsx', file], {
         cwd: example.dir,
         env: {
@@ -54,7 +60,13 @@ async function benchExample(example: Example): Promise<boolean> {
           ...(services.amqpUrl ? { AMQP_URL: services.amqpUrl } : {}),
         },
       });
-      const busy = busyReason(before, loadavg()[0] ?? 0, busyThreshold());
+      const foreign = during.stop();
+      // Without /proc (macOS), the load average before and after is the best there is.
+      const busy =
+        before === undefined || foreign === undefined
+          ? busyReason(loadavg()[0] ?? 0, loadavg()[0] ?? 0, availableParallelism() / 2)
+          : busyReason(before, foreign, busyThreshold());
+      if (foreign !== undefined) console.log(`other processes used ${foreign.toFixed(2)} cores during the bench`);
       if (code !== 0) {
         console.error(`${example.slug}/${file} failed (exit ${code}); its README block is left as it was`);
         ok = false;
