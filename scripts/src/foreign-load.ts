@@ -68,10 +68,17 @@ function descendsFrom(pid: number, root: number, snapshot: Snapshot): boolean {
   return false;
 }
 
-/** CPU ticks spent between two snapshots by processes that are neither `root`'s tree nor a service. */
+/** kthreadd and the kernel threads it starts: disk flushes and loopback softirqs a bench causes itself. */
+const KERNEL_THREADS = 2;
+
+/**
+ * CPU ticks spent between two snapshots by processes that are neither `root`'s tree, a service, nor
+ * the kernel's own threads.
+ */
 export function foreignTicks(before: Snapshot, after: Snapshot, root: number): number {
   let ticks = 0;
   for (const process of after.values()) {
+    if (process.pid === KERNEL_THREADS || process.ppid === KERNEL_THREADS) continue;
     if (SERVICE_COMMANDS.has(process.comm) || descendsFrom(process.pid, root, after)) continue;
     const earlier = before.get(process.pid);
     // A pid that changed command was reused by a new process: all of its time is new.
