@@ -1,9 +1,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { uniqueName } from '@cookbook/shared';
-import { testServices, waitUntil } from '@cookbook/shared/testing';
+import { reservablePort, testServices, waitUntil } from '@cookbook/shared/testing';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,13 +21,6 @@ let redisServer: ReturnType<typeof spawn>;
 let redis: Redis;
 let redisPort = 0;
 
-const freePort = async () => {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-};
 const rabbitctl = (...args: string[]) => execFileSync('rabbitmqctl', ['-q', ...args], { encoding: 'utf8' });
 const ownedDatabases = async () =>
   (
@@ -43,7 +35,7 @@ beforeAll(async () => {
   admin = new pg.Client({ connectionString: testServices().databaseUrl });
   await admin.connect();
   await admin.query(`CREATE ROLE "${role}" LOGIN CREATEDB`);
-  redisPort = await freePort();
+  redisPort = await reservablePort();
   redisServer = spawn('redis-server', ['--port', String(redisPort), '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   });

@@ -1,8 +1,8 @@
 import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { reservablePort } from './ports.js';
 import type { Started } from './resolve.js';
 
 /** The compose file's Postgres settings: two-phase commit on, room for parallel test files, no fsync. */
@@ -26,7 +26,7 @@ export async function startEmbeddedPostgres(): Promise<Started> {
   const runAsRoot = process.getuid?.() === 0;
   if (runAsRoot) await letPostgresUserReach(binaryDir());
   const databaseDir = await mkdtemp(join(tmpdir(), 'cookbook-pg-'));
-  const port = await freePort();
+  const port = await reservablePort();
   const errors: string[] = [];
   const server = new EmbeddedPostgres({
     databaseDir,
@@ -73,17 +73,4 @@ async function letPostgresUserReach(dir: string): Promise<void> {
     const { mode } = await stat(current);
     if ((mode & 0o001) === 0) await chmod(current, mode | 0o001);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }

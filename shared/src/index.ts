@@ -1,6 +1,7 @@
 // What demos, benches and the scripts use. Recipe code never imports this package.
 export { isMain } from './is-main.js';
 export { type LoopDelay, startLoopDelayProbe } from './loop-delay.js';
+export { ephemeralRange, reservablePort } from './ports.js';
 export { postgresSetting } from './probes.js';
 export { deleteRabbitNames, type RabbitNames, rabbitNames } from './rabbit-names.js';
 export { type DemoContext, type Recipe, type RecipeDefinition, recipe, runRecipes } from './recipes.js';

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { reservablePort } from '@cookbook/shared';
 
 /**
  * A redis-server of the test's own, on a free port, that the test can restart (SIGKILL, then start
@@ -21,7 +21,7 @@ export interface OwnRedis {
 }
 
 export async function startOwnRedis({ appendonly = false } = {}): Promise<OwnRedis> {
-  const port = await freePort();
+  const port = await reservablePort();
   const dir = mkdtempSync(join(tmpdir(), 'cookbook-redis-'));
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''];
   args.push(...(appendonly ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']));
@@ -64,15 +64,4 @@ async function launch(args: string[]): Promise<ChildProcess> {
   server.removeAllListeners('exit');
   server.stdout?.resume();
   return server;
-}
-
-/** A port nobody listens on right now (the OS picks it). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const address = probe.address();
-  probe.close();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  return address.port;
 }

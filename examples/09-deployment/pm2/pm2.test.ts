@@ -58,7 +58,7 @@ async function startApp(
   { script = withDemoRoutes, instances = 2 }: { script?: Partial<StartOptions>; instances?: number } = {},
 ): Promise<string> {
   const port = await unusedPort();
-  const metricsPort = await unusedPort();
+  const metricsPort = await unusedPort(instances); // worker N binds metricsPort + N
   metricsPorts.set(definition.name, metricsPort);
   await pm2.start({
     ...definition,
@@ -116,11 +116,7 @@ afterAll(async () => {
   }
 }, 60_000);
 
-// Known flake, root cause open: on loaded CI lines these tests failed in two of five this session
-// (a 500 or a refused connection while a worker is replaced, a 20 s start-up wait), never alone or
-// on a quiet machine. One retry, so a slow start is not read as a broken reload; a real regression
-// fails both attempts.
-describe('ecosystem.config.cjs', { retry: 1 }, () => {
+describe('ecosystem.config.cjs', () => {
   it('runs the compiled service with plain node, as written: no tsx in production', async () => {
     // What a VM deploy does before `pm2 start`; the Docker image builds the same way.
     execFileSync('pnpm', ['run', 'build'], { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: 'pipe' });
@@ -152,7 +148,7 @@ describe('ecosystem.config.cjs', { retry: 1 }, () => {
   });
 });
 
-describe('pm2 cluster mode, driven through its API', { retry: 1 }, () => {
+describe('pm2 cluster mode, driven through its API', () => {
   it('restarts a killed worker while the other keeps answering', async () => {
     const [victim, survivor] = await onlinePids(2);
     process.kill(victim as number, 'SIGKILL');

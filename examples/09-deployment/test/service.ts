@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { reservablePort } from '@cookbook/shared';
 import { loadConfig } from '../config/config.js';
 import { type Service, type ServiceOptions, startService } from '../service/service.js';
 import { CapturedLog } from './captured-log.js';
@@ -51,14 +52,11 @@ export async function startTestService(env: NodeJS.ProcessEnv, options: TestServ
   };
 }
 
-/** A port nothing listens on: bound, read, released. */
-export async function unusedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+/**
+ * A port nothing listens on, for a process that binds it later: below the ephemeral range, so no
+ * outgoing connection takes it in the meantime (`count` consecutive ones for pm2's base + N).
+ */
+export const unusedPort = (count = 1): Promise<number> => reservablePort(count);
 
 /** A TCP peer that accepts connections and never answers: a dependency that hangs. */
 export async function blackHole(): Promise<{ url: string; close(): Promise<void> }> {

@@ -16,7 +16,8 @@ function ordersApp(record: (registry: Registry) => RequestHandler): { app: Expre
   // A failure passed on with next(error) is answered outside the router, after it reset req.baseUrl.
   orders.get('/:id/invoice', (_req, _res, next) => next(Object.assign(new Error('billing is down'), { status: 503 })));
   app.use('/orders', orders);
-  app.use(((error, _req, res, _next) => res.status(error.status).json({ error: error.message })) as ErrorRequestHandler);
+  app.use(((error, _req, res, _next) =>
+    res.status(error.status).json({ error: error.message })) as ErrorRequestHandler);
   return { app, registry };
 }
 

@@ -1,5 +1,6 @@
 // The scratch database of `@cookbook/shared`, under the name tests read best with.
 
+export { ephemeralRange, reservablePort } from '../ports.js';
 export { deleteRabbitNames, type RabbitNames, rabbitNames } from '../rabbit-names.js';
 export { deleteRedisPrefix, redisPrefix } from '../redis-prefix.js';
 export {

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { reservablePort } from '@cookbook/shared';
 
 export interface ScrapeTarget {
   job: string;
@@ -16,15 +16,6 @@ export interface ScrapeTarget {
 export interface RunningPrometheus {
   url: string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 /** The config file a test Prometheus runs with: every target scraped each second. */
@@ -54,7 +45,7 @@ export async function startPrometheus(
 ): Promise<RunningPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'prometheus-'));
   writeFileSync(join(dir, 'prometheus.yml'), prometheusConfig(targets, ruleFiles));
-  const port = await freePort();
+  const port = await reservablePort();
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(
     'prometheus',
