@@ -46,6 +46,7 @@ async function benchExample(example: Example): Promise<boolean> {
       console.log(`\n▶ ${example.slug}: ${file}`);
       const fileReport = join(workDir, 'file.jsonl');
       writeFileSync(fileReport, '');
+      const loadBefore = loadavg()[0] ?? 0;
       const idle = new ForeignLoad().start();
       await sleep(3_000);
       const during = new ForeignLoad().start();
@@ -64,7 +65,7 @@ async function benchExample(example: Example): Promise<boolean> {
       // Without /proc (macOS), the load average before and after is the best there is.
       const busy =
         before === undefined || foreign === undefined
-          ? busyReason(loadavg()[0] ?? 0, loadavg()[0] ?? 0, availableParallelism() / 2)
+          ? busyReason(loadBefore, loadavg()[0] ?? 0, availableParallelism() / 2)
           : busyReason(before, foreign, busyThreshold());
       if (foreign !== undefined) console.log(`other processes used ${foreign.toFixed(2)} cores during the bench`);
       if (code !== 0) {
