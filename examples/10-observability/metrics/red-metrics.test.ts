@@ -61,7 +61,25 @@ describe('RED metrics labelled by route pattern', () => {
     const { app, registry } = ordersApp(recordRequests);
     for (let i = 0; i < 50; i++) await request(app).get(`/wp-admin/${i}.php`).expect(404);
     expect(await seriesCount(registry)).toBe(1);
-    expect(await registry.metrics()).toContain(`route="${UNMATCHED_ROUTE}",status_code="404"} 50`);
+    // The literal, not the constant: dashboards and alert rules match on it.
+    expect(UNMATCHED_ROUTE).toBe('<unmatched>');
+    expect(await registry.metrics()).toContain('route="<unmatched>",status_code="404"} 50');
+  });
+
+  it('leaves req.route to the handlers, and a second instrument on the same app labels the same', async () => {
+    const first = new Registry();
+    const second = new Registry();
+    const app = express();
+    app.use(recordRequests(first), recordRequests(second));
+    app.get('/stock/:sku', (req, res) => void res.json({ route: (req.route as { path: string }).path }));
+    app.get(/^\/legacy\/\d+$/, (_req, res) => void res.end());
+    expect((await request(app).get('/stock/ab-1').expect(200)).body).toEqual({ route: '/stock/:sku' });
+    await request(app).get('/legacy/42').expect(200);
+    for (const registry of [first, second]) {
+      const metric = registry.getSingleMetric('http_request_duration_seconds') as Histogram;
+      const routes = new Set((await metric.get()).values.map((value) => value.labels.route));
+      expect(routes).toEqual(new Set(['/stock/:sku', String(/^\/legacy\/\d+$/)]));
+    }
   });
 
   it('observes the time until the response finished, in the bucket it fell in', async () => {

