@@ -9,7 +9,7 @@ import type { RunningService, RuntimeConfig } from './run-service.js';
  * What each entry point does after starting: on SIGTERM (or Ctrl-C) stop gracefully and exit 0,
  * or exit 1 if that takes longer than the deadline, before the orchestrator's SIGKILL would land.
  */
-export function stopOnSignal(service: RunningService, deadlineMs: number, log: Logger): void {
+export function stopOnSignal(started: Promise<RunningService>, deadlineMs: number, log: Logger): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return; // a second signal must not cut the first shutdown short
@@ -21,8 +21,8 @@ export function stopOnSignal(service: RunningService, deadlineMs: number, log: L
     }, deadlineMs);
     deadline.unref();
     // The process's spans and error events go out last, after everything that could still make one.
-    service
-      .stop()
+    started
+      .then((service) => service.stop())
       .then(() => stopTelemetry())
       .then(
         () => {
@@ -52,7 +52,11 @@ export async function runMain<S extends EnvSchema>(
   const log = createLogger(name);
   try {
     const config = readEnv(schema, process.env) as EnvOf<S> & RuntimeConfig;
-    stopOnSignal(await start(config, log), config.SHUTDOWN_TIMEOUT_MS, log);
+    // Before the service listens and registers: once it is in the registry, a SIGTERM may come at
+    // any moment, and without a handler Node's default is to die at once, still registered.
+    const started = start(config, log);
+    stopOnSignal(started, config.SHUTDOWN_TIMEOUT_MS, log);
+    await started;
   } catch (error) {
     // A config error is the operator's to fix: one line naming every variable, no stack trace.
     if (error instanceof ConfigError) console.error(`${name}: ${error.message}`);
