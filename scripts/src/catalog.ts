@@ -25,6 +25,8 @@ export interface Example {
   recipes: Record<string, string>;
   /** Its tests need Postgres with max_prepared_transactions > 0 (two-phase commit). */
   preparedTransactions: boolean;
+  /** Its claims are about the runtime itself (event loop, streams, V8), so CI tests it on every Node line. */
+  everyNodeLine: boolean;
 }
 
 export class ManifestError extends Error {
@@ -40,6 +42,7 @@ interface RawManifest {
     services?: unknown;
     recipes?: unknown;
     preparedTransactions?: unknown;
+    everyNodeLine?: unknown;
   };
 }
 
@@ -108,6 +111,7 @@ export function loadExample(dir: string): Example {
     services: services as Service[],
     recipes: recipeLines,
     preparedTransactions: book.preparedTransactions === true,
+    everyNodeLine: book.everyNodeLine === true,
   };
 }
 

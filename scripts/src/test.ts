@@ -1,17 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { join, relative } from 'node:path';
-import { cleanupTestRun, TEST_RUN_VARIABLE } from '@cookbook/shared';
-import { type Example, findExample, loadCatalog, ROOT } from './catalog.js';
+import { cleanupTestRun, TEST_PATHS_VARIABLE, TEST_RUN_VARIABLE } from '@cookbook/shared';
+import { type Example, loadCatalog, ROOT } from './catalog.js';
 import { ChildGroup } from './child-group.js';
 import { preflight, preflightReport } from './preflight.js';
 import { inputsDigest, StepCache } from './step-cache.js';
+import { parseRequest } from './test-request.js';
 import { addCounts, type Counts, clearResults, readResults, summaryLine } from './test-results.js';
 
-const USAGE = `usage: pnpm test [name…]
+const USAGE = `usage: pnpm test [name[/path]…]
   Checks the services every chosen package needs first (all packages when none is named), runs
   what can run (lint, typecheck, tests, catalog, docs, copy and smoke checks) and reports the rest as
   failed with the reason. Ends with one line: tests: N passed, N failed. Ctrl-C stops the run,
-  waits for its cleanup and exits 130.`;
+  waits for its cleanup and exits 130.
+  A path after the name runs only the tests under it: pnpm test streams/csv-import,
+  pnpm test 07/order-flow/system.test.ts.`;
 
 interface Step {
   name: string;
@@ -22,6 +25,8 @@ interface Step {
 }
 
 const group = new ChildGroup();
+/** The step whose failures are already counted, test by test, in the packages' reports. */
+const TESTS_STEP = 'tests';
 
 async function run(step: Step, env: NodeJS.ProcessEnv, cache: StepCache): Promise<boolean> {
   if (!step.perExample) {
@@ -41,16 +46,20 @@ async function run(step: Step, env: NodeJS.ProcessEnv, cache: StepCache): Promis
 }
 
 /**
- * The checks of a run. Lint, catalog, docs and copy read text and run the same native tools on any
- * Node, so `COOKBOOK_NODE_LINE_ONLY=1` (CI's second and third lines) leaves them to the first line.
+ * The checks of a run. `COOKBOOK_NODE_LINE_ONLY=1` (CI's second and third Node lines) keeps what a
+ * Node line can change, to fit three lines in CI's 15 minutes on two cores: the tests of the shared
+ * harness and of the packages whose claims are about the runtime itself (`everyNodeLine`), and every
+ * example's smoke run. Lint, typecheck (TypeScript 7 is a native binary), catalog, docs and copy
+ * checks read text with tools that do not run on Node, and give the same answer on every line.
  */
-function steps(examples: readonly Example[], all: boolean, lineOnly: boolean): Step[] {
-  const filters = [...(all ? ['@cookbook/shared', '@cookbook/scripts'] : []), ...examples.map((e) => e.packageName)];
-  const turbo = ['run', 'typecheck', 'test', '--concurrency=2', '--continue', '--output-logs=new-only'];
+function steps(examples: readonly Example[], packages: readonly string[], lineOnly: boolean, all: boolean): Step[] {
+  const filters = packages.map((name) => `--filter=${name}`);
+  const flags = ['--concurrency=2', '--continue', '--output-logs=new-only'];
+  const turbo = lineOnly ? ['run', 'test', '--only', ...flags] : ['run', 'typecheck', 'test', ...flags];
   const textChecks = all && !lineOnly;
   return [
     ...(textChecks ? [{ name: 'lint', command: 'biome', args: ['ci', '.'] }] : []),
-    { name: 'typecheck + tests', command: 'turbo', args: [...turbo, ...filters.map((f) => `--filter=${f}`)] },
+    ...(filters.length > 0 ? [{ name: TESTS_STEP, command: 'turbo', args: [...turbo, ...filters] }] : []),
     ...(textChecks ? [{ name: 'catalog', command: 'tsx', args: ['scripts/src/catalog-cli.ts'] }] : []),
     ...(textChecks ? [{ name: 'docs', command: 'tsx', args: ['scripts/src/docs.ts', '--check'] }] : []),
     ...(lineOnly
@@ -70,18 +79,21 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const { examples } = loadCatalog();
-  const chosen = argv.length === 0 ? examples : argv.map((name) => findExample(examples, name));
-  if (chosen.some((e) => e === undefined)) {
-    console.error(`unknown example in: ${argv.join(' ')}; run \`pnpm example\` to list them`);
+  const request = parseRequest(examples, argv);
+  if (typeof request === 'string') {
+    console.error(request);
     return 2;
   }
-  const selected = chosen as Example[];
+  const selected = request.examples;
   console.log(`Node ${process.version} (${process.execPath})\n\nServices:`);
   const found = await preflight(selected);
   for (const line of preflightReport(selected, found)) console.log(line);
   const runnable = selected.filter((e) => !found.blocked.has(e.folder));
-  const all = runnable.length === examples.length;
-  const packageDirs = [...(all ? [join(ROOT, 'shared'), join(ROOT, 'scripts')] : []), ...runnable.map((e) => e.dir)];
+  const all = runnable.length === examples.length && request.paths.size === 0;
+  const lineOnly = process.env.COOKBOOK_NODE_LINE_ONLY === '1';
+  const tested = lineOnly ? runnable.filter((e) => e.everyNodeLine) : runnable;
+  const harness = all ? ['shared', ...(lineOnly ? [] : ['scripts'])] : [];
+  const packageDirs = [...harness.map((dir) => join(ROOT, dir)), ...tested.map((e) => e.dir)];
   // A pnpm test run inside another one (the Ctrl-C test) must not delete the outer run's reports.
   if (process.env.COOKBOOK_NESTED_RUN !== '1') clearResults(packageDirs);
 
@@ -92,12 +104,13 @@ async function main(argv: readonly string[]): Promise<number> {
     ...found.env,
     COOKBOOK_NODE_VERSION: process.version,
     [TEST_RUN_VARIABLE]: testRun,
+    [TEST_PATHS_VARIABLE]: JSON.stringify(Object.fromEntries(request.paths)),
   };
   const failedSteps: string[] = [];
   try {
-    const lineOnly = process.env.COOKBOOK_NODE_LINE_ONLY === '1';
     const cache = new StepCache(ROOT);
-    for (const step of runnable.length > 0 ? steps(runnable, all, lineOnly) : []) {
+    const packages = [...harness.map((dir) => `@cookbook/${dir}`), ...tested.map((e) => e.packageName)];
+    for (const step of runnable.length > 0 ? steps(runnable, packages, lineOnly, all) : []) {
       if (group.interrupted) break;
       if (!(await run(step, env, cache))) failedSteps.push(step.name);
     }
@@ -130,7 +143,7 @@ async function main(argv: readonly string[]): Promise<number> {
   // A failed check with no failed test behind it (lint, typecheck, docs, a smoke run) is a failure too.
   const testsFailed = total.failed > 0;
   for (const step of failedSteps) {
-    if (step !== 'typecheck + tests' || !testsFailed) total = addCounts(total, { passed: 0, failed: 1, skipped: 0 });
+    if (step !== TESTS_STEP || !testsFailed) total = addCounts(total, { passed: 0, failed: 1, skipped: 0 });
   }
   if (failedSteps.length > 0) console.log(`\nFailed steps: ${failedSteps.join(', ')}`);
   console.log(summaryLine(total));

@@ -1,6 +1,8 @@
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type ViteUserConfig } from 'vitest/config';
 import { CountReporter } from './count-reporter.js';
+import { testFileGlobs } from './test-paths.js';
 
 const globalSetup = fileURLToPath(new URL('./global-setup.ts', import.meta.url));
 const mutantEnv = fileURLToPath(new URL('./mutant-env.ts', import.meta.url));
@@ -17,7 +19,7 @@ export function cookbookVitestConfig(overrides: ViteUserConfig['test'] = {}): Vi
       // Carries a StrykerJS mutant into the child processes that tests start.
       setupFiles: [mutantEnv],
       // Tests sit next to the recipe they prove (`<recipe>/*.test.ts`) or under test/.
-      include: ['**/*.test.ts'],
+      include: testFileGlobs(basename(process.cwd())),
       reporters: ['default', new CountReporter('test-results.json')],
       testTimeout: 30_000,
       hookTimeout: 60_000,
