@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMain } from '@cookbook/shared';
 import { type Example, findExample, loadCatalog, suggestExamples } from './catalog.js';
-import { smokeExample } from './smoke.js';
+import { type SmokeResult, smokeExample } from './smoke.js';
 import { examplesListing } from './table.js';
 
 const USAGE = `usage:
@@ -59,26 +59,31 @@ async function runOne(example: Example, recipe: string | undefined, args: string
   return undefined;
 }
 
-async function runSmoke(examples: readonly Example[]): Promise<number> {
-  const env: NodeJS.ProcessEnv = {};
-  let failed = 0;
-  for (const example of examples) {
-    const result = await smokeExample(example, env, 120_000);
-    const mark = result.ok ? 'ok  ' : 'FAIL';
-    console.log(
-      `smoke ${mark} ${example.slug.padEnd(16)} ${result.seconds.toFixed(1)}s${result.reason ? `  ${result.reason}` : ''}`,
-    );
-    if (!result.ok) {
-      failed++;
-      console.log(
-        result.output
-          .split('\n')
-          .slice(-40)
-          .map((l) => `    | ${l}`)
-          .join('\n'),
-      );
+/**
+ * Two demos at a time, as two cores allow: most of a demo's time is spent starting processes and
+ * waiting on services, so one at a time leaves a core idle. Results print in catalog order.
+ */
+async function runSmoke(examples: readonly Example[], concurrency = 2): Promise<number> {
+  const results = examples.map(() => Promise.withResolvers<SmokeResult>());
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(concurrency, examples.length) }, async () => {
+    for (let index = next++; index < examples.length; index = next++) {
+      const result = results[index] as PromiseWithResolvers<SmokeResult>;
+      await smokeExample(examples[index] as Example, {}, 120_000).then(result.resolve, result.reject);
     }
+  });
+  let failed = 0;
+  for (const { promise } of results) {
+    const result = await promise;
+    const mark = result.ok ? 'ok  ' : 'FAIL';
+    const reason = result.reason ? `  ${result.reason}` : '';
+    console.log(`smoke ${mark} ${result.example.slug.padEnd(16)} ${result.seconds.toFixed(1)}s${reason}`);
+    if (result.ok) continue;
+    failed++;
+    const tail = result.output.split('\n').slice(-40);
+    console.log(tail.map((line) => `    | ${line}`).join('\n'));
   }
+  await Promise.all(lanes);
   console.log(`smoke: ${examples.length - failed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }

@@ -54,8 +54,8 @@ export const tracingDemo = recipe({
       return { child, ...where };
     };
     log('starting orders, email-worker and gateway, each with `node --import ./tracing/register.ts`…');
-    const orders = await start('orders');
-    const emails = await start('email-worker');
+    // Only the gateway waits: it needs the orders URL.
+    const [orders, emails] = await Promise.all([start('orders'), start('email-worker')]);
     const gateway = await start('gateway', { ORDERS_URL: orders.url });
     const services = [gateway, orders, emails];
     const scrape = () => Promise.all(services.map(async (s) => (await fetch(s.metricsUrl)).text()));
