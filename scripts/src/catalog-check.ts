@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Example, loadCatalog, ROOT } from './catalog.js';
+import { type Example, findExample, loadCatalog, ROOT } from './catalog.js';
 import { mutationProblems } from './mutation-scores.js';
 import { recipeLayoutProblems } from './recipe-layout.js';
 
@@ -27,10 +27,27 @@ export function checkExample(example: Example, rootReadme: string): string[] {
   return problems;
 }
 
+/** Every `pnpm test <name>/<path>` a README of the package shows names this package and a path in it. */
+export function testCommandProblems(example: Example, examples: readonly Example[]): string[] {
+  const readmes = ['README.md', ...readdirSync(example.dir).map((entry) => join(entry, 'README.md'))];
+  return readmes
+    .filter((readme) => existsSync(join(example.dir, readme)))
+    .flatMap((readme) =>
+      [...readFileSync(join(example.dir, readme), 'utf8').matchAll(/pnpm test ([\w-]+)\/([\w./-]+)/g)]
+        .filter(([, name = '', path = '']) => {
+          return findExample(examples, name) !== example || !existsSync(join(example.dir, path));
+        })
+        .map(([command]) => `examples/${example.folder}/${readme}: \`${command}\` names no test path of this package`),
+    );
+}
+
 export function checkCatalog(root = ROOT): string[] {
   const { examples, problems } = loadCatalog(join(root, 'examples'));
   const rootReadme = readFileSync(join(root, 'README.md'), 'utf8');
-  const layout = examples.flatMap(recipeLayoutProblems);
+  const layout = [
+    ...examples.flatMap(recipeLayoutProblems),
+    ...examples.flatMap((e) => testCommandProblems(e, examples)),
+  ];
   const staleScores = examples.flatMap((e) => mutationProblems(e).stale);
   return [...problems, ...examples.flatMap((e) => checkExample(e, rootReadme)), ...layout, ...staleScores];
 }

@@ -51,6 +51,7 @@ async function run(step: Step, env: NodeJS.ProcessEnv, cache: StepCache): Promis
  * harness and of the packages whose claims are about the runtime itself (`everyNodeLine`), and every
  * example's smoke run. Lint, typecheck (TypeScript 7 is a native binary), catalog, docs and copy
  * checks read text with tools that do not run on Node, and give the same answer on every line.
+ * `examples` are the packages run whole, which the copy and smoke checks cover.
  */
 function steps(examples: readonly Example[], packages: readonly string[], lineOnly: boolean, all: boolean): Step[] {
   const filters = packages.map((name) => `--filter=${name}`);
@@ -62,10 +63,12 @@ function steps(examples: readonly Example[], packages: readonly string[], lineOn
     ...(filters.length > 0 ? [{ name: TESTS_STEP, command: 'turbo', args: [...turbo, ...filters] }] : []),
     ...(textChecks ? [{ name: 'catalog', command: 'tsx', args: ['scripts/src/catalog-cli.ts'] }] : []),
     ...(textChecks ? [{ name: 'docs', command: 'tsx', args: ['scripts/src/docs.ts', '--check'] }] : []),
-    ...(lineOnly
+    ...(lineOnly || examples.length === 0
       ? []
       : [perExample('copy', examples, (some) => ['scripts/src/copy-check.ts', ...some.map((e) => e.folder)])]),
-    perExample('smoke', examples, (some) => ['scripts/src/example.ts', '--smoke', ...some.map((e) => e.slug)]),
+    ...(examples.length === 0
+      ? []
+      : [perExample('smoke', examples, (some) => ['scripts/src/example.ts', '--smoke', ...some.map((e) => e.slug)])]),
   ];
 }
 
@@ -110,7 +113,9 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     const cache = new StepCache(ROOT);
     const packages = [...harness.map((dir) => `@cookbook/${dir}`), ...tested.map((e) => e.packageName)];
-    for (const step of runnable.length > 0 ? steps(runnable, packages, lineOnly, all) : []) {
+    // A package narrowed to some of its tests (`streams/csv-import`) runs only those: no copy or smoke check.
+    const whole = runnable.filter((e) => !request.paths.has(e.folder));
+    for (const step of runnable.length > 0 ? steps(whole, packages, lineOnly, all) : []) {
       if (group.interrupted) break;
       if (!(await run(step, env, cache))) failedSteps.push(step.name);
     }

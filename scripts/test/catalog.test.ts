@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Example, editDistance, findExample, loadCatalog, loadExample, suggestExamples } from '../src/catalog.js';
-import { checkExample } from '../src/catalog-check.js';
+import { checkExample, testCommandProblems } from '../src/catalog-check.js';
 import { recipeLayoutProblems } from '../src/recipe-layout.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures/examples');
@@ -118,5 +118,16 @@ describe('one recipe, one folder', () => {
       'bad/x.ts': "import { x } from '../broker/connect.js';\n",
     });
     expect(recipeLayoutProblems(named).filter((p) => p.includes('bad/'))).toEqual([]);
+  });
+
+  it('holds every `pnpm test name/path` a README shows to a real path of the package', () => {
+    const example = recipePackage({
+      'bad/x.test.ts': '',
+      'bad/README.md': 'pnpm test layout/bad\npnpm test 5/bad/x.test.ts\npnpm test layout/gone\npnpm test other/bad\n',
+    });
+    expect(testCommandProblems(example, [example])).toEqual([
+      'examples/05-layout/bad/README.md: `pnpm test layout/gone` names no test path of this package',
+      'examples/05-layout/bad/README.md: `pnpm test other/bad` names no test path of this package',
+    ]);
   });
 });
