@@ -10,11 +10,15 @@ export function isCopyable(path: string): boolean {
   return name !== 'demo.ts' && !/\.(test|bench)\.ts$/.test(name) && !path.split(sep).includes('test');
 }
 
+/** Folders that `.gitignore` keeps out of the repository: installs, builds, caches, coverage. */
+const GENERATED = new Set(['node_modules', 'dist', '.turbo', 'coverage', '.cookbook', 'tmp', '.cache']);
+
+/** The files under `dir` that belong to the repository: never a build's `dist/` beside the sources. */
 export function listFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.name === 'node_modules') return [];
+    if (entry.isDirectory() && GENERATED.has(entry.name)) return [];
     return entry.isDirectory() ? listFiles(path) : [path];
   });
 }

@@ -23,6 +23,7 @@ function scoredExample(readme: (example: Example) => string): Example {
     'lock/lock.test.ts': 'export {};\n',
     'lock/test/fixture.ts': 'export {};\n',
     'broker/connection.ts': 'export const url = "amqp://";\n',
+    'dist/lock/lock.js': 'export const held = true;\n', // a build's output, which git ignores
     'src/main.ts': 'export {};\n',
     'README.md': '',
   };
@@ -48,7 +49,7 @@ const withTable = (example: Example, rows = rowsFromReport(example, report(examp
   `# Scored\n\n<!-- mutation:start -->\n${renderScores(rows, 'pnpm mutate scored')}\n<!-- mutation:end -->\n`;
 
 describe('mutation scores', () => {
-  it('covers the copyable files of recipes and shared parts, not demos, tests, fixtures or main', () => {
+  it('covers the copyable files of recipes and shared parts, not demos, tests, fixtures, main or dist', () => {
     const example = scoredExample(() => '');
     expect(mutatedFiles(example)).toEqual(['broker/connection.ts', 'lock/lock.ts']);
     expect(mutatedFiles(example, ['broker'])).toEqual(['broker/connection.ts']);
