@@ -7,6 +7,7 @@ import {
   createTestDatabase,
   deleteRedisPrefix,
   redisPrefix,
+  reservablePort,
   type TestDatabase,
   testServices,
 } from '@cookbook/shared/testing';
@@ -17,7 +18,6 @@ import { parse } from 'yaml';
 import { loadConfig } from '../config/config.js';
 import { startOtlpReceiver } from '../telemetry/test/otlp-receiver.js';
 import { get } from '../test/http.js';
-import { unusedPort } from '../test/service.js';
 import { type Compose, composeConfig, unhealthyDependencies } from './test/compose.js';
 import { parseDockerfile } from './test/dockerfile-policy.js';
 import { assembleRuntime, dockerignore, readText, rehearseBuildStage } from './test/rehearsal.js';
@@ -100,7 +100,7 @@ describe('the image, rehearsed without a Docker engine', () => {
     const probe = JSON.parse(
       /CMD (\[.*\])$/.exec(runtime?.instructions.find((i) => i.keyword === 'HEALTHCHECK')?.args ?? '')?.[1] ?? '[]',
     ) as string[];
-    const port = String(await unusedPort());
+    const port = String(await reservablePort());
     const base = {
       NODE_ENV: 'production',
       PORT: port,
@@ -119,7 +119,7 @@ describe('the image, rehearsed without a Docker engine', () => {
     expect(image.healthcheck()).toBe(0);
     // The production entry mounts no demo route.
     expect((await get(`${image.url}/api/work?ms=1`)).status).toBe(404);
-    expect(image.healthcheck(String(await unusedPort()))).toBe(1);
+    expect(image.healthcheck(String(await reservablePort()))).toBe(1);
     image.child.kill('SIGTERM');
     expect(await image.exited).toBe(0);
   });
@@ -146,7 +146,7 @@ describe('the image, rehearsed without a Docker engine', () => {
   });
 
   it('stays healthy while Redis is down and readiness says 503: an outage must not restart the fleet', async () => {
-    const image = await startImage({ REDIS_URL: `redis://127.0.0.1:${await unusedPort()}` });
+    const image = await startImage({ REDIS_URL: `redis://127.0.0.1:${await reservablePort()}` });
     expect((await get(`${image.url}/health/ready`)).status).toBe(503);
     expect(image.healthcheck()).toBe(0);
     image.child.kill('SIGTERM');

@@ -1,6 +1,6 @@
-import { recipe } from '@cookbook/shared';
+import { recipe, reservablePort } from '@cookbook/shared';
 import { demoEnv, show } from '../test/demo-env.js';
-import { startTestService, unusedPort } from '../test/service.js';
+import { startTestService } from '../test/service.js';
 
 export const healthDemo = recipe({
   services: ['postgres', 'redis'],
@@ -12,7 +12,7 @@ export const healthDemo = recipe({
     await show(context.log, `${healthy.url}/health/live`);
     await show(context.log, `${healthy.url}/health/ready`);
     await healthy.stop();
-    const redisDown = await startTestService({ ...env, REDIS_URL: `redis://127.0.0.1:${await unusedPort()}` });
+    const redisDown = await startTestService({ ...env, REDIS_URL: `redis://127.0.0.1:${await reservablePort()}` });
     await show(context.log, `${redisDown.url}/health/ready`);
     await show(context.log, `${redisDown.url}/health/live`);
     await redisDown.stop();

@@ -1,11 +1,17 @@
-import { deleteRedisPrefix, redisPrefix, testServices, useTestDatabase } from '@cookbook/shared/testing';
+import {
+  deleteRedisPrefix,
+  redisPrefix,
+  reservablePort,
+  testServices,
+  useTestDatabase,
+} from '@cookbook/shared/testing';
 import express from 'express';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import request from 'supertest';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { get } from '../test/http.js';
-import { startTestService, type TestService, unusedPort } from '../test/service.js';
+import { startTestService, type TestService } from '../test/service.js';
 import { naiveHealthRoute } from './health.js';
 
 const database = useTestDatabase('deployment_exposure');
@@ -37,7 +43,7 @@ async function start(env: NodeJS.ProcessEnv): Promise<TestService> {
 
 describe('/health/ready tells a prober names and states, the log the details', () => {
   it('Redis unreachable: no address or port in the body; the error is in the log', async () => {
-    const port = await unusedPort();
+    const port = await reservablePort();
     const service = await start({ DATABASE_URL: database.url, REDIS_URL: `redis://127.0.0.1:${port}` });
     const ready = await get(`${service.url}/health/ready`);
     expect(JSON.parse(ready.body)).toEqual({ status: 'not_ready', checks: { postgres: 'ok', redis: 'failed' } });

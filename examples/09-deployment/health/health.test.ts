@@ -1,11 +1,17 @@
-import { deleteRedisPrefix, redisPrefix, testServices, useTestDatabase } from '@cookbook/shared/testing';
+import {
+  deleteRedisPrefix,
+  redisPrefix,
+  reservablePort,
+  testServices,
+  useTestDatabase,
+} from '@cookbook/shared/testing';
 import express from 'express';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import request from 'supertest';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { get } from '../test/http.js';
-import { blackHole, startTestService, type TestService, unusedPort } from '../test/service.js';
+import { blackHole, startTestService, type TestService } from '../test/service.js';
 import {
   type Check,
   healthRoutes,
@@ -52,7 +58,7 @@ describe('/health/live and /health/ready', () => {
   });
 
   it('Redis unreachable: ready is 503 naming the redis check, live stays 200', async () => {
-    const { url } = await start({ REDIS_URL: `redis://127.0.0.1:${await unusedPort()}` });
+    const { url } = await start({ REDIS_URL: `redis://127.0.0.1:${await reservablePort()}` });
     const ready = await get(`${url}/health/ready`);
     expect(ready.status).toBe(503);
     expect(JSON.parse(ready.body)).toEqual({ status: 'not_ready', checks: { postgres: 'ok', redis: 'failed' } });
@@ -61,7 +67,7 @@ describe('/health/live and /health/ready', () => {
 
   it('the naive single endpoint (the Q&A) under the same outage: 503 naming nothing, so a liveness probe restarts a healthy process', async () => {
     const pool = new pg.Pool({ connectionString: database.url, max: 2 });
-    const redis = new Redis(`redis://127.0.0.1:${await unusedPort()}`, { maxRetriesPerRequest: 1 });
+    const redis = new Redis(`redis://127.0.0.1:${await reservablePort()}`, { maxRetriesPerRequest: 1 });
     redis.on('error', () => {});
     try {
       const reply = await request(express().use(naiveHealthRoute(pool, redis))).get('/health');

@@ -7,10 +7,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolveServices } from '@cookbook/shared';
+import { reservablePort, resolveServices } from '@cookbook/shared';
 import { markdownTable, ratio, reportBench } from '@cookbook/shared/bench';
 import type { StartOptions } from 'pm2';
-import { unusedPort } from '../test/service.js';
 import { pm2Client } from './test/pm2.js';
 
 const SECONDS = 6;
@@ -71,7 +70,7 @@ async function load(url: string): Promise<{ rps: number; errors: number }> {
 }
 
 async function measure(instances: number, env: Record<string, string>) {
-  const port = await unusedPort();
+  const port = await reservablePort();
   const name = `bench-${instances}`;
   await pm2.start({
     ...app,

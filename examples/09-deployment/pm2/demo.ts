@@ -3,10 +3,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { recipe } from '@cookbook/shared';
+import { recipe, reservablePort } from '@cookbook/shared';
 import type { StartOptions } from 'pm2';
 import { demoEnv } from '../test/demo-env.js';
-import { unusedPort } from '../test/service.js';
 import { pm2Client } from './test/pm2.js';
 
 const require = createRequire(import.meta.url);
@@ -32,7 +31,7 @@ export const pm2Demo = recipe({
       rmSync(home, { recursive: true, force: true });
     });
     await pm2.connect();
-    const port = await unusedPort();
+    const port = await reservablePort();
     const pids = async () => (await pm2.list()).map((p) => `${p.pid}:${p.pm2_env?.status}`);
     await pm2.start({
       ...app,

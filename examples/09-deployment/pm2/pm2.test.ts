@@ -8,6 +8,7 @@ import {
   createTestDatabase,
   deleteRedisPrefix,
   redisPrefix,
+  reservablePort,
   type TestDatabase,
   testServices,
   waitUntil,
@@ -17,7 +18,6 @@ import type { StartOptions } from 'pm2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.js';
 import { get } from '../test/http.js';
-import { unusedPort } from '../test/service.js';
 import { servedBy, underLoad } from './test/load.js';
 import { type Pm2Client, pm2Client } from './test/pm2.js';
 
@@ -57,8 +57,8 @@ async function startApp(
   definition: App,
   { script = withDemoRoutes, instances = 2 }: { script?: Partial<StartOptions>; instances?: number } = {},
 ): Promise<string> {
-  const port = await unusedPort();
-  const metricsPort = await unusedPort(instances); // worker N binds metricsPort + N
+  const port = await reservablePort();
+  const metricsPort = await reservablePort(instances); // worker N binds metricsPort + N
   metricsPorts.set(definition.name, metricsPort);
   await pm2.start({
     ...definition,

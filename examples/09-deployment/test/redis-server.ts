@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { waitUntil } from '@cookbook/shared/testing';
+import { reservablePort, waitUntil } from '@cookbook/shared/testing';
 import { Redis } from 'ioredis';
-import { unusedPort } from './service.js';
 
 export interface OwnRedis {
   url: string;
@@ -15,7 +14,7 @@ export interface OwnRedis {
 
 /** A redis-server of this test's own on a free port, so a fault test never touches the shared one. */
 export async function startOwnRedis(): Promise<OwnRedis> {
-  const port = await unusedPort();
+  const port = await reservablePort();
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   });

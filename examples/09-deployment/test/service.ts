@@ -1,5 +1,4 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { reservablePort } from '@cookbook/shared';
 import { loadConfig } from '../config/config.js';
 import { type Service, type ServiceOptions, startService } from '../service/service.js';
 import { CapturedLog } from './captured-log.js';
@@ -51,12 +50,6 @@ export async function startTestService(env: NodeJS.ProcessEnv, options: TestServ
     },
   };
 }
-
-/**
- * A port nothing listens on, for a process that binds it later: below the ephemeral range, so no
- * outgoing connection takes it in the meantime (`count` consecutive ones for pm2's base + N).
- */
-export const unusedPort = (count = 1): Promise<number> => reservablePort(count);
 
 /** A TCP peer that accepts connections and never answers: a dependency that hangs. */
 export async function blackHole(): Promise<{ url: string; close(): Promise<void> }> {

@@ -1,8 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Fixture, waitUntil } from '@cookbook/shared/testing';
-import { unusedPort } from '../../test/service.js';
+import { type Fixture, reservablePort, waitUntil } from '@cookbook/shared/testing';
 import { exitCode, spawnService } from '../../test/spawn-service.js';
 import { type Haproxy, startHaproxy } from '../haproxy.js';
 import { type Backend, haproxyConfig } from '../haproxy-config.js';
@@ -41,7 +40,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const dir = await mkdtemp(join(tmpdir(), 'cookbook-roll-'));
   const backends: Backend[] = [];
   for (let i = 1; i <= (options.size ?? 3); i += 1) {
-    backends.push({ name: `api-${i}`, host: '127.0.0.1', port: await unusedPort() });
+    backends.push({ name: `api-${i}`, host: '127.0.0.1', port: await reservablePort() });
   }
   const running = new Map<string, Fixture>();
   const start = async (name: string): Promise<Instance> => {
@@ -68,7 +67,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     };
   };
   const instances = await Promise.all(backends.map((b) => start(b.name)));
-  const frontendPort = await unusedPort();
+  const frontendPort = await reservablePort();
   const statsSocket = join(dir, 'haproxy.sock');
   const config = haproxyConfig({ frontendPort, backends, statsSocket, ...FLEET_CHECKS });
   let started: Haproxy | undefined;
