@@ -41,20 +41,23 @@ const config: ShopConfig = {
 };
 
 const which = process.argv[2] ?? 'all';
-let services: RunningService[];
-if (which === 'all') services = await startShop(config);
-else if (which === 'orders') services = [await startOrders(config)];
-else if (which === 'email-worker') services = [await startEmails(config)];
-else if (which === 'gateway') services = [await startGateway(config, env.ORDERS_URL ?? 'http://127.0.0.1:3001')];
-else throw new Error(`unknown service "${which}": use all, gateway, orders or email-worker`);
-for (const { name, url, metricsUrl } of services) console.log(JSON.stringify({ service: name, url, metricsUrl }));
+async function start(): Promise<RunningService[]> {
+  if (which === 'all') return startShop(config);
+  if (which === 'orders') return [await startOrders(config)];
+  if (which === 'email-worker') return [await startEmails(config)];
+  if (which === 'gateway') return [await startGateway(config, env.ORDERS_URL ?? 'http://127.0.0.1:3001')];
+  throw new Error(`unknown service "${which}": use all, gateway, orders or email-worker`);
+}
+const started = start();
 
+// The handlers go in before the services start: a SIGTERM while they connect and listen would
+// otherwise meet the default action and end the process with its connections open.
 let stopping = false;
 const shutdown = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   console.log(JSON.stringify({ stopping: signal }));
-  await stopShop(services);
+  await stopShop(await started.catch(() => []));
   await closeErrorTracking();
   await stopTracing();
   process.exit(0);
@@ -67,3 +70,5 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     }),
   );
 }
+
+for (const { name, url, metricsUrl } of await started) console.log(JSON.stringify({ service: name, url, metricsUrl }));
