@@ -14,6 +14,8 @@ export interface ProcessSample {
   comm: string;
   /** user + system CPU time so far, in clock ticks */
   ticks: number;
+  /** resident set size, in pages (what /proc/<pid>/status calls VmRSS) */
+  rssPages: number;
 }
 
 export type Snapshot = ReadonlyMap<number, ProcessSample>;
@@ -34,10 +36,12 @@ export function parseStat(line: string): ProcessSample | undefined {
   const close = line.lastIndexOf(')');
   if (open < 0 || close < open) return undefined;
   const fields = line.slice(close + 2).split(' ');
-  const [ppid, utime, stime] = [fields[1], fields[11], fields[12]].map(Number);
-  if (ppid === undefined || utime === undefined || stime === undefined || [ppid, utime, stime].some(Number.isNaN))
-    return undefined;
-  return { pid: Number(line.slice(0, open)), ppid, comm: line.slice(open + 1, close), ticks: utime + stime };
+  // Fields 4, 14, 15 and 24 of proc(5), counted from the state (field 3) that follows the command.
+  const [ppid, utime, stime, rssPages] = [fields[1], fields[11], fields[12], fields[21]].map(Number);
+  if (ppid === undefined || utime === undefined || stime === undefined || rssPages === undefined) return undefined;
+  if ([ppid, utime, stime, rssPages].some(Number.isNaN)) return undefined;
+  const comm = line.slice(open + 1, close);
+  return { pid: Number(line.slice(0, open)), ppid, comm, ticks: utime + stime, rssPages };
 }
 
 /** Every process of this machine, or undefined where there is no /proc (macOS). */
@@ -60,7 +64,7 @@ export function readProcesses(): Snapshot | undefined {
   return snapshot;
 }
 
-function descendsFrom(pid: number, root: number, snapshot: Snapshot): boolean {
+export function descendsFrom(pid: number, root: number, snapshot: Snapshot): boolean {
   for (let current: number | undefined = pid, hops = 0; current !== undefined && hops < 64; hops++) {
     if (current === root) return true;
     current = snapshot.get(current)?.ppid;

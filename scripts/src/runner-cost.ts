@@ -1,37 +1,21 @@
 // What `pnpm example` costs over running an example's main.ts directly: wall time from spawn to exit
 // and the peak RSS of the whole process tree, for one quick recipe in smoke mode, interleaved runs.
 //   node --import tsx scripts/src/runner-cost.ts [runs]
-import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
 import { markdownTable, median, ratio } from '@cookbook/shared/bench';
 import { ROOT } from './catalog.js';
+import { descendsFrom, readProcesses } from './foreign-load.js';
 
 const RUNS = Number(process.argv[2] ?? 15);
 
-/** Sum of VmRSS (KiB) over `root` and every process below it. */
-function treeRss(root: number): number {
-  const parents = new Map<number, number>();
-  const rss = new Map<number, number>();
-  for (const name of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      parents.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-      rss.set(Number(name), Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${name}/status`, 'utf8'))?.[1] ?? 0));
-    } catch {
-      // Exited while we looked.
-    }
-  }
-  let total = 0;
-  for (const [pid, kib] of rss) {
-    for (let current: number | undefined = pid, hops = 0; current && hops < 64; hops++) {
-      if (current === root) {
-        total += kib;
-        break;
-      }
-      current = parents.get(current);
-    }
-  }
-  return total;
+const PAGE_BYTES = Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim()) || 4096;
+
+/** Resident memory of `root` and every process below it, in MiB. */
+function treeMib(root: number): number {
+  const snapshot = readProcesses() ?? new Map();
+  let pages = 0;
+  for (const process of snapshot.values()) if (descendsFrom(process.pid, root, snapshot)) pages += process.rssPages;
+  return (pages * PAGE_BYTES) / 2 ** 20;
 }
 
 async function measure(command: string, args: string[]): Promise<{ ms: number; mib: number }> {
@@ -39,12 +23,12 @@ async function measure(command: string, args: string[]): Promise<{ ms: number; m
   const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, COOKBOOK_SMOKE: '1' }, stdio: 'ignore' });
   let peak = 0;
   const sampler = setInterval(() => {
-    if (child.pid) peak = Math.max(peak, treeRss(child.pid));
+    if (child.pid) peak = Math.max(peak, treeMib(child.pid));
   }, 10);
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   clearInterval(sampler);
   if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited ${code}`);
-  return { ms: performance.now() - started, mib: peak / 1024 };
+  return { ms: performance.now() - started, mib: peak };
 }
 
 const VARIANTS: Record<string, [string, string[]]> = {

@@ -5,7 +5,13 @@ import { busyReason, busyThreshold } from '../src/bench-blocks.js';
 import { foreignTicks, type ProcessSample, parseStat, readProcesses } from '../src/foreign-load.js';
 
 const snapshot = (...samples: ProcessSample[]) => new Map(samples.map((s) => [s.pid, s]));
-const at = (pid: number, ppid: number, comm: string, ticks: number): ProcessSample => ({ pid, ppid, comm, ticks });
+const at = (pid: number, ppid: number, comm: string, ticks: number): ProcessSample => ({
+  pid,
+  ppid,
+  comm,
+  ticks,
+  rssPages: 0,
+});
 
 describe('the bench harness refuses numbers from a busy machine', () => {
   it('lets other processes use a quarter of the cores, before and during the bench', () => {
@@ -58,12 +64,8 @@ describe('what counts as a neighbour', () => {
   });
 
   it('reads /proc/<pid>/stat, a command with spaces and parentheses included', () => {
-    expect(parseStat('4242 (my (odd) cmd) S 7 4242 4242 0 -1 4194560 1 0 0 0 25 5 0 0 20 0 1 0')).toEqual({
-      pid: 4242,
-      ppid: 7,
-      comm: 'my (odd) cmd',
-      ticks: 30,
-    });
+    const line = '4242 (my (odd) cmd) S 7 4242 4242 0 -1 4194560 1 0 0 0 25 5 0 0 20 0 1 0 9876 1048576 512 0';
+    expect(parseStat(line)).toEqual({ pid: 4242, ppid: 7, comm: 'my (odd) cmd', ticks: 30, rssPages: 512 });
   });
 
   it("finds a real busy child in this machine's /proc and charges it to its parent's tree", async () => {
