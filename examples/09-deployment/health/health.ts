@@ -24,6 +24,7 @@ export class Lifecycle {
 export const postgresCheck =
   (pool: pg.Pool): Check =>
   () =>
+    // Stryker disable next-line StringLiteral: an empty query is a round trip too, and succeeds just the same
     pool.query('SELECT 1');
 export const redisCheck =
   (redis: Redis): Check =>
@@ -106,6 +107,7 @@ export function naiveHealthRoute(pool: pg.Pool, redis: Redis): Router {
   const router = Router();
   router.get('/health', async (_req: Request, res: Response) => {
     try {
+      // Stryker disable next-line StringLiteral: an empty query is a round trip too, and succeeds just the same
       await pool.query('SELECT 1');
       await redis.ping();
       res.json({ status: 'healthy', uptime: process.uptime(), checks: { database: 'ok', redis: 'ok' } });
