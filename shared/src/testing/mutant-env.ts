@@ -1,4 +1,4 @@
-import { beforeEach } from 'vitest';
+import { afterEach, beforeEach } from 'vitest';
 
 /**
  * Under StrykerJS the active mutant lives on a global of the test worker, which a child process,
@@ -7,9 +7,26 @@ import { beforeEach } from 'vitest';
  * carries the mutant into every process the test starts (children inherit the environment).
  */
 const ACTIVE_MUTANT = '__STRYKER_ACTIVE_MUTANT__';
+const stryker = () => (globalThis as { __stryker__?: { activeMutant?: unknown } }).__stryker__;
 
 beforeEach(() => {
-  const active = (globalThis as { __stryker__?: { activeMutant?: unknown } }).__stryker__?.activeMutant;
+  const active = stryker()?.activeMutant;
   if (active === undefined) delete process.env[ACTIVE_MUTANT];
   else process.env[ACTIVE_MUTANT] = String(active);
+});
+
+/**
+ * A mutant that makes the code throw where no one listens (an 'error' event without a handler)
+ * fails `pnpm test`, which counts unhandled errors, but Stryker reads only the tests' own results
+ * and would call it survived. Under Stryker, such an error fails the test it happened in.
+ */
+const unhandled: unknown[] = [];
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (error: unknown) => {
+    if (stryker() !== undefined) unhandled.push(error);
+  });
+}
+afterEach(() => {
+  const errors = unhandled.splice(0);
+  if (errors.length > 0) throw new Error(`unhandled during this test: ${errors.map(String).join('; ')}`);
 });
