@@ -1,5 +1,5 @@
 import { useTestDatabase } from '@cookbook/shared/testing';
-import { Sequelize } from 'sequelize';
+import { EmptyResultError, Sequelize } from 'sequelize';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { assertCents } from './cents.js';
 import { defineWallets, deposit, naiveDeposit, type Wallets } from './decimal-money.js';
@@ -23,6 +23,25 @@ beforeEach(async () => {
 });
 
 describe('acid-transfer: money as numbers', () => {
+  it('the Q&A schema: DECIMAL(12,2), never null, keyed by id, no timestamp columns', async () => {
+    const [columns] = await sequelize.query(
+      `SELECT column_name, data_type, numeric_precision, numeric_scale, is_nullable
+         FROM information_schema.columns WHERE table_name = 'wallets' ORDER BY column_name`,
+    );
+    expect(columns).toEqual([
+      { column_name: 'balance', data_type: 'numeric', numeric_precision: 12, numeric_scale: 2, is_nullable: 'NO' },
+      { column_name: 'id', data_type: 'integer', numeric_precision: 32, numeric_scale: 0, is_nullable: 'NO' },
+    ]);
+    await expect(wallets.create({ id: 1, balance: '1.00' })).rejects.toMatchObject({
+      name: 'SequelizeUniqueConstraintError',
+    });
+  });
+
+  it('a deposit to a wallet that does not exist is refused, by either deposit', async () => {
+    await expect(deposit(wallets, 404, 50)).rejects.toBeInstanceOf(EmptyResultError);
+    await expect(naiveDeposit(wallets, 404, 50)).rejects.toBeInstanceOf(EmptyResultError);
+  });
+
   it('Sequelize hands a DECIMAL back as a string', async () => {
     const wallet = await wallets.findByPk(1, { rejectOnEmpty: true });
     expect(wallet.balance).toBe('100.00');
