@@ -1,32 +1,14 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CORRELATION_HEADER, withCorrelationId } from '../correlation/correlation.js';
-import { startStubUserService } from '../test/stub-server.js';
-import {
-  createServiceClient,
-  type ServiceClientOptions,
-  UpstreamClientError,
-  UpstreamUnavailableError,
-} from './service-client.js';
+import { type ServiceClientOptions, UpstreamClientError, UpstreamUnavailableError } from './service-client.js';
+import { clientAndStub, closeClientsAndStubs } from './test/client-and-stub.js';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function setup(options: Partial<ServiceClientOptions> = {}) {
-  const stub = await startStubUserService();
-  const client = createServiceClient({ baseUrl: stub.url, retryMinDelayMs: 5, ...options });
-  cleanups.push(
-    () => stub.close(),
-    () => client.close(),
-  );
-  return { stub, client };
-}
+afterEach(closeClientsAndStubs);
 
 describe('what the client sends', () => {
   it('JSON in and out, and the correlation id of the work it runs in', async () => {
-    const { stub, client } = await setup();
+    const { stub, client } = await clientAndStub();
     await withCorrelationId('order-7', () => client.post('/users', { email: 'x@example.com' }));
     await client.get('/users/1');
     const [post, get] = stub.requests();
@@ -43,7 +25,7 @@ describe('which answers are worth another try', () => {
   it.each([500, 503, 429])(
     '%i: the service is failing or shedding load, so an idempotent call retries',
     async (status) => {
-      const { stub, client } = await setup({ retries: 2 });
+      const { stub, client } = await clientAndStub({ retries: 2 });
       stub.setMode(status);
       const error = await client.get('/users/1').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UpstreamUnavailableError);
@@ -53,7 +35,7 @@ describe('which answers are worth another try', () => {
   );
 
   it('a 4xx is the call being wrong: no retry, and the status and body reach the caller', async () => {
-    const { stub, client } = await setup({ retries: 2 });
+    const { stub, client } = await clientAndStub({ retries: 2 });
     stub.setMode(409);
     const error = await client.put('/users/1', { email: 'taken@example.com' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UpstreamClientError);
@@ -62,7 +44,7 @@ describe('which answers are worth another try', () => {
   });
 
   it('PUT and DELETE are retried like GET; POST is not', async () => {
-    const { stub, client } = await setup({ retries: 1 });
+    const { stub, client } = await clientAndStub({ retries: 1 });
     stub.setMode(503);
     await expect(client.put('/users/1', {})).rejects.toBeInstanceOf(UpstreamUnavailableError);
     await expect(client.delete('/users/1')).rejects.toBeInstanceOf(UpstreamUnavailableError);
@@ -71,7 +53,7 @@ describe('which answers are worth another try', () => {
   });
 
   it('a refused connection keeps the network error as its cause', async () => {
-    const { stub, client } = await setup({ retries: 0 });
+    const { stub, client } = await clientAndStub({ retries: 0 });
     stub.setMode('down');
     const error = await client.get('/users/1').catch((e: unknown) => e);
     expect(error).toMatchObject({ message: 'GET /users/1 failed: fetch failed' });
@@ -83,7 +65,7 @@ describe('the breaker settings a caller passes', () => {
   it('its error threshold: three failures in four calls open the default 50% breaker, not one at 75%', async () => {
     const answers = ['error', 'up', 'error', 'error'] as const; // 75% failed; opossum opens above the threshold
     const breakerAfter = async (breaker: ServiceClientOptions['breaker']) => {
-      const { stub, client } = await setup({ retries: 0, breaker });
+      const { stub, client } = await clientAndStub({ retries: 0, breaker });
       for (const mode of answers) {
         stub.setMode(mode);
         await client.get('/users/1').catch(() => {});
@@ -95,7 +77,7 @@ describe('the breaker settings a caller passes', () => {
   });
 
   it('its reset timeout: the breaker half-opens after it, not after the default 10 s', async () => {
-    const { stub, client } = await setup({ retries: 0, breaker: { volumeThreshold: 1, resetTimeoutMs: 100 } });
+    const { stub, client } = await clientAndStub({ retries: 0, breaker: { volumeThreshold: 1, resetTimeoutMs: 100 } });
     stub.setMode('down');
     await client.get('/users/1').catch(() => {});
     const opened = performance.now();
@@ -105,7 +87,7 @@ describe('the breaker settings a caller passes', () => {
   });
 
   it('close() shuts the breaker down: its timers stop and it refuses calls', async () => {
-    const { client } = await setup();
+    const { client } = await clientAndStub();
     client.close();
     expect(client.breaker.isShutdown).toBe(true);
   });

@@ -1,33 +1,13 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startStubUserService } from '../test/stub-server.js';
-import {
-  createServiceClient,
-  naiveGetUser,
-  type ServiceClientOptions,
-  UpstreamClientError,
-  UpstreamUnavailableError,
-} from './service-client.js';
+import { naiveGetUser, UpstreamClientError, UpstreamUnavailableError } from './service-client.js';
+import { clientAndStub, closeClientsAndStubs } from './test/client-and-stub.js';
 
-type Stub = Awaited<ReturnType<typeof startStubUserService>>;
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-async function setup(options: Partial<ServiceClientOptions> = {}) {
-  const stub: Stub = await startStubUserService();
-  const client = createServiceClient({ baseUrl: stub.url, retryMinDelayMs: 5, ...options });
-  cleanups.push(
-    () => stub.close(),
-    () => client.close(),
-  );
-  return { stub, client };
-}
+afterEach(closeClientsAndStubs);
 
 describe('resilient service client', () => {
   it('retries an idempotent GET on a 503, but never a POST', async () => {
-    const { stub, client } = await setup({ retries: 2 });
+    const { stub, client } = await clientAndStub({ retries: 2 });
     stub.setMode('error');
     await expect(client.get('/users/1')).rejects.toBeInstanceOf(UpstreamUnavailableError);
     expect(stub.hits()).toBe(3);
@@ -36,7 +16,10 @@ describe('resilient service client', () => {
   });
 
   it('opens the breaker after the threshold, then fails fast without touching the service', async () => {
-    const { stub, client } = await setup({ retries: 0, breaker: { volumeThreshold: 4, resetTimeoutMs: 60_000 } });
+    const { stub, client } = await clientAndStub({
+      retries: 0,
+      breaker: { volumeThreshold: 4, resetTimeoutMs: 60_000 },
+    });
     stub.setMode('down');
     for (let i = 0; i < 4; i += 1) await expect(client.get('/users/1')).rejects.toThrow(UpstreamUnavailableError);
     expect(client.breaker.opened).toBe(true);
@@ -48,7 +31,10 @@ describe('resilient service client', () => {
 
   // #region not-found-keeps-closed
   it('a 404 is a healthy service saying no: any number of them leaves the breaker closed', async () => {
-    const { stub, client } = await setup({ retries: 0, breaker: { volumeThreshold: 3, resetTimeoutMs: 60_000 } });
+    const { stub, client } = await clientAndStub({
+      retries: 0,
+      breaker: { volumeThreshold: 3, resetTimeoutMs: 60_000 },
+    });
     stub.setMode('missing');
     for (let i = 0; i < 10; i += 1) await expect(client.get('/users/404')).rejects.toMatchObject({ status: 404 });
     await expect(client.get('/users/404')).rejects.toBeInstanceOf(UpstreamClientError);
@@ -58,7 +44,7 @@ describe('resilient service client', () => {
   // #endregion not-found-keeps-closed
 
   it('half-opens after the reset timeout and closes again once the service is back', async () => {
-    const { stub, client } = await setup({ retries: 0, breaker: { volumeThreshold: 2, resetTimeoutMs: 150 } });
+    const { stub, client } = await clientAndStub({ retries: 0, breaker: { volumeThreshold: 2, resetTimeoutMs: 150 } });
     stub.setMode('down');
     for (let i = 0; i < 2; i += 1) await expect(client.get('/users/1')).rejects.toThrow();
     expect(client.breaker.opened).toBe(true);
@@ -69,7 +55,7 @@ describe('resilient service client', () => {
   });
 
   it('a hung service costs one timeout per attempt, and the abandoned request is closed', async () => {
-    const { stub, client } = await setup({ retries: 1, timeoutMs: 200 });
+    const { stub, client } = await clientAndStub({ retries: 1, timeoutMs: 200 });
     stub.setMode('hang');
     const started = performance.now();
     await expect(client.get('/users/1')).rejects.toThrow(/aborted due to timeout/);
@@ -82,7 +68,7 @@ describe('resilient service client', () => {
 
   // #region naive-hangs
   it('naiveGetUser: a hung service keeps the call, and its socket, open after the fix has given up', async () => {
-    const { stub, client } = await setup({ retries: 0, timeoutMs: 200 });
+    const { stub, client } = await clientAndStub({ retries: 0, timeoutMs: 200 });
     stub.setMode('hang');
     let naiveSettled = false;
     const naive = naiveGetUser(stub.url, 1).finally(() => {
