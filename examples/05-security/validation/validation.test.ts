@@ -1,4 +1,5 @@
 import express from 'express';
+import Joi from 'joi';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { errorHandler } from '../errors/errors.js';
@@ -67,6 +68,17 @@ describe('validation: the reusable middleware', () => {
     expect(broken.status).toBe(400);
     expect(fieldsOf(broken.body)).toEqual(['body']);
   });
+
+  it('names a nested field by its path', async () => {
+    const address = Joi.object({ address: Joi.object({ city: Joi.string().required() }).required() });
+    const app = express()
+      .use(express.json())
+      .post('/', validate(address, 'body'), (_req, res) => void res.json({}));
+    const res = await request(app.use(errorHandler(() => {})))
+      .post('/')
+      .send({ address: {} });
+    expect(fieldsOf(res.body)).toEqual(['address.city']);
+  });
 });
 
 describe('validation: the naive middleware (the Q&A version)', () => {
@@ -77,6 +89,14 @@ describe('validation: the naive middleware (the Q&A version)', () => {
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ error: expect.stringContaining('email') });
     expect(JSON.stringify(res.body)).not.toContain('password');
+  });
+
+  it('lets a valid body through to the handler', async () => {
+    const res = await request(echoApp())
+      .post('/naive/register')
+      .send({ email: 'A@example.com', password: 'long enough!' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ email: 'a@example.com', passwordLength: 12 });
   });
 
   it('crashes the handler with a 500 when the body is not JSON', async () => {
