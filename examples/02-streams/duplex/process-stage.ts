@@ -46,6 +46,9 @@ export function processStage(command: string, args: readonly string[] = []): Dup
     else stage.destroy(new Error(`${command} exited with ${signal ?? `code ${code}`}`));
   });
   child.on('error', (error) => stage.destroy(error)); // e.g. ENOENT: no such command
+  // The pending write fails with the same EPIPE and destroys the stage; the listener is what keeps
+  // the 'error' event from being uncaught.
+  // Stryker disable next-line ArrowFunction: as above, an empty listener fails the stage the same way
   stdin.on('error', (error) => stage.destroy(error)); // EPIPE: it exited before reading everything
   return stage;
 }
