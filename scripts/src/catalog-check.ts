@@ -48,7 +48,10 @@ export function checkCatalog(root = ROOT): string[] {
     ...examples.flatMap(recipeLayoutProblems),
     ...examples.flatMap((e) => testCommandProblems(e, examples)),
   ];
-  const staleScores = examples.flatMap((e) => mutationProblems(e).stale);
+  const staleScores = examples.flatMap((e) => {
+    const { missing, stale } = mutationProblems(e);
+    return [...missing, ...stale];
+  });
   return [...problems, ...examples.flatMap((e) => checkExample(e, rootReadme)), ...layout, ...staleScores];
 }
 

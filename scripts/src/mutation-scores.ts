@@ -124,11 +124,12 @@ export function mergeScores(old: readonly FileScore[], fresh: readonly FileScore
 }
 
 /**
- * What the catalog check finds in a package's mutation table: `stale`, rows older than their file
- * (these fail it: the README would show a score for code that is no longer there), and `unscored`,
- * copyable files with no row yet, which it lists with the command that scores them.
+ * What the catalog check finds in a package's mutation table. `missing`, a package with copyable
+ * code and no table at all, and `stale`, rows older than their file (the README would show a score
+ * for code that is no longer there), fail it. `unscored`, copyable files with no row yet, it lists
+ * with the command that scores them.
  */
-export function mutationProblems(example: Example): { stale: string[]; unscored: string[] } {
+export function mutationProblems(example: Example): { missing: string[]; stale: string[]; unscored: string[] } {
   const where = `examples/${example.folder}/README.md`;
   const readmePath = join(example.dir, 'README.md');
   const block = existsSync(readmePath) ? mutationBlock(readFileSync(readmePath, 'utf8')) : undefined;
@@ -143,5 +144,9 @@ export function mutationProblems(example: Example): { stale: string[]; unscored:
     else if (row.digest !== fileDigest(example, file))
       stale.push(`${where}: the mutation score of ${file} is older than the file; ${fix(folder)}`);
   }
-  return { stale, unscored };
+  const missing =
+    block === undefined && unscored.length > 0
+      ? [`${where}: no mutation score at all; run \`pnpm mutate ${example.slug} <folder>\` on a recipe it proves`]
+      : [];
+  return { missing, stale, unscored };
 }

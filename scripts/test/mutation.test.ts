@@ -93,16 +93,21 @@ describe('mutation scores', () => {
     ]);
   });
 
-  it('the catalog check fails a row older than its file, and lists files with no row with the command', () => {
-    expect(mutationProblems(scoredExample(withTable))).toEqual({ stale: [], unscored: [] });
+  it('the catalog check fails a package with no table and a row older than its file, and lists files with no row', () => {
+    expect(mutationProblems(scoredExample(withTable))).toEqual({ missing: [], stale: [], unscored: [] });
 
-    expect(mutationProblems(scoredExample(() => '# no table\n')).unscored).toEqual([
+    const unscored = mutationProblems(scoredExample(() => '# no table\n'));
+    expect(unscored.missing).toEqual([
+      'examples/01-scored/README.md: no mutation score at all; run `pnpm mutate scored <folder>` on a recipe it proves',
+    ]);
+    expect(unscored.unscored).toEqual([
       'examples/01-scored/README.md: broker/connection.ts has no mutation score; run `pnpm mutate scored broker`',
       'examples/01-scored/README.md: lock/lock.ts has no mutation score; run `pnpm mutate scored lock`',
     ]);
 
     const partial = scoredExample((e) => withTable(e, rowsFromReport(e, report(e), '2026-12-01').slice(0, 1)));
     expect(mutationProblems(partial)).toEqual({
+      missing: [],
       stale: [],
       unscored: [
         'examples/01-scored/README.md: broker/connection.ts has no mutation score; run `pnpm mutate scored broker`',
@@ -112,6 +117,7 @@ describe('mutation scores', () => {
     const stale = scoredExample(withTable);
     writeFileSync(join(stale.dir, 'lock/lock.ts'), 'export const held = false;\n');
     expect(mutationProblems(stale)).toEqual({
+      missing: [],
       stale: [
         'examples/01-scored/README.md: the mutation score of lock/lock.ts is older than the file; run `pnpm mutate scored lock`',
       ],
