@@ -15,11 +15,27 @@ export function clearResults(packageDirs: readonly string[]): void {
   for (const dir of packageDirs) rmSync(join(dir, RESULTS_FILE), { force: true });
 }
 
-/** Reads one package's counts (written by the shared CountReporter); `undefined` when it wrote none. */
-export function readResults(packageDir: string): Counts | undefined {
+export interface PackageResult {
+  counts: Counts;
+  /** One line per failure, so the run's closing lines (all CI shows) name what to fix. */
+  failures: string[];
+}
+
+/** Reads one package's report (written by the shared CountReporter); `undefined` when it wrote none. */
+export function readResults(packageDir: string): PackageResult | undefined {
   const path = join(packageDir, RESULTS_FILE);
   if (!existsSync(path)) return undefined;
-  return countReport(JSON.parse(readFileSync(path, 'utf8')) as TestCounts);
+  const report = JSON.parse(readFileSync(path, 'utf8')) as TestCounts;
+  return { counts: countReport(report), failures: failureLines(report) };
+}
+
+/** Every failure `countReport` counts, named: a failed test, a file that broke, an unhandled error. */
+export function failureLines(report: TestCounts): string[] {
+  return [
+    ...report.failedTests,
+    ...report.brokenFiles.map((file) => `${file}: did not load, or a hook failed`),
+    ...report.unhandledErrors.map((error) => `unhandled: ${error}`),
+  ];
 }
 
 /**

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { cleanupTestRun, TEST_PATHS_VARIABLE, TEST_RUN_VARIABLE } from '@cookbook/shared';
-import { type Example, loadCatalog, ROOT } from './catalog.js';
+import { loadCatalog, ROOT } from './catalog.js';
 import { ChildGroup } from './child-group.js';
 import { preflight, preflightReport } from './preflight.js';
 import { inputsDigest, StepCache } from './step-cache.js';
 import { parseRequest } from './test-request.js';
 import { addCounts, type Counts, clearResults, readResults, summaryLine } from './test-results.js';
+import { type Step, steps, TESTS_STEP } from './test-steps.js';
 
 const USAGE = `usage: pnpm test [name[/path]…]
   Checks the services every chosen package needs first (all packages when none is named), runs
@@ -16,17 +17,7 @@ const USAGE = `usage: pnpm test [name[/path]…]
   A path after the name runs only the tests under it: pnpm test streams/csv-import,
   pnpm test 07/order-flow/system.test.ts.`;
 
-interface Step {
-  name: string;
-  command: string;
-  args: string[];
-  /** A per-example check (copy, smoke) that replays its last pass while the example's inputs are unchanged. */
-  perExample?: { examples: readonly Example[]; args: (examples: readonly Example[]) => string[] };
-}
-
 const group = new ChildGroup();
-/** The step whose failures are already counted, test by test, in the packages' reports. */
-const TESTS_STEP = 'tests';
 
 async function run(step: Step, env: NodeJS.ProcessEnv, cache: StepCache): Promise<boolean> {
   if (!step.perExample) {
@@ -43,37 +34,6 @@ async function run(step: Step, env: NodeJS.ProcessEnv, cache: StepCache): Promis
   const passed = (await group.run(step.command, args, { cwd: ROOT, env })) === 0;
   if (passed) cache.remember(step.name, new Map(stale.map((e) => [e, digests.get(e) as string])));
   return passed;
-}
-
-/**
- * The checks of a run. `COOKBOOK_NODE_LINE_ONLY=1` (CI's second and third Node lines) keeps what a
- * Node line can change, to fit three lines in CI's 15 minutes on two cores: the tests of the shared
- * harness and of the packages whose claims are about the runtime itself (`everyNodeLine`), and every
- * example's smoke run. Lint, typecheck (TypeScript 7 is a native binary), catalog, docs and copy
- * checks read text with tools that do not run on Node, and give the same answer on every line.
- * `examples` are the packages run whole, which the copy and smoke checks cover.
- */
-function steps(examples: readonly Example[], packages: readonly string[], lineOnly: boolean, all: boolean): Step[] {
-  const filters = packages.map((name) => `--filter=${name}`);
-  const flags = ['--concurrency=2', '--continue', '--output-logs=new-only'];
-  const turbo = lineOnly ? ['run', 'test', '--only', ...flags] : ['run', 'typecheck', 'test', ...flags];
-  const textChecks = all && !lineOnly;
-  return [
-    ...(textChecks ? [{ name: 'lint', command: 'biome', args: ['ci', '.'] }] : []),
-    ...(filters.length > 0 ? [{ name: TESTS_STEP, command: 'turbo', args: [...turbo, ...filters] }] : []),
-    ...(textChecks ? [{ name: 'catalog', command: 'tsx', args: ['scripts/src/catalog-cli.ts'] }] : []),
-    ...(textChecks ? [{ name: 'docs', command: 'tsx', args: ['scripts/src/docs.ts', '--check'] }] : []),
-    ...(lineOnly || examples.length === 0
-      ? []
-      : [perExample('copy', examples, (some) => ['scripts/src/copy-check.ts', ...some.map((e) => e.folder)])]),
-    ...(examples.length === 0
-      ? []
-      : [perExample('smoke', examples, (some) => ['scripts/src/example.ts', '--smoke', ...some.map((e) => e.slug)])]),
-  ];
-}
-
-function perExample(name: string, examples: readonly Example[], args: (some: readonly Example[]) => string[]): Step {
-  return { name, command: 'tsx', args: args(examples), perExample: { examples, args } };
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -130,16 +90,18 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   let total: Counts = { passed: 0, failed: 0, skipped: 0 };
+  const failures: string[] = [];
   console.log(`\nTest results on Node ${process.version}:`);
   for (const dir of packageDirs) {
-    const counts = readResults(dir);
+    const result = readResults(dir);
     const name = relative(ROOT, dir);
     // A package whose run died before reporting counts as one failure, never as silence.
-    const line = counts
-      ? `${counts.passed} passed, ${counts.failed} failed`
+    const line = result
+      ? `${result.counts.passed} passed, ${result.counts.failed} failed`
       : 'no report (its run crashed, or never started)';
     console.log(`  ${name.padEnd(28)} ${line}`);
-    total = addCounts(total, counts ?? { passed: 0, failed: 1, skipped: 0 });
+    total = addCounts(total, result?.counts ?? { passed: 0, failed: 1, skipped: 0 });
+    failures.push(...(result?.failures ?? ['no report']).map((failure) => `${name}: ${failure}`));
   }
   for (const [folder, why] of found.blocked) {
     console.log(`  ${`examples/${folder}`.padEnd(28)} not run: ${why}`);
@@ -151,6 +113,8 @@ async function main(argv: readonly string[]): Promise<number> {
     if (step !== TESTS_STEP || !testsFailed) total = addCounts(total, { passed: 0, failed: 1, skipped: 0 });
   }
   if (failedSteps.length > 0) console.log(`\nFailed steps: ${failedSteps.join(', ')}`);
+  // `failed: ` lines are what .ci/run repeats at its very end, where a reader of CI's tail looks.
+  for (const failure of failures) console.log(`failed: ${failure}`);
   console.log(summaryLine(total));
   if (group.interrupted) return 130;
   return failedSteps.length === 0 && total.failed === 0 && found.blocked.size === 0 ? 0 : 1;

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import type { SerializedError } from 'vitest';
 import type { Reporter, TestModule, TestRunEndReason } from 'vitest/node';
 
@@ -7,6 +8,8 @@ export interface TestCounts {
   passed: number;
   failed: number;
   skipped: number;
+  /** Each failed test as `file > suite > test`, so a run's closing lines say which one failed. */
+  failedTests: string[];
   /** Files that failed with no failed test in them: they did not load, or a hook threw. */
   brokenFiles: string[];
   /** Errors no test caught: an unhandled rejection, an uncaught exception in a worker. */
@@ -28,14 +31,23 @@ export class CountReporter implements Reporter {
   ): void {
     // An interrupted run has no counts to report; `pnpm test` says so rather than sum half a run.
     if (reason === 'interrupted') return;
-    const counts: TestCounts = { passed: 0, failed: 0, skipped: 0, brokenFiles: [], unhandledErrors: [] };
+    const counts: TestCounts = {
+      passed: 0,
+      failed: 0,
+      skipped: 0,
+      failedTests: [],
+      brokenFiles: [],
+      unhandledErrors: [],
+    };
     for (const module of modules) {
       let failedHere = 0;
       for (const test of module.children.allTests()) {
         const { state } = test.result();
         if (state === 'passed') counts.passed++;
-        else if (state === 'failed') failedHere++;
-        else counts.skipped++;
+        else if (state === 'failed') {
+          failedHere++;
+          counts.failedTests.push(`${relative(module.project.config.root, module.moduleId)} > ${test.fullName}`);
+        } else counts.skipped++;
       }
       counts.failed += failedHere;
       if (module.state() === 'failed' && failedHere === 0) counts.brokenFiles.push(module.moduleId);
