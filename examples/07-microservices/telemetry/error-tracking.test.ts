@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import {
   type EnvelopeReceiver,
   type Fixture,
@@ -8,7 +7,7 @@ import {
 } from '@cookbook/shared/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 
-const REGISTER = fileURLToPath(new URL('./register.ts', import.meta.url));
+const REGISTER = new URL('./register.ts', import.meta.url);
 const SECRETS = { databasePassword: 's3cret-db-pw', bodyPassword: 'hunter2-body', bearer: 'tok-authz-xyz' };
 
 interface Running {
@@ -23,12 +22,12 @@ afterEach(async () => {
   running = undefined;
 });
 
-/** The failing service in its own process, started with `--import`, reporting to a fresh receiver. */
+/** The failing service in its own process, started with `--import register.ts`, reporting to a fresh receiver. */
 async function startFailingService({ dsn = true, holdMs = 0 } = {}): Promise<Running> {
   const receiver = await startEnvelopeReceiver({ holdMs });
   const fixture = spawnFixture(new URL('./test/failing-service.ts', import.meta.url), {
+    imports: [REGISTER],
     env: {
-      NODE_OPTIONS: `--import tsx --import ${REGISTER}`,
       OTEL_SERVICE_NAME: 'order-service',
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', // spans go nowhere; the errors are the point
       SENTRY_DSN: dsn ? receiver.dsn : '',

@@ -24,11 +24,14 @@ const SERVICE_VARIABLES = [
 
 const running = new Set<Fixture>();
 
-/** Runs a TypeScript entry of this package in its own process, the way pm2 or Docker would, with only `vars` set. */
-export function spawnService(file: URL, vars: NodeJS.ProcessEnv): Fixture {
+/**
+ * Runs a TypeScript entry of this package in its own process, the way pm2 or Docker would, with only
+ * `vars` set; `imports` are loaded by `--import` before it, as the image loads the telemetry entry.
+ */
+export function spawnService(file: URL, vars: NodeJS.ProcessEnv, imports: readonly URL[] = []): Fixture {
   const env = Object.fromEntries(SERVICE_VARIABLES.map((name) => [name, undefined]));
   // A free metrics port unless a test names one: production's 9464 would collide between tests.
-  const fixture = spawnFixture(file, { env: { ...env, METRICS_PORT: '0', ...vars } });
+  const fixture = spawnFixture(file, { imports, env: { ...env, METRICS_PORT: '0', ...vars } });
   running.add(fixture);
   void fixture.exited.then(() => running.delete(fixture));
   return fixture;

@@ -7,7 +7,7 @@ import { startOtlpReceiver } from './otlp-receiver.js';
 import { renderWaterfall } from './waterfall.js';
 
 const SHOP = new URL('../shop/start.ts', import.meta.url);
-const REGISTER = new URL('./register.ts', import.meta.url).pathname;
+const REGISTER = new URL('./register.ts', import.meta.url);
 const MOVED = /^(http_request_duration_seconds_count|pg_pool_|rabbitmq_|app_ready)/;
 
 export const tracingDemo = recipe({
@@ -29,7 +29,6 @@ export const tracingDemo = recipe({
       await redis.quit();
     });
     const env = {
-      NODE_OPTIONS: `--import tsx --import ${REGISTER}`, // how production starts it: tracing before the app
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
       OTEL_BSP_SCHEDULE_DELAY: '100',
       DATABASE_URL: await scratchDatabase('observability'),
@@ -46,7 +45,13 @@ export const tracingDemo = recipe({
       ),
     };
     const start = async (service: string, extra: NodeJS.ProcessEnv = {}) => {
-      const child = startTsx(SHOP, [service], { ...env, ...extra, OTEL_SERVICE_NAME: service });
+      // `--import register.ts` before the app, as production starts it: tracing on before the first import.
+      const child = startTsx(
+        SHOP,
+        [service],
+        { ...env, ...extra, OTEL_SERVICE_NAME: service },
+        { imports: [REGISTER] },
+      );
       defer(() => child.stop().then(() => undefined));
       const where = await child.json((line) =>
         line.service === service ? (line as { url?: string; metricsUrl: string }) : undefined,

@@ -20,6 +20,13 @@ export interface Fixture {
 
 export interface FixtureOptions {
   args?: readonly string[];
+  /**
+   * Modules loaded by `--import` after tsx and before `file`, as `node --import tsx --import
+   * ./tracing/register.ts app.ts` starts a service. Pass them here, never through NODE_OPTIONS: a
+   * `.ts` import there makes tsx fall back from in-thread hooks to the off-thread loader, which
+   * costs seconds of start-up per process.
+   */
+  imports?: readonly (string | URL)[];
   env?: NodeJS.ProcessEnv;
   cwd?: string;
 }
@@ -30,7 +37,8 @@ export interface FixtureOptions {
  */
 export function spawnFixture(file: URL | string, options: FixtureOptions = {}): Fixture {
   const path = typeof file === 'string' ? file : fileURLToPath(file);
-  const child = spawn(process.execPath, ['--import', 'tsx', path, ...(options.args ?? [])], {
+  const imports = (options.imports ?? []).flatMap((i) => ['--import', typeof i === 'string' ? i : fileURLToPath(i)]);
+  const child = spawn(process.execPath, ['--import', 'tsx', ...imports, path, ...(options.args ?? [])], {
     cwd: options.cwd ?? process.cwd(),
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

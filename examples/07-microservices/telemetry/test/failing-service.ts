@@ -1,6 +1,6 @@
 // A service built from the shared parts (`createServiceApp`, `finishServiceApp`, the logger) whose
-// handlers fail the ways production does; started with `--import ./telemetry/register.ts` through
-// NODE_OPTIONS, reporting to the DSN in SENTRY_DSN. Prints {"listening":url}; SIGTERM drains it,
+// handlers fail the ways production does; started with `--import tsx --import ./telemetry/register.ts`
+// on the command line, reporting to the DSN in SENTRY_DSN. Prints {"listening":url}; SIGTERM drains it,
 // flushes telemetry and exits.
 import { createLogger } from '../../correlation/logger.js';
 import { DependencyUnavailableError, ValidationError } from '../../http/errors.js';

@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { type Fixture, spawnFixture } from '@cookbook/shared/testing';
 
 export interface ShopProcess {
@@ -9,18 +8,18 @@ export interface ShopProcess {
 }
 
 const START = new URL('../../shop/start.ts', import.meta.url);
-const REGISTER = fileURLToPath(new URL('../register.ts', import.meta.url));
+const REGISTER = new URL('../register.ts', import.meta.url);
 
 /**
  * One shop service in its own process, started the way production starts it:
- * `node --import tsx --import ./tracing/register.ts shop/start.ts <service>`. The `--import`s go
- * through NODE_OPTIONS, ahead of the fixture's own, so tracing is on before the first app import.
+ * `node --import tsx --import ./tracing/register.ts shop/start.ts <service>`, so tracing is on
+ * before the first app import.
  */
 export async function startShopProcess(service: string, env: NodeJS.ProcessEnv): Promise<ShopProcess> {
   const fixture = spawnFixture(START, {
     args: [service],
+    imports: [REGISTER],
     env: {
-      NODE_OPTIONS: `--import tsx --import ${REGISTER}`,
       OTEL_SERVICE_NAME: service,
       OTEL_BSP_SCHEDULE_DELAY: '100', // batches leave within 100 ms, not the default 5 s
       GATEWAY_PORT: '0',
