@@ -37,13 +37,17 @@ describe('blocking', () => {
     expect(result.loopDelay.max).toBeGreaterThanOrEqual(0.8 * result.workMs);
     expect(result.worstTimerGapMs).toBeGreaterThanOrEqual(0.8 * result.workMs);
     expect(result.requestMs).toBeGreaterThanOrEqual(0.8 * result.workMs);
+    expect(result.timerTicks).toBe(0);
   });
   // #endregion busy-loop-test
 
   it("the Q&A's alternative, awaiting a timer, waits as long as asked without blocking the loop", async () => {
-    const waited = await measureResponsiveness(() => waitWithoutBlocking(300));
-    expect(waited.workMs).toBeGreaterThanOrEqual(295);
-    expect(waited.loopDelay.max).toBeLessThan(waited.workMs / 2);
+    const waited = await measureResponsiveness(() => waitWithoutBlocking(600));
+    expect(waited.workMs).toBeGreaterThanOrEqual(595);
+    // A free loop ticks a 10 ms timer ~60 times in 600 ms; a quarter of that survives a loaded machine,
+    // where one scheduler stall can push the delay histogram's single worst sample past any bound.
+    expect(waited.timerTicks).toBeGreaterThanOrEqual(waited.workMs / 10 / 4);
+    expect(waited.requestMs).toBeLessThan(waited.workMs / 2);
   });
 
   it('CPU work done inline blocks for at least 80% of its length', async () => {

@@ -9,6 +9,11 @@ export interface Responsiveness {
   loopDelay: LoopDelay;
   /** The longest gap between two ticks of a 10 ms interval timer. */
   worstTimerGapMs: number;
+  /**
+   * Ticks of that timer while the work ran: none while a block holds the loop, about one per 10 ms
+   * while it is free. A count, so one stall of a loaded machine's scheduler cannot turn it around.
+   */
+  timerTicks: number;
   /** How long an HTTP request sent as the work started waited for its answer. */
   requestMs: number;
 }
@@ -24,10 +29,13 @@ export async function measureResponsiveness(work: () => unknown): Promise<Respon
     async (url) => {
       let lastTick = performance.now();
       let worstTimerGapMs = 0;
+      let working = false;
+      let timerTicks = 0;
       const timer = setInterval(() => {
         const now = performance.now();
         worstTimerGapMs = Math.max(worstTimerGapMs, now - lastTick);
         lastTick = now;
+        if (working) timerTicks++;
       }, 10);
       // The histogram measures the gap between two of its own ticks, so it must be ticking already.
       const probe = startLoopDelayProbe(10);
@@ -37,11 +45,13 @@ export async function measureResponsiveness(work: () => unknown): Promise<Respon
         // One turn of the loop so the request's connection is under way before the work starts.
         await setImmediate();
         const started = performance.now();
+        working = true;
         await work();
+        working = false;
         const workMs = performance.now() - started;
         const requestMs = await response;
         await probe.nextSample();
-        return { workMs, loopDelay: probe.stop(), worstTimerGapMs, requestMs };
+        return { workMs, loopDelay: probe.stop(), worstTimerGapMs, timerTicks, requestMs };
       } finally {
         probe.stop();
         clearInterval(timer);
