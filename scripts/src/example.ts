@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMain } from '@cookbook/shared';
-import { type Example, findExample, loadCatalog, suggestExamples } from './catalog.js';
-import { type SmokeResult, smokeExample } from './smoke.js';
+import { type Example, findExample, loadCatalog, ROOT, suggestExamples } from './catalog.js';
+import { readSmokeSeconds, rememberSmokeSeconds, type SmokeResult, smokeExample, startOrder } from './smoke.js';
 import { examplesListing } from './table.js';
 
 const USAGE = `usage:
@@ -61,20 +61,23 @@ async function runOne(example: Example, recipe: string | undefined, args: string
 
 /**
  * Two demos at a time, as two cores allow: most of a demo's time is spent starting processes and
- * waiting on services, so one at a time leaves a core idle. Results print in catalog order.
+ * waiting on services, so one at a time leaves a core idle. They start longest first (`startOrder`);
+ * results print in catalog order.
  */
 async function runSmoke(examples: readonly Example[], concurrency = 2): Promise<number> {
-  const results = examples.map(() => Promise.withResolvers<SmokeResult>());
-  let next = 0;
+  const results = new Map(examples.map((e) => [e, Promise.withResolvers<SmokeResult>()] as const));
+  const queue = startOrder(examples, readSmokeSeconds(ROOT));
   const lanes = Array.from({ length: Math.min(concurrency, examples.length) }, async () => {
-    for (let index = next++; index < examples.length; index = next++) {
-      const result = results[index] as PromiseWithResolvers<SmokeResult>;
-      await smokeExample(examples[index] as Example, {}, 120_000).then(result.resolve, result.reject);
+    for (let example = queue.shift(); example; example = queue.shift()) {
+      const result = results.get(example) as PromiseWithResolvers<SmokeResult>;
+      await smokeExample(example, {}, 120_000).then(result.resolve, result.reject);
     }
   });
   let failed = 0;
-  for (const { promise } of results) {
+  const finished: SmokeResult[] = [];
+  for (const { promise } of results.values()) {
     const result = await promise;
+    finished.push(result);
     const mark = result.ok ? 'ok  ' : 'FAIL';
     const reason = result.reason ? `  ${result.reason}` : '';
     console.log(`smoke ${mark} ${result.example.slug.padEnd(16)} ${result.seconds.toFixed(1)}s${reason}`);
@@ -84,6 +87,7 @@ async function runSmoke(examples: readonly Example[], concurrency = 2): Promise<
     console.log(tail.map((line) => `    | ${line}`).join('\n'));
   }
   await Promise.all(lanes);
+  rememberSmokeSeconds(ROOT, finished);
   console.log(`smoke: ${examples.length - failed} passed, ${failed} failed`);
   return failed === 0 ? 0 : 1;
 }

@@ -1,3 +1,5 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Example } from './catalog.js';
 import { groupAlive, killGroup, runExample, waitForExit } from './run-example.js';
 
@@ -52,4 +54,38 @@ async function stillAlive(pid: number, graceMs: number): Promise<boolean> {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return false;
+}
+
+/** Where a smoke run leaves each example's seconds, for the next run's start order. */
+export const SMOKE_SECONDS_FILE = '.cache/smoke-seconds.json';
+
+/**
+ * The order the lanes start the examples in: longest first, so the last to finish is a short one
+ * and no lane sits idle behind a 30 s demo started last. Lengths come from the previous run (CI's
+ * first Node line informs the next two); an example never timed goes by its chapter, later first,
+ * since the later chapters start more processes.
+ */
+export function startOrder(examples: readonly Example[], seconds: Readonly<Record<string, number>>): Example[] {
+  const known = (e: Example) => seconds[e.slug];
+  return [...examples].sort((a, b) => {
+    const [x, y] = [known(a), known(b)];
+    if (x !== undefined && y !== undefined) return y - x;
+    if (x !== undefined || y !== undefined) return x === undefined ? 1 : -1;
+    return b.number - a.number;
+  });
+}
+
+export function readSmokeSeconds(root: string): Record<string, number> {
+  try {
+    return JSON.parse(readFileSync(join(root, SMOKE_SECONDS_FILE), 'utf8')) as Record<string, number>;
+  } catch {
+    return {}; // a fresh clone: order by chapter
+  }
+}
+
+export function rememberSmokeSeconds(root: string, results: readonly SmokeResult[]): void {
+  const seconds = readSmokeSeconds(root);
+  for (const r of results) seconds[r.example.slug] = Math.round(r.seconds * 10) / 10;
+  mkdirSync(join(root, '.cache'), { recursive: true });
+  writeFileSync(join(root, SMOKE_SECONDS_FILE), `${JSON.stringify(seconds, null, 2)}\n`);
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../src/catalog.js';
 import { parseArgs } from '../src/example.js';
-import { smokeExample } from '../src/smoke.js';
+import { smokeExample, startOrder } from '../src/smoke.js';
 import { examplesListing, examplesTable } from '../src/table.js';
 import { addCounts, summaryLine } from '../src/test-results.js';
 
@@ -57,6 +57,22 @@ describe('smoke run', () => {
   it('fails an example that leaves a process behind, and kills it', async () => {
     const result = await smokeExample(byName('orphan'), {}, 20_000);
     expect(result).toMatchObject({ ok: false, reason: 'exited but left processes running in its group' });
+  });
+});
+
+describe('smoke start order', () => {
+  const slugs = (order: readonly { slug: string }[]) => order.map((e) => e.slug);
+
+  it('starts the longest of the last run first, so no lane idles behind a long demo started last', () => {
+    const seconds = Object.fromEntries(examples.map((e, i) => [e.slug, i % 2 === 0 ? 1 + i : 30 - i]));
+    const order = startOrder(examples, seconds);
+    expect(order.map((e) => seconds[e.slug])).toEqual(Object.values(seconds).sort((a, b) => b - a));
+  });
+
+  it('with no timings (a fresh clone), later chapters first; timed examples before untimed ones', () => {
+    expect(slugs(startOrder(examples, {}))).toEqual(slugs([...examples].reverse()));
+    const [first, ...rest] = examples.map((e) => e.slug);
+    expect(slugs(startOrder(examples, { [first ?? '']: 0.1 }))).toEqual([first, ...rest.reverse()]);
   });
 });
 
