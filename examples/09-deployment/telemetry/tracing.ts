@@ -12,6 +12,7 @@ import {
   type SpanProcessor,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
+import { register as registerSyncHooks, supportsSyncHooks } from 'import-in-the-middle/register-hooks.mjs';
 import { started } from './started.js';
 
 export interface TracingOptions {
@@ -55,8 +56,7 @@ export function startTracing({
   if (running) throw new Error('startTracing() was called twice: start it once, from the --import entry');
   if (spanProcessors.length === 0)
     throw new Error('startTracing() needs a span processor: with none it traces nothing');
-  // ESM imports bypass require(): this loader hook is how the instrumentations see `import express`.
-  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+  hookEsmImports();
   const sdk = new NodeSDK({
     serviceName,
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(sampleRatio) }),
@@ -100,3 +100,13 @@ export function tracingOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Tra
   };
 }
 // #endregion from-env
+
+/**
+ * ESM imports bypass require(): a loader hook is how instrumentations see `import express`. In-thread
+ * (`module.registerHooks`) where Node supports it (22.22.3+, 24.11.1+, 26): the off-thread
+ * `module.register` hook makes a round trip to its own thread for every module the app imports.
+ */
+function hookEsmImports(): void {
+  if (supportsSyncHooks()) registerSyncHooks();
+  else register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+}

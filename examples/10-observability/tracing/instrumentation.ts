@@ -14,6 +14,7 @@ import {
   type SpanProcessor,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
+import { register as registerSyncHooks, supportsSyncHooks } from 'import-in-the-middle/register-hooks.mjs';
 
 export interface TracingOptions {
   serviceName: string;
@@ -60,8 +61,7 @@ export function startTracing({
   instrumentations = tracedLibraries(),
 }: TracingOptions): NodeSDK {
   if (running) throw new Error('startTracing() was called twice: start it once, from the --import entry');
-  // ESM imports bypass require(): this loader hook is how instrumentations see `import express`.
-  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+  hookEsmImports();
   if (spanProcessors.length === 0)
     throw new Error('startTracing() needs a span processor: with none the SDK traces nothing');
   const sdk = new NodeSDK({
@@ -105,3 +105,15 @@ export function tracingOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Tra
   };
 }
 // #endregion from-env
+
+// #region esm-hook
+/**
+ * ESM imports bypass require(): a loader hook is how instrumentations see `import express`. In-thread
+ * (`module.registerHooks`) where Node supports it (22.22.3+, 24.11.1+, 26): the off-thread
+ * `module.register` hook makes a round trip to its own thread for every module the app imports.
+ */
+function hookEsmImports(): void {
+  if (supportsSyncHooks()) registerSyncHooks();
+  else register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+}
+// #endregion esm-hook
