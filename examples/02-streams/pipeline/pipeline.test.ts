@@ -64,8 +64,17 @@ describe('when the source fails midway', () => {
 
   it('pipeline: a missing input rejects with ENOENT instead of an uncaught error event', async () => {
     const output = temp.file();
-    await expect(transformFile(temp.file('missing.txt'), output, uppercase())).rejects.toThrow(/ENOENT/);
+    const input = temp.file('missing.txt');
+    // The input's own error, not one from the cleanup removing an output that was never created.
+    await expect(transformFile(input, output, uppercase())).rejects.toMatchObject({ code: 'ENOENT', path: input });
     await expect(access(output)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('pipeline: an output that cannot be opened rejects with that error, not one from the cleanup', async () => {
+    const input = temp.file();
+    await writeFile(input, 'data\n');
+    const output = `${temp.file()}/no-such-folder/out.txt`;
+    await expect(transformFile(input, output, uppercase())).rejects.toMatchObject({ syscall: 'open', path: output });
   });
 
   it('pipeline: copies and transforms the whole file when nothing fails', async () => {

@@ -11,6 +11,11 @@ describe('uppercasing a stream of UTF-8 bytes', () => {
     expect(out).toContain('\uFFFD');
   });
 
+  it('naive: correct while no chunk boundary falls inside a character', async () => {
+    const out = (await runThrough<Buffer>([Buffer.from(TEXT)], naiveUppercase())).join('');
+    expect(out).toBe(TEXT.toUpperCase());
+  });
+
   it.each([1, 3, 7])('fixed: keeps every character intact across %i-byte chunks', async (size) => {
     const out = (await runThrough<Buffer>(bytesInPiecesOf(TEXT, size), uppercase())).join('');
     expect(out).toBe(TEXT.toUpperCase());
@@ -35,8 +40,17 @@ describe('splitLines (object mode out)', () => {
     }
   });
 
+  it('emits no empty line after a final newline', async () => {
+    expect(await runThrough<string>(bytesInPiecesOf('a\nb\n', 1), splitLines())).toEqual(['a', 'b']);
+  });
+
   it('fails the pipeline on a line longer than the limit instead of buffering it', async () => {
     const endless = bytesInPiecesOf('x'.repeat(5000), 100);
     await expect(runThrough<string>(endless, splitLines(1000))).rejects.toThrow(/longer than 1000/);
+  });
+
+  it('accepts a line of exactly the limit, held across chunks', async () => {
+    const atLimit = bytesInPiecesOf(`${'x'.repeat(1000)}\n`, 100);
+    expect(await runThrough<string>(atLimit, splitLines(1000))).toEqual(['x'.repeat(1000)]);
   });
 });
