@@ -80,7 +80,15 @@ describe('jwt: the fixed middleware', () => {
 describe('jwt: the naive middleware (the Q&A version)', () => {
   it('answers an invalid token with 403, telling the client it is known but forbidden', async () => {
     for (const token of [tokens.expired(), tokens.tampered(), tokens.algNone(), tokens.otherSecret()]) {
-      expect((await get('/naive', `Bearer ${token}`)).status).toBe(403);
+      const res = await get('/naive', `Bearer ${token}`);
+      expect([res.status, res.body]).toEqual([403, { error: 'Invalid token' }]);
+    }
+  });
+
+  it('answers a request without a token with 401, and without a challenge', async () => {
+    for (const res of [await get('/naive'), await get('/naive', 'Bearer')]) {
+      expect([res.status, res.body]).toEqual([401, { error: 'Access denied' }]);
+      expect(res.headers['www-authenticate']).toBeUndefined();
     }
   });
 

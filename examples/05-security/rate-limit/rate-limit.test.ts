@@ -131,6 +131,23 @@ describe('rate-limit: the client address behind a proxy', () => {
   });
 
   it('refuses a hop count that is not a whole number', () => {
-    expect(() => trustProxies(express(), -1)).toThrow(RangeError);
+    expect(() => trustProxies(express(), -1)).toThrow(new RangeError('proxy hops must be a whole number, got -1'));
+  });
+});
+
+describe('rate-limit: what the limiters answer with', () => {
+  it('both limiters: a 15-minute window by default, standard RateLimit headers and no legacy X-RateLimit-*', async () => {
+    for (const limiter of [apiLimiter(), loginLimiter()]) {
+      const res = await request(instance(limiter)).get('/ip');
+      expect(res.headers['ratelimit-policy']).toMatch(/w=900\b/);
+      expect(Object.keys(res.headers).filter((name) => name.startsWith('x-ratelimit'))).toEqual([]);
+    }
+  });
+
+  it("the Q&A's limiter answers 429 with its plain-text message", async () => {
+    const app = instance(naiveApiLimiter({ limit: 1 }));
+    await request(app).get('/ip');
+    const res = await request(app).get('/ip');
+    expect([res.status, res.text]).toEqual([429, 'Too many requests, please try again later']);
   });
 });

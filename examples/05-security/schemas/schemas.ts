@@ -16,6 +16,7 @@ export const BCRYPT_MAX_PASSWORD_BYTES = 72;
 const password = Joi.string()
   .min(8)
   .custom((value: string, helpers) =>
+    // Stryker disable next-line StringLiteral: utf8 is byteLength's default; named for the reader
     Buffer.byteLength(value, 'utf8') > BCRYPT_MAX_PASSWORD_BYTES ? helpers.error('password.tooLong') : value,
   )
   .messages({ 'password.tooLong': `"password" must be at most ${BCRYPT_MAX_PASSWORD_BYTES} bytes in UTF-8` });

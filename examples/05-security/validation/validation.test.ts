@@ -60,6 +60,21 @@ describe('validation: the reusable middleware', () => {
     expect(res.body.fields).toEqual([{ field: 'password', message: expect.stringContaining('72 bytes') }]);
   });
 
+  it('accepts a password of exactly 72 bytes, the most bcrypt reads', async () => {
+    const res = await request(echoApp())
+      .post('/register')
+      .send({ email: 'a@example.com', password: 'é'.repeat(36) });
+    expect([res.status, res.body.passwordLength]).toEqual([201, 36]);
+  });
+
+  it('refuses an id below 1 or above the int4 column, in the query', async () => {
+    for (const id of ['0', '-3', '2147483648']) {
+      const res = await request(echoApp()).get('/users').query({ id });
+      expect([res.status, fieldsOf(res.body)]).toEqual([400, ['id']]);
+    }
+    expect((await request(echoApp()).get('/users').query({ id: '2147483647' })).body).toEqual({ id: 2147483647 });
+  });
+
   it('answers a body that is not JSON with 400, and broken JSON with 400 naming the body', async () => {
     const notJson = await request(echoApp()).post('/register').set('Content-Type', 'text/plain').send('hello');
     expect(notJson.status).toBe(400);
