@@ -106,11 +106,14 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const [folder, why] of found.blocked) {
     console.log(`  ${`examples/${folder}`.padEnd(28)} not run: ${why}`);
     total = addCounts(total, { passed: 0, failed: 1, skipped: 0 });
+    failures.push(`examples/${folder}: not run, a service is missing (the Services list at the top says which)`);
   }
   // A failed check with no failed test behind it (lint, typecheck, docs, a smoke run) is a failure too.
   const testsFailed = total.failed > 0;
   for (const step of failedSteps) {
-    if (step !== TESTS_STEP || !testsFailed) total = addCounts(total, { passed: 0, failed: 1, skipped: 0 });
+    if (step === TESTS_STEP && testsFailed) continue;
+    total = addCounts(total, { passed: 0, failed: 1, skipped: 0 });
+    failures.push(`the ${step} step (its output is above)`);
   }
   if (failedSteps.length > 0) console.log(`\nFailed steps: ${failedSteps.join(', ')}`);
   // `failed: ` lines are what .ci/run repeats at its very end, where a reader of CI's tail looks.
