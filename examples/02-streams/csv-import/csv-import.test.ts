@@ -3,7 +3,7 @@ import { spawnFixture, useTestDatabase } from '@cookbook/shared/testing';
 import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTempDir } from '../test/temp-files.js';
-import { copyBatch } from './copy-batches.js';
+import { copyBatch } from './batch-copy.js';
 import { importCsv } from './csv-import.js';
 import { naiveImportCsv } from './naive-csv-import.js';
 import { createPeopleTable } from './people.js';

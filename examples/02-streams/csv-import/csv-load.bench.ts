@@ -9,8 +9,8 @@ import { markdownTable, median, ratio, reportBench } from '@cookbook/shared/benc
 import csvParser from 'csv-parser';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { mergeBatch } from './copy-batches.js';
 import { importCsv } from './csv-import.js';
+import { mergeBatch } from './merge-batch.js';
 import { createPeopleTable, type Person } from './people.js';
 import { writePeopleCsv } from './people-csv.js';
 import { type ImportCounts, validateRows } from './validate-rows.js';
@@ -83,7 +83,7 @@ const loaders: Loader[] = [
   },
   { name: 'limit: parse + validate only, no database', rows: ROWS, runs: RUNS, prepare: async () => parseOnly },
   {
-    name: 'importCsv, 20,000-row batches (COPY straight in, one batch in flight)',
+    name: 'importCsv, 20,000-row batches (COPY streamed in while the file is parsed)',
     rows: ROWS,
     runs: RUNS,
     prepare: async () => {

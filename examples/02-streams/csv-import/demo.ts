@@ -13,6 +13,7 @@ export const csvImportDemo = recipe({
   lookFor: 'three rejected rows with their line numbers; every other row inserted.',
   async run({ smoke, defer, scratchDatabase, log }) {
     const rows = smoke ? 5_000 : 100_000;
+    const batchSize = 5_000;
     const pool = new pg.Pool({ connectionString: await scratchDatabase('streams_csv'), max: 2 });
     defer(() => pool.end());
     const directory = await mkdtemp(join(tmpdir(), 'cookbook-streams-csv-'));
@@ -21,12 +22,13 @@ export const csvImportDemo = recipe({
     const rejectsFile = join(directory, 'rejects.ndjson');
     await writePeopleCsv(file, rows, { 3: BAD_ROW.missingEmail, 50: BAD_ROW.badNumber, 400: BAD_ROW.badEmail });
     await createPeopleTable(pool);
-    log(`${rows.toLocaleString('en-US')} rows in batches of 5,000:`);
+    log(`${rows.toLocaleString('en-US')} rows in batches of ${batchSize.toLocaleString('en-US')}:`);
     const started = performance.now();
     const counts = await importCsv({
       pool,
       file,
       rejectsFile,
+      batchSize,
       onBatch: ({ batches, inserted }) => batches % 5 === 0 && log(`batch ${batches} committed, ${inserted} rows in`),
     });
     const seconds = (performance.now() - started) / 1000;

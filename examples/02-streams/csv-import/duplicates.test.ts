@@ -3,8 +3,9 @@ import { useTestDatabase } from '@cookbook/shared/testing';
 import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTempDir } from '../test/temp-files.js';
-import { copyBatch, mergeBatch } from './copy-batches.js';
+import { copyBatch } from './batch-copy.js';
 import { importCsv } from './csv-import.js';
+import { mergeBatch } from './merge-batch.js';
 import { createPeopleTable, type Person } from './people.js';
 
 const database = useTestDatabase('streams-csv-duplicates');

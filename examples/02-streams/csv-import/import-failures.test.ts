@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { useTestDatabase } from '@cookbook/shared/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTempDir } from '../test/temp-files.js';
-import { copyBatch } from './copy-batches.js';
+import { copyBatch } from './batch-copy.js';
 import { importCsv } from './csv-import.js';
 import { createPeopleTable } from './people.js';
 import { BAD_ROW, writePeopleCsv } from './people-csv.js';

@@ -1,0 +1,115 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { mergeBatch } from './merge-batch.js';
+import { checkTableName, type Person, toCsvLine } from './people.js';
+
+/** COPY is fast only when each message carries many rows: lines are sent in ~64 KiB strings. */
+const CHUNK_CHARS = 64 * 1024;
+
+/** Postgres' unique_violation: a row's email is already in the table, or twice in the batch. */
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '23505';
+}
+
+/**
+ * One batch, one transaction: a COPY straight into the table, fed while the file is still being
+ * parsed, so that Postgres loads one chunk while Node parses the next. A COPY is one statement, so
+ * all of the batch lands or none of it. The batch keeps its rows: when an email is already there
+ * (a re-run, a duplicate in the file) Postgres stops the COPY, and commit() sends the rows again
+ * through the staging-table merge, which skips those emails.
+ */
+export class BatchCopy {
+  readonly people: Person[] = [];
+  #lines = '';
+  // pg-copy-streams emits a backend error without destroying the stream: this flag says the COPY is over.
+  #stopped = false;
+  #released = false;
+  #lost: Error | undefined; // the connection broke (a restart, a failover): it must not go back to the pool
+  readonly #pool: pg.Pool;
+  readonly #table: string;
+  readonly #client: pg.PoolClient;
+  readonly #copy: Writable;
+  readonly #failure: Promise<unknown>; // the COPY's error, or undefined once it has committed
+
+  static async open(pool: pg.Pool, table: string): Promise<BatchCopy> {
+    const target = checkTableName(table); // before connecting: a refused name must not hold a connection
+    return new BatchCopy(pool, target, await pool.connect());
+  }
+
+  private constructor(pool: pg.Pool, table: string, client: pg.PoolClient) {
+    this.#pool = pool;
+    this.#table = table;
+    this.#client = client;
+    // A checked-out client is no longer heard by the pool: unheard, a cut connection's 'error' ends the process.
+    client.on('error', this.#onLost);
+    this.#copy = client.query(copyFrom(`COPY ${table} (email, name, age) FROM STDIN (FORMAT csv)`));
+    this.#copy.once('error', () => {
+      this.#stopped = true;
+    });
+    this.#failure = finished(this.#copy).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+  }
+
+  // #region add-and-commit
+  /** Adds a person. Returns a promise only when Postgres is behind: the caller waits, and so does the file. */
+  add(person: Person): Promise<void> | undefined {
+    this.people.push(person);
+    this.#lines += toCsvLine(person);
+    return this.#lines.length >= CHUNK_CHARS ? this.#send() : undefined;
+  }
+
+  /** Ends the COPY and returns how many rows are new, merging through staging after a unique violation. */
+  async commit(): Promise<number> {
+    await this.#send();
+    if (!this.#stopped) this.#copy.end();
+    const error = await this.#failure;
+    this.#release();
+    if (!error) return this.people.length;
+    if (!isUniqueViolation(error)) throw error;
+    return mergeBatch(this.#pool, this.#table, this.people);
+  }
+  // #endregion add-and-commit
+
+  /** The import failed elsewhere: cancel the COPY (a CopyFail), so that none of the batch lands. */
+  async abort(): Promise<void> {
+    if (!this.#stopped) this.#copy.destroy(new Error('the import was aborted'));
+    await this.#failure;
+    this.#release();
+  }
+
+  readonly #onLost = (error: Error): void => {
+    this.#lost = error;
+  };
+
+  /** Once only: an abort can land while a write waits to commit. */
+  #release(): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#client.off('error', this.#onLost);
+    this.#client.release(this.#lost);
+  }
+
+  #send(): Promise<void> | undefined {
+    const lines = this.#lines;
+    this.#lines = '';
+    // A failed COPY takes no more data; the rows are still kept for commit() to merge.
+    if (!lines || this.#stopped || this.#copy.write(lines)) return undefined;
+    // A COPY that fails while we wait rejects once() with its error; commit() reports it.
+    return once(this.#copy, 'drain').then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+}
+
+/** A whole batch at once: COPY straight in, or the staging merge after a unique violation. */
+export async function copyBatch(pool: pg.Pool, table: string, people: readonly Person[]): Promise<number> {
+  const batch = await BatchCopy.open(pool, table);
+  for (const person of people) await batch.add(person);
+  return batch.commit();
+}

@@ -1,0 +1,51 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { checkTableName, type Person, toCsvLine } from './people.js';
+
+/** COPY is fast only when each message carries many rows: group lines into ~64 KiB strings. */
+function* csvChunks(people: readonly Person[], chunkChars = 64 * 1024): Generator<string> {
+  let chunk = '';
+  for (const person of people) {
+    chunk += toCsvLine(person);
+    if (chunk.length >= chunkChars) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
+}
+
+// #region merge-batch
+/**
+ * The slow, duplicate-proof path: COPY into a temporary staging table, then merge into the real one
+ * with ON CONFLICT DO NOTHING, in one transaction. Returns how many rows were new.
+ */
+export async function mergeBatch(pool: pg.Pool, table: string, people: readonly Person[]): Promise<number> {
+  const client = await pool.connect();
+  // Checked out, the client is not heard by the pool: a cut connection's 'error' would end the process.
+  let lost: Error | undefined;
+  const onLost = (error: Error) => {
+    lost = error;
+  };
+  client.on('error', onLost);
+  try {
+    await client.query('BEGIN');
+    await client.query('CREATE TEMP TABLE staging (email text, name text, age integer) ON COMMIT DROP');
+    await pipeline(Readable.from(csvChunks(people)), client.query(copyFrom('COPY staging FROM STDIN (FORMAT csv)')));
+    const merged = await client.query(
+      `INSERT INTO ${checkTableName(table)} (email, name, age)
+       SELECT email, name, age FROM staging ON CONFLICT (email) DO NOTHING`,
+    );
+    await client.query('COMMIT');
+    return merged.rowCount ?? 0;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.off('error', onLost);
+    client.release(lost); // a broken connection is destroyed, not pooled again
+  }
+}
+// #endregion merge-batch

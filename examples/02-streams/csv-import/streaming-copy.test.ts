@@ -1,0 +1,128 @@
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { useTestDatabase } from '@cookbook/shared/testing';
+import type pg from 'pg';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { useTempDir } from '../test/temp-files.js';
+import { importCsv } from './csv-import.js';
+import { createPeopleTable } from './people.js';
+import { BAD_ROW, writePeopleCsv } from './people-csv.js';
+
+const database = useTestDatabase('streams-csv-streaming');
+const temp = useTempDir('csv-streaming');
+let pool: pg.Pool;
+
+beforeAll(() => {
+  pool = database.pool({ max: 3 });
+});
+
+const pipes: WriteStream[] = [];
+afterEach(() => {
+  for (const writer of pipes.splice(0)) writer.destroy(); // a failed test must not leave its import waiting for input
+});
+
+async function countRows(table: string): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
+  return rows[0]?.n ?? 0;
+}
+
+/** The rows a COPY into `table` has read so far, from Postgres' own progress view; 0 when none runs. */
+async function rowsCopying(table: string): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>(
+    'SELECT tuples_processed AS n FROM pg_stat_progress_copy WHERE relid = $1::regclass',
+    [table],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
+  for (let tries = 0; tries < 200; tries++) {
+    if (await condition()) return;
+    await sleep(25);
+  }
+  throw new Error(`timed out waiting until ${what}`);
+}
+
+/**
+ * A named pipe as the import's file, so the test decides when each part of the CSV arrives. Its
+ * writer opens once the import opens the pipe for reading.
+ */
+async function pipeOf(rows: number): Promise<{ path: string; lines: string[]; writer: WriteStream }> {
+  const source = temp.file();
+  await writePeopleCsv(source, rows);
+  const path = temp.file();
+  execFileSync('mkfifo', [path]);
+  const lines = (await readFile(source, 'utf8')).split(/(?<=\n)/); // header, then one line per row
+  const writer = createWriteStream(path);
+  pipes.push(writer);
+  return { path, lines, writer };
+}
+
+describe('COPY while the file is still being read', () => {
+  it('Postgres loads a batch before Node has parsed all of it', async () => {
+    await createPeopleTable(pool, 'people_streamed');
+    const { path, lines, writer } = await pipeOf(10_000);
+    const importing = importCsv({
+      pool,
+      file: path,
+      rejectsFile: temp.file(),
+      table: 'people_streamed',
+      batchSize: 10_000,
+    });
+    writer.write(lines.slice(0, 5_001).join('')); // the header and half of the only batch
+    // Collecting the batch first and COPYing it after would leave Postgres at 0 here, waiting forever.
+    await until(async () => (await rowsCopying('people_streamed')) > 0, 'the COPY has rows');
+    expect(await countRows('people_streamed')).toBe(0); // loaded, not yet committed
+    writer.end(lines.slice(5_001).join(''));
+    expect(await importing).toMatchObject({ inserted: 10_000, batches: 1 });
+  });
+
+  it('a connection killed mid-batch fails the import with the server error, and a re-run loads the rest', async () => {
+    await createPeopleTable(pool, 'people_terminated');
+    const { path, lines, writer } = await pipeOf(12_000);
+    let committed = 0;
+    const importing = importCsv({
+      pool,
+      file: path,
+      rejectsFile: temp.file(),
+      table: 'people_terminated',
+      batchSize: 4_000,
+      onBatch: (counts) => {
+        committed = counts.batches;
+      },
+    });
+    const failed = importing.catch((error: unknown) => error);
+    writer.write(lines.slice(0, 7_001).join('')); // the header, batch 1 and most of batch 2
+    await until(async () => committed === 1 && (await rowsCopying('people_terminated')) > 0, 'batch 2 is loading');
+    // What a Postgres restart or failover does to the import's connection.
+    await pool.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND query LIKE 'COPY people_terminated%'",
+    );
+    writer.end(lines.slice(3_001).join(''));
+    expect(await failed).toMatchObject({ message: expect.stringMatching(/terminat|Connection/i) });
+    expect(await countRows('people_terminated')).toBe(4_000); // batch 1 only: batch 2 rolled back whole
+    // Batch 3 had opened its COPY before batch 2's failure was known: it is cancelled, its connection freed.
+    await until(async () => pool.idleCount === pool.totalCount, 'every connection is back in the pool');
+
+    const source = temp.file('rerun.csv');
+    await writePeopleCsv(source, 12_000);
+    const rerun = await importCsv({ pool, file: source, rejectsFile: temp.file(), table: 'people_terminated' });
+    expect(rerun.inserted).toBe(8_000);
+    expect(await countRows('people_terminated')).toBe(12_000);
+  });
+});
+
+describe('an import that fails mid-batch', () => {
+  it('commits none of the batch it was streaming, and gives every connection back', async () => {
+    await createPeopleTable(pool, 'people_aborted');
+    const file = temp.file('aborted.csv');
+    // The first bad row fails its write to the full disk; the second finds the rejects file broken.
+    await writePeopleCsv(file, 30_000, { 3: BAD_ROW.badEmail, 15000: BAD_ROW.badEmail });
+    const importing = importCsv({ pool, file, rejectsFile: '/dev/full', table: 'people_aborted', batchSize: 20_000 });
+    await expect(importing).rejects.toThrow(/ENOSPC/);
+    await until(async () => pool.idleCount === pool.totalCount, 'every connection is back in the pool');
+    expect(await countRows('people_aborted')).toBe(0); // ~15,000 rows had reached the COPY: it was cancelled
+  });
+});
