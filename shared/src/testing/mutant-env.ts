@@ -21,10 +21,14 @@ beforeEach(() => {
  * and would call it survived. Under Stryker, such an error fails the test it happened in.
  */
 const unhandled: unknown[] = [];
-for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
-  process.on(event, (error: unknown) => {
-    if (stryker() !== undefined) unhandled.push(error);
-  });
+// Only in a Stryker worker: any listener of ours turns off vitest's own report of these errors
+// (it steps aside when the process has a handler), which would let every other run pass them by.
+if (process.env.STRYKER_MUTATOR_WORKER !== undefined) {
+  for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+    process.on(event, (error: unknown) => {
+      if (stryker() !== undefined) unhandled.push(error);
+    });
+  }
 }
 afterEach(() => {
   const errors = unhandled.splice(0);
