@@ -6,14 +6,24 @@ import pg from 'pg';
  * (Postgres' max_connections is shared by every instance); `connectionTimeoutMillis` turns
  * "every connection is busy" into an error instead of a request that hangs.
  */
-export function createPool(connectionString: string, max = 10, applicationName = 'cookbook'): pg.Pool {
-  return new pg.Pool({
+export function createPool(
+  connectionString: string,
+  max = 10,
+  applicationName = 'cookbook',
+  onLostConnection: (error: Error) => void = (error) =>
+    console.warn(`postgres: idle connection lost: ${error.message}`),
+): pg.Pool {
+  const pool = new pg.Pool({
     connectionString,
     max,
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 2_000,
     application_name: applicationName,
   });
+  // A restart or failover ends idle connections, and the pool re-emits each one's error. Unheard,
+  // that 'error' ends the process; heard, the dead client is dropped and the next query opens another.
+  pool.on('error', onLostConnection);
+  return pool;
 }
 // #endregion pool
 
@@ -22,13 +32,23 @@ export class PoolTimeoutError extends Error {
 }
 
 // #region with-client
-/** Checks out a client for several statements and always gives it back, even when `work` throws. */
+/**
+ * Checks out a client for several statements and always gives it back, even when `work` throws.
+ * Checked out, a client is no longer heard by the pool: if the server ends its connection, the
+ * 'error' would end the process. This listens, and a broken client is destroyed, not pooled again.
+ */
 export async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await connect(pool);
+  let lost: Error | undefined;
+  const onLost = (error: Error) => {
+    lost = error;
+  };
+  client.on('error', onLost);
   try {
     return await work(client);
   } finally {
-    client.release();
+    client.off('error', onLost);
+    client.release(lost);
   }
 }
 // #endregion with-client

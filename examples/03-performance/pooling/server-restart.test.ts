@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { useTestDatabase, waitUntil } from '@cookbook/shared/testing';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createPool, withClient } from './pooling.js';
+
+// What a Postgres restart, a failover or an idle-session kill does to a pool: the server ends its
+// connections. pg_terminate_backend does the same to this test's connections only.
+const database = useTestDatabase('pooling-restart');
+let observer: pg.Client;
+const pools: pg.Pool[] = [];
+
+beforeAll(async () => {
+  observer = new pg.Client({ connectionString: database.url });
+  await observer.connect();
+});
+afterEach(async () => {
+  await Promise.all(pools.splice(0).map((pool) => pool.end()));
+});
+afterAll(() => observer.end());
+
+/** The recipe's own pool (not a copy): its 'error' listener is what is under test. */
+function recipePool(lost: Error[]): { pool: pg.Pool; name: string } {
+  const name = `restart_${randomBytes(3).toString('hex')}`;
+  const pool = createPool(database.url, 2, name, (error) => lost.push(error));
+  pools.push(pool);
+  return { pool, name };
+}
+
+async function terminateConnections(applicationName: string): Promise<number> {
+  const { rowCount } = await observer.query(
+    'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
+    [applicationName],
+  );
+  return rowCount ?? 0;
+}
+
+describe('a pool whose server ends its connections', () => {
+  it('an idle connection cut by the server is reported and replaced: no crash, and the next query works', async () => {
+    const lost: Error[] = [];
+    const { pool, name } = recipePool(lost);
+    await pool.query('SELECT 1');
+    expect(await terminateConnections(name)).toBe(1);
+    // Unheard, this 'error' on the pool would throw out of the socket callback and end the process.
+    await waitUntil(() => lost.length === 1, 'the pool to report the lost connection', 5_000);
+    expect(lost[0]?.message).toMatch(/terminat/i);
+    expect(pool.totalCount).toBe(0); // the dead client is gone, not handed to the next caller
+    expect((await pool.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('a connection cut while checked out fails only that work; the broken client is not pooled again', async () => {
+    const lost: Error[] = [];
+    const { pool, name } = recipePool(lost);
+    const cut = withClient(pool, async (client) => {
+      await terminateConnections(name);
+      await sleep(100); // the server's goodbye arrives while the client is checked out and idle
+      return client.query('SELECT 1');
+    });
+    await expect(cut).rejects.toThrow(/terminat|Connection/i);
+    expect(lost).toEqual([]); // checked out, the pool did not hear it: withClient did
+    expect(pool.totalCount).toBe(0);
+    expect(await withClient(pool, (client) => client.query('SELECT 1 AS one'))).toHaveProperty('rows', [{ one: 1 }]);
+  });
+});
