@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { spawnFixture, useTestDatabase } from '@cookbook/shared/testing';
+import { spawnFixture, useTestDatabase, waitUntil } from '@cookbook/shared/testing';
 import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTempDir } from '../test/temp-files.js';
@@ -109,6 +109,15 @@ describe('a crash mid-import', () => {
       await child.kill(); // SIGKILL: no cleanup, no last words
     }
     expect(child.lines).not.toContain('done');
+    // A batch whose COPY had been sent in full still commits after the kill: Postgres has all of it.
+    // Its backend exits only once that is done, so the count waits for the child's backends to go.
+    await waitUntil(async () => {
+      const { rows } = await pool.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1',
+        [`import ${table}`],
+      );
+      return rows[0]?.n === 0;
+    }, "the killed import's backends to exit");
   }
 
   it('leaves only whole batches committed, and a re-run loads exactly the rest', async () => {

@@ -1,8 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { useTestDatabase } from '@cookbook/shared/testing';
+import { useTestDatabase, waitUntil } from '@cookbook/shared/testing';
 import type pg from 'pg';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useTempDir } from '../test/temp-files.js';
@@ -37,14 +36,6 @@ async function rowsCopying(table: string): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
-async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  for (let tries = 0; tries < 200; tries++) {
-    if (await condition()) return;
-    await sleep(25);
-  }
-  throw new Error(`timed out waiting until ${what}`);
-}
-
 /**
  * A named pipe as the import's file, so the test decides when each part of the CSV arrives. Its
  * writer opens once the import opens the pipe for reading.
@@ -73,7 +64,7 @@ describe('COPY while the file is still being read', () => {
     });
     writer.write(lines.slice(0, 5_001).join('')); // the header and half of the only batch
     // Collecting the batch first and COPYing it after would leave Postgres at 0 here, waiting forever.
-    await until(async () => (await rowsCopying('people_streamed')) > 0, 'the COPY has rows');
+    await waitUntil(async () => (await rowsCopying('people_streamed')) > 0, 'the COPY to hold rows', 5_000);
     expect(await countRows('people_streamed')).toBe(0); // loaded, not yet committed
     writer.end(lines.slice(5_001).join(''));
     expect(await importing).toMatchObject({ inserted: 10_000, batches: 1 });
@@ -95,7 +86,11 @@ describe('COPY while the file is still being read', () => {
     });
     const failed = importing.catch((error: unknown) => error);
     writer.write(lines.slice(0, 7_001).join('')); // the header, batch 1 and most of batch 2
-    await until(async () => committed === 1 && (await rowsCopying('people_terminated')) > 0, 'batch 2 is loading');
+    await waitUntil(
+      async () => committed === 1 && (await rowsCopying('people_terminated')) > 0,
+      'batch 2 to load',
+      5_000,
+    );
     // What a Postgres restart or failover does to the import's connection.
     await pool.query(
       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND query LIKE 'COPY people_terminated%'",
@@ -104,7 +99,7 @@ describe('COPY while the file is still being read', () => {
     expect(await failed).toMatchObject({ message: expect.stringMatching(/terminat|Connection/i) });
     expect(await countRows('people_terminated')).toBe(4_000); // batch 1 only: batch 2 rolled back whole
     // Batch 3 had opened its COPY before batch 2's failure was known: it is cancelled, its connection freed.
-    await until(async () => pool.idleCount === pool.totalCount, 'every connection is back in the pool');
+    await waitUntil(() => pool.idleCount === pool.totalCount, 'every connection back in the pool', 5_000);
 
     const source = temp.file('rerun.csv');
     await writePeopleCsv(source, 12_000);
@@ -122,7 +117,7 @@ describe('an import that fails mid-batch', () => {
     await writePeopleCsv(file, 30_000, { 3: BAD_ROW.badEmail, 15000: BAD_ROW.badEmail });
     const importing = importCsv({ pool, file, rejectsFile: '/dev/full', table: 'people_aborted', batchSize: 20_000 });
     await expect(importing).rejects.toThrow(/ENOSPC/);
-    await until(async () => pool.idleCount === pool.totalCount, 'every connection is back in the pool');
+    await waitUntil(() => pool.idleCount === pool.totalCount, 'every connection back in the pool', 5_000);
     expect(await countRows('people_aborted')).toBe(0); // ~15,000 rows had reached the COPY: it was cancelled
   });
 });
