@@ -21,6 +21,10 @@ export interface RunningServer {
 // #region start-server
 export async function startServer(config: AppConfig = loadConfig()): Promise<RunningServer> {
   const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
+  // A Postgres restart, failover or idle-session timeout ends idle connections, and pg-pool
+  // re-emits that on the pool: with no listener the 'error' event throws and kills the process.
+  // The pool has already discarded the dead client and connects anew at the next checkout.
+  pool.on('error', (error) => console.warn(`postgres: an idle connection was lost (${error.message})`));
   try {
     await assertNotSuperuser(pool);
   } catch (error) {

@@ -1,5 +1,13 @@
 import { fileURLToPath } from 'node:url';
-import { deleteRedisPrefix, type Fixture, redisPrefix, spawnFixture, testServices } from '@cookbook/shared/testing';
+import {
+  deleteRedisPrefix,
+  type Fixture,
+  redisPrefix,
+  spawnFixture,
+  testServices,
+  uniqueName,
+  waitUntil,
+} from '@cookbook/shared/testing';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useUsersDatabase } from '../test/support.js';
@@ -77,6 +85,45 @@ describe.concurrent('config: the server process', () => {
     const res = await fetch(`${url}/api/me`);
     expect(res.status).toBe(401);
     expect(res.headers.get('ratelimit-policy')).toContain('q=100');
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+
+  it('keeps serving when Postgres ends its idle connections, as a restart or failover does', async () => {
+    // Its own application_name: the other servers of this file share the database and the role.
+    const name = uniqueName('security_server_restart');
+    const databaseUrl = new URL(urlForRole(db.url, db.appRole));
+    databaseUrl.searchParams.set('application_name', name);
+    const server = startServer({
+      ...serviceEnv(),
+      DATABASE_URL: databaseUrl.toString(),
+      JWT_SECRET: 'a-valid-secret-0123456789abcdef-0123',
+      BCRYPT_COST: '10',
+    });
+    const [, url] = await server.waitForLine(/listening on (\S+)/);
+    const register = () =>
+      fetch(`${url}/api/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'grace@example.com', password: 'compiler compiler' }),
+      });
+    expect((await register()).status).toBe(202);
+
+    // The request is answered, so its connection sits idle in the pool: end it from Postgres' side.
+    const { rowCount } = await db.pool.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1',
+      [name],
+    );
+    expect(rowCount).toBeGreaterThan(0);
+    await waitUntil(
+      () => server.child.exitCode !== null || server.errors.some((line) => line.includes('idle connection')),
+      'the server to notice its lost connection',
+    );
+    expect(server.child.exitCode, server.errors.join('\n')).toBeNull();
+    expect(server.errors.filter((line) => line.includes('idle connection'))).toHaveLength(1);
+
+    // The pool dropped the dead connection and opens a new one for the next request.
+    expect((await register()).status).toBe(202);
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
   });
