@@ -38,6 +38,9 @@ const pool =
         max: 10,
       })
     : undefined;
+// A restart of Postgres mid-run ends the idle connections too; without a listener pg-pool's 'error'
+// ends this process and the run with it. The pool replaces the connection at the next checkout.
+pool?.on('error', (error) => console.error(JSON.stringify({ poolError: error.message })));
 if (process.env.METRICS === '1') {
   collectRuntimeMetrics(registry);
   if (pool) recordPoolMetrics(registry, pool);

@@ -3,7 +3,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { Registry } from 'prom-client';
 import { createLogger } from '../logging/logger.js';
 import { recordPoolMetrics, recordQueueMetrics, recordReadiness } from '../metrics/dependency-metrics.js';
@@ -13,6 +12,7 @@ import { declareShopQueues, type ShopQueues } from './broker.js';
 import { startEmailWorker } from './email-worker.js';
 import { createGateway } from './gateway.js';
 import { createOrderService } from './orders.js';
+import { createServicePool } from './pool.js';
 import { createShopSchema } from './schema.js';
 
 export type ServiceName = 'gateway' | 'orders' | 'email-worker';
@@ -66,13 +66,13 @@ async function closeServer(server: Server): Promise<void> {
 
 export async function startOrders(config: ShopConfig): Promise<RunningService> {
   const { registry, setReady } = instrumentedRegistry();
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
+  const logger = createLogger({ service: 'orders' });
+  const pool = createServicePool({ connectionString: config.databaseUrl, service: 'orders', max: 10, logger });
   recordPoolMetrics(registry, pool, 'orders');
   await createShopSchema(pool);
   const connection = await amqp.connect(config.amqpUrl, { noDelay: true }); // Nagle off: amqplib leaves it on
   const channel = await connection.createChannel();
   await declareShopQueues(channel, config.queues);
-  const logger = createLogger({ service: 'orders' });
   const server = createServer(createOrderService({ pool, channel, queues: config.queues, registry, logger }));
   const url = await listenOn(server, config.ports.orders);
   const metrics = createMetricsServer(registry);
@@ -118,18 +118,14 @@ export async function startGateway(config: ShopConfig, ordersUrl: string): Promi
 
 export async function startEmails(config: ShopConfig): Promise<RunningService> {
   const { registry, setReady } = instrumentedRegistry();
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 5 });
+  const logger = createLogger({ service: 'email-worker' });
+  const pool = createServicePool({ connectionString: config.databaseUrl, service: 'email-worker', max: 5, logger });
   recordPoolMetrics(registry, pool, 'emails');
   const connection = await amqp.connect(config.amqpUrl, { noDelay: true }); // Nagle off: amqplib leaves it on
   const channel = await connection.createChannel();
   await declareShopQueues(channel, config.queues);
   recordQueueMetrics(registry, connection, config.queues);
-  const worker = await startEmailWorker({
-    pool,
-    channel,
-    queues: config.queues,
-    logger: createLogger({ service: 'email-worker' }),
-  });
+  const worker = await startEmailWorker({ pool, channel, queues: config.queues, logger });
   const metrics = createMetricsServer(registry);
   const metricsUrl = `${await listenOn(metrics, config.ports.metrics['email-worker'])}/metrics`;
   return {

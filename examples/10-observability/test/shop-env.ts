@@ -1,6 +1,7 @@
 import {
   deleteRabbitNames,
   deleteRedisPrefix,
+  type FileDatabase,
   rabbitNames,
   redisPrefix,
   testServices,
@@ -13,6 +14,8 @@ import { afterAll } from 'vitest';
 export interface ShopEnv {
   /** The environment a shop process needs: service URLs and names no other test file uses. */
   env(): NodeJS.ProcessEnv;
+  /** The shop's database, for a test that looks at (or cuts) what the services hold open there. */
+  database: FileDatabase;
   exchange: string;
   queue: string;
   deadLetterQueue: string;
@@ -35,6 +38,7 @@ export function useShopEnv(label: string): ShopEnv {
     await redis.quit();
   });
   return {
+    database,
     exchange,
     queue,
     deadLetterQueue,
