@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { useTestDatabase } from '@cookbook/shared/testing';
+import { useTestDatabase, waitUntil } from '@cookbook/shared/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, leakyWithClient, naivePool, PoolTimeoutError, queryWithNewClient, withClient } from './pooling.js';
@@ -54,6 +54,18 @@ describe('pooling', () => {
     expect(pooledPeak).toBeGreaterThanOrEqual(2);
     expect(pooledPeak).toBeLessThanOrEqual(4);
     expect(naivePeak).toBeGreaterThan(4);
+    // Each closes its connection when done; else the 20 would stay open until the process exits.
+    await waitUntil(
+      async () => {
+        const { rows } = await observer.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1',
+          [naiveName],
+        );
+        return rows[0]?.n === 0;
+      },
+      'the naive clients to close their connections',
+      5_000,
+    );
   });
 
   it('a query that throws still releases its client', async () => {

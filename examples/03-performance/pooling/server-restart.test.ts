@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { useTestDatabase, waitUntil } from '@cookbook/shared/testing';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createPool, withClient } from './pooling.js';
 
 // What a Postgres restart, a failover or an idle-session kill does to a pool: the server ends its
@@ -61,5 +61,28 @@ describe('a pool whose server ends its connections', () => {
     expect(lost).toEqual([]); // checked out, the pool did not hear it: withClient did
     expect(pool.totalCount).toBe(0);
     expect(await withClient(pool, (client) => client.query('SELECT 1 AS one'))).toHaveProperty('rows', [{ one: 1 }]);
+  });
+
+  it('with no handler given, the lost connection is a warning on the console', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const name = `restart_${randomBytes(3).toString('hex')}`;
+      const pool = createPool(database.url, 1, name);
+      pools.push(pool);
+      await pool.query('SELECT 1');
+      await terminateConnections(name);
+      await waitUntil(() => warn.mock.calls.length > 0, 'the warning', 5_000);
+      expect(String(warn.mock.calls[0]?.[0])).toMatch(/^postgres: idle connection lost: .*terminat/i);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('a client checked out again and again carries no listener of earlier checkouts', async () => {
+    const { pool } = recipePool([]);
+    const client = await pool.connect(); // the pool's one client, seen idle between checkouts
+    client.release();
+    for (let i = 0; i < 12; i++) await withClient(pool, (held) => held.query('SELECT 1'));
+    expect(client.listenerCount('error')).toBe(1); // the pool's own, for while it is idle
   });
 });
