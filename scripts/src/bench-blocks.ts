@@ -1,4 +1,7 @@
 import { availableParallelism } from 'node:os';
+import { relative } from 'node:path';
+import type { Example } from './catalog.js';
+import { listFiles } from './recipe-layout.js';
 
 export interface BenchReport {
   name: string;
@@ -47,4 +50,14 @@ export function busyThreshold(env: NodeJS.ProcessEnv = process.env, cores = avai
 export function busyReason(before: number, during: number, threshold: number): string | undefined {
   if (Math.max(before, during) <= threshold) return undefined;
   return `other processes kept the machine busy (${before.toFixed(2)} cores before the bench, ${during.toFixed(2)} during it; limit ${threshold})`;
+}
+
+/** The bench files of a package, or only those under the recipe folders named. */
+export function benchFiles(example: Example, folders: readonly string[] = []): string[] {
+  // Anywhere in the package: bench/<claim>.bench.ts, or next to the recipe it measures.
+  return listFiles(example.dir)
+    .filter((f) => f.endsWith('.bench.ts'))
+    .map((f) => relative(example.dir, f))
+    .filter((f) => folders.length === 0 || folders.some((folder) => f.startsWith(`${folder}/`)))
+    .sort();
 }

@@ -3,15 +3,15 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isMain, resolveServices } from '@cookbook/shared';
-import { busyReason, busyThreshold, fillBenchBlocks, parseReports } from './bench-blocks.js';
+import { benchFiles, busyReason, busyThreshold, fillBenchBlocks, parseReports } from './bench-blocks.js';
 import { type Example, findExample, loadCatalog, ROOT } from './catalog.js';
 import { ChildGroup } from './child-group.js';
 import { packageReadmes } from './docs.js';
 import { ForeignLoad } from './foreign-load.js';
-import { listFiles } from './recipe-layout.js';
 
 const USAGE = `usage:
   pnpm bench <name>    run the benches of one example and write their tables into its READMEs
+  pnpm bench <name> <folder…>   only the benches under those recipe folders (e.g. deployment logging)
   pnpm bench --all     every example's benches, one after another (tens of minutes)
   pnpm bench           list what would run
 A table is written only when other processes left the machine quiet before and during its bench:
@@ -20,21 +20,16 @@ processes and the services it drives do not count. Ctrl-C stops the bench.`;
 
 const group = new ChildGroup();
 
-function benchFiles(example: Example): string[] {
-  // Anywhere in the package: bench/<claim>.bench.ts, or next to the recipe it measures.
-  return listFiles(example.dir)
-    .filter((f) => f.endsWith('.bench.ts'))
-    .map((f) => relative(example.dir, f))
-    .sort();
-}
-
 /**
  * Runs each bench file of one example, then writes the tables they report into the README
  * blocks `<!-- bench:… -->` with the Node version, CPU and date, unless the machine was busy.
  */
-async function benchExample(example: Example): Promise<boolean> {
-  const files = benchFiles(example);
-  if (files.length === 0) return true;
+async function benchExample(example: Example, folders: readonly string[] = []): Promise<boolean> {
+  const files = benchFiles(example, folders);
+  if (files.length === 0) {
+    if (folders.length > 0) console.error(`${example.slug} has no bench under ${folders.join(', ')}`);
+    return folders.length === 0;
+  }
   const services = await resolveServices(example.services);
   const workDir = mkdtempSync(join(tmpdir(), 'cookbook-bench-'));
   const reportFile = join(workDir, 'reports.jsonl');
@@ -105,6 +100,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   let chosen: Example[];
+  let folders: string[] = [];
   if (argv.includes('--here')) {
     chosen = examples.filter((e) => e.dir === process.cwd());
   } else if (argv.includes('--all')) {
@@ -116,6 +112,7 @@ async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     chosen = [example];
+    folders = argv.slice(1).filter((arg) => !arg.startsWith('--'));
   } else {
     console.log("pnpm bench <name> runs one example's benches; pnpm bench --all runs these:");
     for (const example of examples) {
@@ -125,7 +122,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   let ok = true;
-  for (const example of chosen) if (!group.interrupted) ok = (await benchExample(example)) && ok;
+  for (const example of chosen) if (!group.interrupted) ok = (await benchExample(example, folders)) && ok;
   if (group.interrupted) return 130;
   return ok ? 0 : 1;
 }

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { busyReason, busyThreshold } from '../src/bench-blocks.js';
+import { benchFiles, busyReason, busyThreshold } from '../src/bench-blocks.js';
+import { findExample, loadCatalog } from '../src/catalog.js';
 import { foreignTicks, type ProcessSample, parseStat, readProcesses } from '../src/foreign-load.js';
 
 const snapshot = (...samples: ProcessSample[]) => new Map(samples.map((s) => [s.pid, s]));
@@ -29,6 +30,19 @@ describe('the bench harness refuses numbers from a busy machine', () => {
   it('takes an explicit limit from COOKBOOK_BENCH_MAX_LOAD', () => {
     expect(busyThreshold({ COOKBOOK_BENCH_MAX_LOAD: '3' }, 2)).toBe(3);
     expect(busyThreshold({ COOKBOOK_BENCH_MAX_LOAD: 'lots' }, 2)).toBe(0.5);
+  });
+});
+
+describe('which benches run', () => {
+  const deployment = findExample(loadCatalog().examples, 'deployment');
+
+  it('all of a package by default, or only those under the folders named after it', () => {
+    if (!deployment) throw new Error('the deployment example is missing');
+    const all = benchFiles(deployment);
+    expect(all).toContain('logging/probe.bench.ts');
+    expect(all.length).toBeGreaterThan(1);
+    expect(benchFiles(deployment, ['logging'])).toEqual(['logging/probe.bench.ts']);
+    expect(benchFiles(deployment, ['log'])).toEqual([]); // a folder, not a prefix of one
   });
 });
 
