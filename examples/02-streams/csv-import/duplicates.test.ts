@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { useTestDatabase } from '@cookbook/shared/testing';
+import { useTestDatabase, waitUntil } from '@cookbook/shared/testing';
 import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTempDir } from '../test/temp-files.js';
@@ -102,5 +102,40 @@ describe('duplicates: COPY straight in, falling back to the staging merge on a u
     ];
     await expect(copyBatch(pool, 'people_dups_rollback', batch)).rejects.toThrow(/check constraint/);
     expect(await peopleIn('people_dups_rollback')).toEqual([ALREADY_IN]);
+  });
+
+  it('a merge that fails rolls back whole and leaves its connection clean for the next batch', async () => {
+    const single = database.pool({ max: 1 });
+    await seededTable('people_merge_fails');
+    // The duplicate first, the bad age past COPY's first 1,000-row flush: COPY fails on the duplicate,
+    // and the merge then fails on the age.
+    const fresh = Array.from({ length: 1_500 }, (_, i) => ({ email: `m${i}@example.com`, name: 'M', age: 1 }));
+    const batch = [ALREADY_IN, ...fresh, { email: 'old@example.com', name: 'Old', age: 200 }];
+    await expect(copyBatch(single, 'people_merge_fails', batch)).rejects.toThrow(/check constraint/);
+    expect(await peopleIn('people_merge_fails')).toEqual([ALREADY_IN]);
+    // An open, failed transaction on the pooled connection would fail this: "current transaction is aborted".
+    expect(await copyBatch(single, 'people_merge_fails', fresh.slice(0, 10))).toBe(10);
+  });
+
+  it('a merge whose connection is cut fails with the server error, and the process stays up', async () => {
+    await seededTable('people_merge_cut');
+    const blocker = await pool.connect();
+    await blocker.query('BEGIN');
+    await blocker.query('LOCK TABLE people_merge_cut IN SHARE MODE'); // the merge's INSERT waits here
+    try {
+      const merging = mergeBatch(pool, 'people_merge_cut', [{ email: 'cut@example.com', name: 'Cut', age: 5 }]);
+      const failed = merging.catch((error: unknown) => error);
+      await waitUntil(async () => {
+        const { rows } = await pool.query<{ pid: number }>(
+          "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO people_merge_cut%'",
+        );
+        return rows[0] && (await pool.query('SELECT pg_terminate_backend($1)', [rows[0].pid]));
+      }, 'the merge to wait for the lock');
+      expect(await failed).toMatchObject({ message: expect.stringMatching(/terminat/i) });
+    } finally {
+      await blocker.query('ROLLBACK');
+      blocker.release();
+    }
+    expect(await peopleIn('people_merge_cut')).toEqual([ALREADY_IN]);
   });
 });
