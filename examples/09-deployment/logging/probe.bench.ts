@@ -9,6 +9,11 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const VARIANTS: Variant[] = [
   { name: "Express's hello", env: { VARIANT: 'express-hello' } },
   { name: 'hello + a request line each', env: { VARIANT: 'express-logged' } },
+  // The service's chain in front of the probe, one part at a time: what each costs alone.
+  { name: 'hello + helmet', env: { VARIANT: 'hello+helmet' } },
+  { name: 'hello + the request deadline', env: { VARIANT: 'hello+deadline' } },
+  { name: 'hello + the 5xx reporter', env: { VARIANT: 'hello+reporter' } },
+  { name: 'hello + request logging (probe skipped)', env: { VARIANT: 'hello+logging' } },
   { name: 'the service, /health/live', env: { VARIANT: 'service' } },
 ];
 

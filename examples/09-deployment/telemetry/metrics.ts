@@ -1,5 +1,5 @@
 import { type EventLoopUtilization, performance } from 'node:perf_hooks';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Pool } from 'pg';
 import { collectDefaultMetrics, Gauge, Histogram, type Registry } from 'prom-client';
 
@@ -12,25 +12,33 @@ export const UNMATCHED_ROUTE = '<unmatched>';
 // #region red-metrics
 const patterns = new WeakMap<Request, string>();
 
+const MATCHED = Symbol('the route Express matched');
+type Matched = Request & { [MATCHED]?: unknown };
+let watching = false;
+
 /**
  * Notes `/api/orders/:id`, the pattern that matched (never `/api/orders/42`), at the moment Express
  * sets `req.route`: by the time the response finishes, a router has reset `req.baseUrl` and the
- * `/api` of its mount path is gone from what `req` shows.
+ * `/api` of its mount path is gone from what `req` shows. The accessor sits once on the request
+ * prototype all Express apps share: one defined on each request gave every request a shape of its
+ * own, and Express's own code slowed down for it (the probe bench of ../logging prices that).
  */
-export function rememberRoutePattern(req: Request): void {
-  let route: unknown = req.route;
-  Object.defineProperty(req, 'route', {
+export function watchRoutePatterns(): void {
+  if (watching) return;
+  watching = true;
+  Object.defineProperty(express.request, 'route', {
     configurable: true,
-    enumerable: true,
-    get: () => route,
-    set(value: { path?: unknown } | undefined) {
-      route = value;
-      if (typeof value?.path === 'string') patterns.set(req, `${req.baseUrl}${value.path}` || '/');
+    get(this: Matched) {
+      return this[MATCHED];
+    },
+    set(this: Matched, value: { path?: unknown } | undefined) {
+      this[MATCHED] = value;
+      if (typeof value?.path === 'string') patterns.set(this, `${this.baseUrl}${value.path}` || '/');
     },
   });
 }
 
-/** The pattern `rememberRoutePattern` saw; one label for every request that matched no route. */
+/** The pattern `watchRoutePatterns` saw; one label for every request that matched no route. */
 export function routePattern(req: Request): string {
   return patterns.get(req) ?? UNMATCHED_ROUTE;
 }
@@ -48,8 +56,8 @@ export function recordRequests(registry: Registry): RequestHandler {
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
+  watchRoutePatterns();
   return (req: Request, res: Response, next: NextFunction) => {
-    rememberRoutePattern(req);
     const stop = duration.startTimer();
     res.once('finish', () => {
       stop({ method: req.method, route: routePattern(req), status_code: String(res.statusCode) });

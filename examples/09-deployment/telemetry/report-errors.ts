@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
-import { rememberRoutePattern, routePattern } from './metrics.js';
+import { routePattern, watchRoutePatterns } from './metrics.js';
 import { errorReports } from './started.js';
 
 // Where the 5xx go is error-tracking.ts's choice (Sentry, when SENTRY_DSN is set); nothing otherwise.
@@ -13,8 +13,8 @@ const reported = new WeakSet<Response>();
  * included (the outage 503s, the deadline's, load shedding's), once each.
  */
 export function reportFailedResponses(): RequestHandler {
+  watchRoutePatterns();
   return (req: Request, res: Response, next: NextFunction) => {
-    rememberRoutePattern(req);
     res.once('finish', () => {
       if (res.statusCode < 500 || reported.has(res)) return;
       errorReports()?.captureMessage(`${req.method} ${routePattern(req)} answered ${res.statusCode}`, 'error');
