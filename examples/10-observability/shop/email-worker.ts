@@ -6,21 +6,23 @@ import type { PlacedOrder } from './orders.js';
 
 export interface EmailWorkerDeps {
   pool: Pool;
-  channel: Channel;
   queues: ShopQueues;
   logger: Logger;
 }
 
 export interface EmailWorker {
+  /** Takes messages from `channel`: the first one, and each one after a reconnect. */
+  consume(channel: Channel): Promise<void>;
   /** Stops taking messages; those in hand finish first. */
   stop(): Promise<void>;
 }
 
 /** Queues a confirmation email per placed order; what it cannot handle goes to the dead-letter queue. */
-export async function startEmailWorker({ pool, channel, queues, logger }: EmailWorkerDeps): Promise<EmailWorker> {
+export function createEmailWorker({ pool, queues, logger }: EmailWorkerDeps): EmailWorker {
   const inHand = new Set<Promise<void>>();
-  await channel.prefetch(10);
-  const handle = async (message: ConsumeMessage) => {
+  let consumer: { channel: Channel; consumerTag: string } | undefined;
+  const handle = async (channel: Channel, message: ConsumeMessage) => {
+    let handled = true;
     try {
       const order = JSON.parse(message.content.toString()) as PlacedOrder;
       await pool.query(
@@ -28,20 +30,32 @@ export async function startEmailWorker({ pool, channel, queues, logger }: EmailW
         [order.orderId, order.email, `Your order of ${order.quantity} × ${order.item}`],
       );
       logger.info('confirmation email queued', { orderId: order.orderId });
-      channel.ack(message);
     } catch (error) {
       logger.error('order message dead-lettered', { error });
-      channel.nack(message, false, false);
+      handled = false;
+    }
+    try {
+      if (handled) channel.ack(message);
+      else channel.nack(message, false, false);
+    } catch (error) {
+      // The channel went with its connection: the broker gives the message to the next consumer,
+      // and the email row is written once whatever the number of deliveries (ON CONFLICT).
+      logger.warn('message left unacknowledged; the broker delivers it again', { error: String(error) });
     }
   };
-  const { consumerTag } = await channel.consume(queues.queue, (message) => {
-    if (!message) return;
-    const work = handle(message).finally(() => inHand.delete(work));
-    inHand.add(work);
-  });
   return {
+    async consume(channel) {
+      await channel.prefetch(10);
+      const { consumerTag } = await channel.consume(queues.queue, (message) => {
+        if (!message) return;
+        const work = handle(channel, message).finally(() => inHand.delete(work));
+        inHand.add(work);
+      });
+      consumer = { channel, consumerTag };
+    },
     async stop() {
-      await channel.cancel(consumerTag);
+      // A channel lost with its connection has no consumer left to cancel.
+      await consumer?.channel.cancel(consumer.consumerTag).catch(() => {});
       await Promise.all(inHand);
     },
   };

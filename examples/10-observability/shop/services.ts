@@ -1,15 +1,15 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { createLogger } from '../logging/logger.js';
 import { recordPoolMetrics, recordQueueMetrics, recordReadiness } from '../metrics/dependency-metrics.js';
 import { createMetricsServer } from '../metrics/metrics-server.js';
 import { collectRuntimeMetrics } from '../metrics/runtime-metrics.js';
-import { declareShopQueues, type ShopQueues } from './broker.js';
-import { startEmailWorker } from './email-worker.js';
+import type { ShopQueues } from './broker.js';
+import { connectShopBroker } from './broker-connection.js';
+import { createEmailWorker } from './email-worker.js';
 import { createGateway } from './gateway.js';
 import { createOrderService } from './orders.js';
 import { createServicePool } from './pool.js';
@@ -37,7 +37,7 @@ export interface ShopConfig {
   ports: { gateway: number; orders: number; metrics: Record<ServiceName, number> };
 }
 
-/** Each service's registry holds the runtime metrics and reports ready until it starts stopping. */
+/** Each service's registry: runtime metrics, and `app_ready`, 0 while its broker is away and once it stops. */
 function instrumentedRegistry(): { registry: Registry; setReady(ready: boolean): void } {
   const registry = new Registry();
   collectRuntimeMetrics(registry);
@@ -70,10 +70,10 @@ export async function startOrders(config: ShopConfig): Promise<RunningService> {
   const pool = createServicePool({ connectionString: config.databaseUrl, service: 'orders', max: 10, logger });
   recordPoolMetrics(registry, pool, 'orders');
   await createShopSchema(pool);
-  const connection = await amqp.connect(config.amqpUrl, { noDelay: true }); // Nagle off: amqplib leaves it on
-  const channel = await connection.createChannel();
-  await declareShopQueues(channel, config.queues);
-  const server = createServer(createOrderService({ pool, channel, queues: config.queues, registry, logger }));
+  const broker = await connectShopBroker(config, { service: 'orders', logger, setReady });
+  const server = createServer(
+    createOrderService({ pool, channel: broker.channel, queues: config.queues, registry, logger }),
+  );
   const url = await listenOn(server, config.ports.orders);
   const metrics = createMetricsServer(registry);
   const metricsUrl = `${await listenOn(metrics, config.ports.metrics.orders)}/metrics`;
@@ -85,8 +85,7 @@ export async function startOrders(config: ShopConfig): Promise<RunningService> {
     async stop() {
       setReady(false);
       await closeServer(server);
-      await channel.close();
-      await connection.close();
+      await broker.close();
       await pool.end();
       await closeServer(metrics);
     },
@@ -121,11 +120,14 @@ export async function startEmails(config: ShopConfig): Promise<RunningService> {
   const logger = createLogger({ service: 'email-worker' });
   const pool = createServicePool({ connectionString: config.databaseUrl, service: 'email-worker', max: 5, logger });
   recordPoolMetrics(registry, pool, 'emails');
-  const connection = await amqp.connect(config.amqpUrl, { noDelay: true }); // Nagle off: amqplib leaves it on
-  const channel = await connection.createChannel();
-  await declareShopQueues(channel, config.queues);
-  recordQueueMetrics(registry, connection, config.queues);
-  const worker = await startEmailWorker({ pool, channel, queues: config.queues, logger });
+  const worker = createEmailWorker({ pool, queues: config.queues, logger });
+  const broker = await connectShopBroker(config, {
+    service: 'email-worker',
+    logger,
+    setReady,
+    onChannel: worker.consume,
+  });
+  recordQueueMetrics(registry, broker, config.queues);
   const metrics = createMetricsServer(registry);
   const metricsUrl = `${await listenOn(metrics, config.ports.metrics['email-worker'])}/metrics`;
   return {
@@ -135,8 +137,7 @@ export async function startEmails(config: ShopConfig): Promise<RunningService> {
     async stop() {
       setReady(false);
       await worker.stop();
-      await channel.close();
-      await connection.close();
+      await broker.close();
       await pool.end();
       await closeServer(metrics);
     },

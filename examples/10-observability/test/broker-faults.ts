@@ -1,0 +1,72 @@
+import { execFileSync } from 'node:child_process';
+import { uniqueName } from '@cookbook/shared';
+import { testServices, waitUntil } from '@cookbook/shared/testing';
+import { afterAll, beforeAll } from 'vitest';
+
+function run(command: string, ...args: string[]): string {
+  try {
+    return execFileSync(command, args, { encoding: 'utf8' });
+  } catch (error) {
+    throw new Error(
+      `${command} ${args.join(' ')} failed; broker fault tests need rabbitmqctl and ss -K, as root: ${error}`,
+    );
+  }
+}
+const rabbitctl = (...args: string[]) => run('rabbitmqctl', '-q', ...args);
+
+export interface BrokerVhost {
+  /** The AMQP URL of the virtual host, once `beforeAll` has made it. */
+  url: string;
+  /** Plays a broker that is not taking connections yet: new ones are refused, open ones stay. */
+  refuseConnections(refuse: boolean): void;
+}
+
+/**
+ * A RabbitMQ virtual host of the test file's own, made before its tests and deleted after them with
+ * all it holds. Call it before the hooks that start services: it is then deleted last, even when a
+ * service's stop hangs.
+ */
+export function useBrokerVhost(label: string): BrokerVhost {
+  const name = uniqueName(label);
+  const vhost: BrokerVhost = {
+    url: '',
+    refuseConnections: (refuse) =>
+      refuse
+        ? rabbitctl('set_vhost_limits', '-p', name, '{"max-connections": 0}')
+        : rabbitctl('clear_vhost_limits', '-p', name),
+  };
+  beforeAll(() => {
+    const url = new URL(testServices().amqpUrl);
+    rabbitctl('add_vhost', name);
+    rabbitctl('set_permissions', '-p', name, decodeURIComponent(url.username), '.*', '.*', '.*');
+    url.pathname = `/${encodeURIComponent(name)}`;
+    vhost.url = url.href;
+  });
+  afterAll(() => rabbitctl('delete_vhost', name));
+  return vhost;
+}
+
+/** The one open connection that sends this `connection_name`: its pid and client port. */
+function connectionNamed(name: string): Promise<{ pid: string; port: string }> {
+  const named = `{"connection_name","${name}"}`;
+  return waitUntil(() => {
+    const lines = rabbitctl('list_connections', '--no-table-headers', 'pid', 'peer_port', 'client_properties')
+      .split('\n')
+      .filter((line) => line.includes(named));
+    const [pid, port] = lines.length === 1 ? (lines[0]?.split('\t') ?? []) : [];
+    return pid && port ? { pid, port } : undefined;
+  }, `one broker connection named ${name}`);
+}
+
+/** What a broker restart or a node failover does to each client: connection.close 320 CONNECTION_FORCED. */
+export async function forceClose(connectionName: string): Promise<void> {
+  rabbitctl('close_connection', (await connectionNamed(connectionName)).pid, 'broker restart drill');
+}
+
+/** What a crashed node or a network cut does: the socket fails, and amqplib emits 'error' first. */
+export async function resetSocket(connectionName: string): Promise<void> {
+  const { port } = await connectionNamed(connectionName);
+  // The client's end only (its local port); ss -K needs a kernel with CONFIG_INET_DIAG_DESTROY.
+  if (!run('ss', '-K', '-t', `sport = :${port}`).includes(`:${port}`))
+    throw new Error(`ss -K reset no socket on ${port}`);
+}
