@@ -70,7 +70,14 @@ export function sharesByOwner(profile: Profile): Map<string, number> {
   return new Map([...totals].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, v / all]));
 }
 
-async function main(framework: string, seconds: number): Promise<void> {
+export interface RouteProfile {
+  requestsPerSecond: number;
+  /** Share of the server's CPU samples per owner, largest first. */
+  shares: Map<string, number>;
+}
+
+/** GET /products/1 of one framework under load for `seconds`, profiled after a warm-up. */
+export async function profileRoute(framework: string, seconds: number): Promise<RouteProfile> {
   const secret = randomBytes(32).toString('base64url');
   const dir = mkdtempSync(join(tmpdir(), 'route-profile-'));
   const file = join(dir, 'route.cpuprofile');
@@ -94,10 +101,14 @@ async function main(framework: string, seconds: number): Promise<void> {
   const shares = sharesByOwner(JSON.parse(readFileSync(file, 'utf8')) as Profile);
   if (process.env.KEEP_PROFILE) console.log(file);
   else rmSync(dir, { recursive: true, force: true });
+  return { requestsPerSecond, shares };
+}
+
+// Node 22.18+/24: true only when this file is the one Node was asked to run.
+if (import.meta.main) {
+  const [framework = 'fastify', seconds = '8'] = process.argv.slice(2);
+  const { requestsPerSecond, shares } = await profileRoute(framework, Number(seconds));
   console.log(`${framework} GET /products/1: ${Math.round(requestsPerSecond)} requests/s while profiled`);
   for (const [owner, share] of shares)
     if (share >= 0.005) console.log(`${(share * 100).toFixed(1).padStart(5)}%  ${owner}`);
 }
-
-const [framework = 'fastify', seconds = '8'] = process.argv.slice(2);
-await main(framework, Number(seconds));
