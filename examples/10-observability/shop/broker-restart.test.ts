@@ -1,7 +1,8 @@
 import { testServices, useTestDatabase, waitUntil } from '@cookbook/shared/testing';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forceClose, resetSocket, useBrokerVhost } from '../test/broker-faults.js';
+import { watchInProcess } from '../test/in-process.js';
 import { shopQueuesFromEnv } from './broker.js';
 import { brokerConnectionName } from './broker-connection.js';
 import { type RunningService, type ServiceName, startEmails, startOrders } from './services.js';
@@ -15,13 +16,9 @@ describe('a broker restart under the order service and the email worker', () => 
   let orders: RunningService;
   let emails: RunningService;
   let admin: pg.Pool;
-  let stdout: MockInstance;
-  const crashes: Error[] = [];
-  const recordCrash = (error: Error) => crashes.push(error);
+  const { crashes, logged: loggedLines } = watchInProcess();
 
   beforeAll(async () => {
-    process.on('uncaughtExceptionMonitor', recordCrash);
-    stdout = vi.spyOn(process.stdout, 'write'); // still writes: only watches
     const config = {
       databaseUrl: database.url,
       redisUrl: testServices().redisUrl,
@@ -35,19 +32,13 @@ describe('a broker restart under the order service and the email worker', () => 
     admin = database.pool({ max: 2 });
   });
   afterAll(async () => {
-    stdout?.mockRestore();
-    process.off('uncaughtExceptionMonitor', recordCrash);
     await orders?.stop();
     await emails?.stop();
   });
 
   /** What `service` logged to stdout so far with this message. */
   const logged = (message: string, service: ServiceName) =>
-    stdout.mock.calls
-      .flatMap(([chunk]) => String(chunk).split('\n'))
-      .filter((line) => line.startsWith('{"'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .filter((line) => line.message === message && line.service === service);
+    loggedLines().filter((line) => line.message === message && line.service === service);
   const ready = async (service: RunningService) =>
     (await service.registry.getSingleMetric('app_ready')?.get())?.values[0]?.value;
   const emailed = (id: string) => async () =>

@@ -1,6 +1,7 @@
 import { testServices, waitUntil } from '@cookbook/shared/testing';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { watchInProcess } from '../test/in-process.js';
 import { useShopEnv } from '../test/shop-env.js';
 import { shopQueuesFromEnv } from './broker.js';
 import { type RunningService, startEmails, startOrders } from './services.js';
@@ -13,27 +14,15 @@ async function poolConnections(service: RunningService): Promise<number | undefi
   return metric?.values[0]?.value;
 }
 
-/** The JSON lines the services logged to stdout so far. */
-function loggedLines(stdout: MockInstance): Record<string, unknown>[] {
-  return stdout.mock.calls
-    .flatMap(([chunk]) => String(chunk).split('\n'))
-    .filter((line) => line.startsWith('{"'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
-
 // In process, so no child has to load tsx and the SDK: an uncaught exception here is what would end
 // the service's own process, so the monitor records each one (and vitest still reports it).
 describe('a Postgres restart under the order service and the email worker', () => {
   let orders: RunningService;
   let emails: RunningService;
   let admin: pg.Pool;
-  let stdout: MockInstance;
-  const crashes: Error[] = [];
-  const recordCrash = (error: Error) => crashes.push(error);
+  const { crashes, logged } = watchInProcess();
 
   beforeAll(async () => {
-    process.on('uncaughtExceptionMonitor', recordCrash);
-    stdout = vi.spyOn(process.stdout, 'write'); // still writes: only watches
     const config = {
       databaseUrl: shop.database.url,
       redisUrl: testServices().redisUrl,
@@ -49,8 +38,6 @@ describe('a Postgres restart under the order service and the email worker', () =
   afterAll(async () => {
     await orders?.stop();
     await emails?.stop();
-    stdout?.mockRestore();
-    process.off('uncaughtExceptionMonitor', recordCrash);
   });
 
   /** One order through the order service, and the email row the worker writes for it. */
@@ -89,7 +76,7 @@ describe('a Postgres restart under the order service and the email worker', () =
     expect(crashes.map((error) => error.message)).toEqual([]);
     // The pools name their connections, so pg_stat_activity says whose each one is.
     expect(new Set(rows.map((row) => row.application_name))).toEqual(new Set(['orders', 'email-worker']));
-    const lost = loggedLines(stdout).filter((line) => line.message === 'idle postgres connection lost');
+    const lost = logged().filter((line) => line.message === 'idle postgres connection lost');
     expect(new Set(lost.map((line) => line.service))).toEqual(new Set(['orders', 'email-worker']));
   });
 });
