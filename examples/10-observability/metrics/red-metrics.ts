@@ -1,4 +1,4 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { Histogram, type Registry } from 'prom-client';
 
 // #region buckets
@@ -13,27 +13,33 @@ export const UNMATCHED_ROUTE = '<unmatched>';
 // #region route-pattern
 const patterns = new WeakMap<Request, string>();
 
+const MATCHED = Symbol('the route Express matched');
+type Matched = Request & { [MATCHED]?: unknown };
+let watching = false;
+
 /**
  * Notes `/orders/:id`, the pattern that matched (never `/orders/42`), at the moment Express sets
  * `req.route`. Read later it can be wrong: a failure passed on with `next(error)` is answered
  * outside the router, which has by then reset `req.baseUrl`, and `/orders` is gone from the label.
+ * The accessor is defined once, on the request prototype every Express app shares: defined on each
+ * request instead, it gave every request object a shape of its own, and Express's code slowed for it.
  */
-export function rememberRoutePattern(req: Request): void {
-  let route: unknown = req.route;
-  Object.defineProperty(req, 'route', {
-    configurable: true, // a second instrument on the same app defines it again
-    // Stryker disable next-line BooleanLiteral: only code that lists req's own keys could tell
-    enumerable: true,
-    get: () => route,
+export function watchRoutePatterns(): void {
+  if (watching) return;
+  watching = true;
+  Object.defineProperty(express.request, 'route', {
+    get(this: Matched) {
+      return this[MATCHED];
+    },
     // A RegExp route labels as its source: still one series per route.
-    set(value: { path: unknown }) {
-      route = value;
-      patterns.set(req, `${req.baseUrl}${String(value.path)}` || '/');
+    set(this: Matched, value: { path: unknown }) {
+      this[MATCHED] = value;
+      patterns.set(this, `${this.baseUrl}${String(value.path)}` || '/');
     },
   });
 }
 
-/** The pattern `rememberRoutePattern` saw; one label for every request that matched no route. */
+/** The pattern `watchRoutePatterns` saw; one label for every request that matched no route. */
 export function routePattern(req: Request): string {
   return patterns.get(req) ?? UNMATCHED_ROUTE;
 }
@@ -53,8 +59,8 @@ export function recordRequests(registry: Registry): RequestHandler {
     buckets: LATENCY_BUCKETS,
     registers: [registry],
   });
+  watchRoutePatterns();
   return (req: Request, res: Response, next: NextFunction) => {
-    rememberRoutePattern(req);
     const stop = duration.startTimer();
     res.once('finish', () => {
       stop({ method: req.method, route: routePattern(req), status_code: String(res.statusCode) });
