@@ -70,7 +70,7 @@ describe('COPY while the file is still being read', () => {
     expect(await importing).toMatchObject({ inserted: 10_000, batches: 1 });
   });
 
-  it('a connection killed mid-batch fails the import with the server error, and a re-run loads the rest', async () => {
+  it('a connection killed mid-batch fails the import with its error, and a re-run loads the rest', async () => {
     await createPeopleTable(pool, 'people_terminated');
     const { path, lines, writer } = await pipeOf(12_000);
     let committed = 0;
@@ -96,7 +96,8 @@ describe('COPY while the file is still being read', () => {
       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND query LIKE 'COPY people_terminated%'",
     );
     writer.end(lines.slice(3_001).join(''));
-    expect(await failed).toMatchObject({ message: expect.stringMatching(/terminat|Connection/i) });
+    // The server's goodbye, or the socket's reset when it lands while rows are being written.
+    expect(await failed).toMatchObject({ message: expect.stringMatching(/terminat|Connection|ECONNRESET|EPIPE/i) });
     expect(await countRows('people_terminated')).toBe(4_000); // batch 1 only: batch 2 rolled back whole
     // Batch 3 had opened its COPY before batch 2's failure was known: it is cancelled, its connection freed.
     await waitUntil(() => pool.idleCount === pool.totalCount, 'every connection back in the pool', 5_000);
