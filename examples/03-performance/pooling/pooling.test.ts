@@ -13,12 +13,6 @@ beforeAll(async () => {
 });
 afterAll(() => observer.end());
 
-/**
- * A pool with exactly the settings the code under test chose, made by `database.pool()` so every
- * socket has closed before the test database is dropped.
- */
-const track = (pool: pg.Pool): pg.Pool => database.pool(pool.options);
-
 /** Runs `work` while sampling how many server connections carry `appName`; returns the peak. */
 async function peakConnections(appName: string, work: () => Promise<unknown>): Promise<number> {
   let peak = 0;
@@ -43,7 +37,7 @@ const SLOW_QUERY = 'SELECT pg_sleep(0.05)';
 describe('pooling', () => {
   it('20 concurrent requests: the pool never opens more than max; a client per request opens ~20', async () => {
     const pooledName = `pool_${randomBytes(3).toString('hex')}`;
-    const pool = track(createPool(database.url, 4, pooledName));
+    const pool = database.adopt(createPool(database.url, 4, pooledName));
     const pooledPeak = await peakConnections(pooledName, () =>
       Promise.all(Array.from({ length: 20 }, () => pool.query(SLOW_QUERY))),
     );
@@ -69,7 +63,7 @@ describe('pooling', () => {
   });
 
   it('a query that throws still releases its client', async () => {
-    const pool = track(createPool(database.url, 2));
+    const pool = database.adopt(createPool(database.url, 2));
     for (let i = 0; i < 10; i++) {
       await expect(withClient(pool, (client) => client.query('SELECT * FROM no_such_table'))).rejects.toThrow(
         /does not exist/,
@@ -122,7 +116,7 @@ describe('pooling', () => {
   });
 
   it("names its connections 'cookbook' unless told otherwise, so pg_stat_activity shows whose they are", async () => {
-    const pool = track(createPool(database.url, 1));
+    const pool = database.adopt(createPool(database.url, 1));
     const { rows } = await pool.query<{ application_name: string }>('SHOW application_name');
     expect(rows[0]?.application_name).toBe('cookbook');
   });
@@ -138,7 +132,7 @@ describe('pooling', () => {
   });
 
   it('❌ with pg defaults, a request for an exhausted pool waits until someone releases', async () => {
-    const pool = track(naivePool(database.url, 1));
+    const pool = database.adopt(naivePool(database.url, 1));
     const held = await pool.connect();
     let settled = false;
     const waiting = pool.connect().finally(() => (settled = true));

@@ -2,30 +2,24 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { useTestDatabase, waitUntil } from '@cookbook/shared/testing';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createPool, withClient } from './pooling.js';
 
 // What a Postgres restart, a failover or an idle-session kill does to a pool: the server ends its
 // connections. pg_terminate_backend does the same to this test's connections only.
 const database = useTestDatabase('pooling-restart');
 let observer: pg.Client;
-const pools: pg.Pool[] = [];
 
 beforeAll(async () => {
   observer = new pg.Client({ connectionString: database.url });
   await observer.connect();
-});
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((pool) => pool.end()));
 });
 afterAll(() => observer.end());
 
 /** The recipe's own pool (not a copy): its 'error' listener is what is under test. */
 function recipePool(lost: Error[]): { pool: pg.Pool; name: string } {
   const name = `restart_${randomBytes(3).toString('hex')}`;
-  const pool = createPool(database.url, 2, name, (error) => lost.push(error));
-  pools.push(pool);
-  return { pool, name };
+  return { pool: database.adopt(createPool(database.url, 2, name, (error) => lost.push(error))), name };
 }
 
 async function terminateConnections(applicationName: string): Promise<number> {
@@ -67,8 +61,7 @@ describe('a pool whose server ends its connections', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
       const name = `restart_${randomBytes(3).toString('hex')}`;
-      const pool = createPool(database.url, 1, name);
-      pools.push(pool);
+      const pool = database.adopt(createPool(database.url, 1, name));
       await pool.query('SELECT 1');
       await terminateConnections(name);
       await waitUntil(() => warn.mock.calls.length > 0, 'the warning', 5_000);

@@ -8,12 +8,20 @@ const connections = new WeakMap<pg.Pool, Promise<unknown>[]>();
  * moment kills them mid-goodbye, and the 57P01 surfaces as an unhandled error in a later test.
  */
 export function testPool(config: pg.PoolConfig): pg.Pool {
-  const pool = new pg.Pool(config);
+  const pool = trackPool(new pg.Pool(config));
+  // A connection ended by the server (a drop, a restart) is expected in tests; never unhandled.
+  pool.on('error', () => {});
+  return pool;
+}
+
+/**
+ * Lets `closePool()` wait for every connection `pool` opens from now on, and adds nothing else: a
+ * pool the code under test made keeps exactly its own listeners, its 'error' handling included.
+ */
+export function trackPool(pool: pg.Pool): pg.Pool {
   const ends: Promise<unknown>[] = [];
   // Not events.once: it rejects when the client emits 'error' first (a cut connection), unhandled.
   pool.on('connect', (client) => ends.push(new Promise((resolve) => client.once('end', resolve))));
-  // A connection ended by the server (a drop, a restart) is expected in tests; never unhandled.
-  pool.on('error', () => {});
   connections.set(pool, ends);
   return pool;
 }

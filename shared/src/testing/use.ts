@@ -1,13 +1,15 @@
 import type pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { createScratchDatabase, type ScratchDatabase } from '../scratch-database.js';
-import { closePool, testPool } from './pool.js';
+import { closePool, testPool, trackPool } from './pool.js';
 import { testServices } from './provided.js';
 
 export interface FileDatabase {
   readonly url: string;
   /** A pool on this database, closed (every socket) before the database is dropped. */
   pool(config?: Omit<pg.PoolConfig, 'connectionString'>): pg.Pool;
+  /** A pool the code under test made on `url`, closed with the others and otherwise left as it is. */
+  adopt(pool: pg.Pool): pg.Pool;
 }
 
 /**
@@ -35,6 +37,10 @@ export function useTestDatabase(label = 'test'): FileDatabase {
     pool(config = {}) {
       const pool = testPool({ ...config, connectionString: url() });
       pools.push(pool);
+      return pool;
+    },
+    adopt(pool) {
+      pools.push(trackPool(pool));
       return pool;
     },
   };
