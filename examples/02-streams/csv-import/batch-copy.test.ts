@@ -7,6 +7,7 @@ import { useTempDir } from '../test/temp-files.js';
 import { BatchCopy, copyBatch } from './batch-copy.js';
 import { importCsv } from './csv-import.js';
 import { createPeopleTable, type Person, toCsvLine } from './people.js';
+import { countRows } from './test/count-rows.js';
 
 const database = useTestDatabase('streams-csv-batch-copy');
 const temp = useTempDir('csv-batch-copy');
@@ -15,11 +16,6 @@ let pool: pg.Pool;
 beforeAll(() => {
   pool = database.pool({ max: 2 });
 });
-
-async function countRows(table: string): Promise<number> {
-  const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
-  return rows[0]?.n ?? 0;
-}
 
 /** People whose CSV line is exactly 64 characters: 1,024 of them fill one 64 KiB COPY chunk. */
 function people(count: number, from = 0): Person[] {
@@ -44,7 +40,7 @@ describe('a batch COPY', () => {
       batchSize: 1_024,
     });
     expect(counts).toMatchObject({ inserted: 2_048, batches: 2 });
-    expect(await countRows('people_boundary')).toBe(2_048);
+    expect(await countRows(pool, 'people_boundary')).toBe(2_048);
   });
 
   it('cancelled after Postgres already stopped it (a duplicate) rolls back and frees its connection', async () => {
@@ -63,7 +59,7 @@ describe('a batch COPY', () => {
     }, 'the COPY to stop');
     await sleep(100); // and the client has read the error
     await batch.abort();
-    expect(await countRows('people_stopped')).toBe(1);
+    expect(await countRows(pool, 'people_stopped')).toBe(1);
     expect(pool.idleCount).toBe(pool.totalCount);
   });
 
@@ -74,6 +70,6 @@ describe('a batch COPY', () => {
     const listeners = client.listenerCount('error'); // the pool's own, for while it is idle
     for (let at = 0; at < 5; at++) await copyBatch(pool, 'people_listeners', people(10, at * 10));
     expect(client.listenerCount('error')).toBe(listeners);
-    expect(await countRows('people_listeners')).toBe(50);
+    expect(await countRows(pool, 'people_listeners')).toBe(50);
   });
 });

@@ -8,6 +8,7 @@ import { importCsv } from './csv-import.js';
 import { naiveImportCsv } from './naive-csv-import.js';
 import { createPeopleTable } from './people.js';
 import { BAD_ROW, writePeopleCsv } from './people-csv.js';
+import { countRows } from './test/count-rows.js';
 
 const database = useTestDatabase('streams-csv');
 const temp = useTempDir('csv');
@@ -23,11 +24,6 @@ async function firstLines(file: string, rows: number): Promise<string> {
   const cut = temp.file('first-lines.csv');
   await writeFile(cut, `${lines.join('\n')}\n`);
   return cut;
-}
-
-async function countRows(table: string): Promise<number> {
-  const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
-  return rows[0]?.n ?? 0;
 }
 
 const ROWS = 1000;
@@ -46,7 +42,7 @@ describe('a CSV with bad rows among good ones', () => {
     const counts = await importCsv({ pool, file, rejectsFile, table: 'people_fixed', batchSize: 100 });
 
     expect(counts).toEqual({ rows: ROWS, valid: ROWS - 4, rejected: 4, inserted: ROWS - 4, batches: 10 });
-    expect(await countRows('people_fixed')).toBe(ROWS - 4);
+    expect(await countRows(pool, 'people_fixed')).toBe(ROWS - 4);
     const rejects = (await readFile(rejectsFile, 'utf8'))
       .trim()
       .split('\n')
@@ -64,7 +60,7 @@ describe('a CSV with bad rows among good ones', () => {
   it('naive .pipe() + row-by-row INSERT: stops at the first bad number, half imported, with garbage in', async () => {
     await createPeopleTable(pool, 'people_naive');
     await expect(naiveImportCsv(pool, file, 'people_naive')).rejects.toThrow(/invalid input syntax for type integer/);
-    const imported = await countRows('people_naive');
+    const imported = await countRows(pool, 'people_naive');
     expect(imported).toBeGreaterThan(0);
     expect(imported).toBeLessThan(ROWS - 4);
     const { rows } = await pool.query("SELECT count(*)::int AS n FROM people_naive WHERE email = ''");
@@ -88,7 +84,7 @@ describe('backpressure from Postgres to the file', () => {
         maxAhead = Math.max(maxAhead, counts.rows - counts.inserted - counts.rejected);
       },
     });
-    expect(await countRows('people_paced')).toBe(10_000);
+    expect(await countRows(pool, 'people_paced')).toBe(10_000);
     expect(counts.batches).toBe(40); // 10,000 rows in 250s: no empty batch at the end
     expect(maxAhead).toBeLessThanOrEqual(2 * 250 + 100);
   });
@@ -126,14 +122,14 @@ describe('a crash mid-import', () => {
     await createPeopleTable(pool, 'people_crash');
     await importKilledAfterFirstBatch(file, 'people_crash');
 
-    const survived = await countRows('people_crash');
+    const survived = await countRows(pool, 'people_crash');
     expect(survived).toBeGreaterThan(0);
     expect(survived).toBeLessThan(TOTAL);
     expect(survived % BATCH).toBe(0);
 
     const rerun = await importCsv({ pool, file, rejectsFile: temp.file(), table: 'people_crash', batchSize: BATCH });
     expect(rerun.inserted).toBe(TOTAL - survived);
-    expect(await countRows('people_crash')).toBe(TOTAL);
+    expect(await countRows(pool, 'people_crash')).toBe(TOTAL);
   });
 
   it('a re-run killed while its batches fall back to the staging merge leaves whole batches too', async () => {
@@ -150,7 +146,7 @@ describe('a crash mid-import', () => {
     });
     await importKilledAfterFirstBatch(file, 'people_crash_twice');
 
-    const survived = await countRows('people_crash_twice');
+    const survived = await countRows(pool, 'people_crash_twice');
     expect(survived).toBeGreaterThanOrEqual(BATCH * 20);
     expect(survived % BATCH).toBe(0);
     const rerun = await importCsv({
@@ -161,7 +157,7 @@ describe('a crash mid-import', () => {
       batchSize: BATCH,
     });
     expect(rerun.inserted).toBe(TOTAL - survived);
-    expect(await countRows('people_crash_twice')).toBe(TOTAL);
+    expect(await countRows(pool, 'people_crash_twice')).toBe(TOTAL);
   });
 });
 
@@ -171,7 +167,7 @@ describe('the header', () => {
     await writeFile(file, ' Email , NAME ,Age\nshout@example.com,Loud,40\n');
     await createPeopleTable(pool);
     const counts = await importCsv({ pool, file, rejectsFile: temp.file() });
-    expect(await countRows('people')).toBe(1);
+    expect(await countRows(pool, 'people')).toBe(1);
     expect(counts).toMatchObject({ valid: 1, rejected: 0, inserted: 1 });
   });
 });
@@ -211,6 +207,6 @@ describe('an input that cannot be read', () => {
       table: 'people_missing',
     });
     await expect(importing).rejects.toThrow(/ENOENT/);
-    expect(await countRows('people_missing')).toBe(0);
+    expect(await countRows(pool, 'people_missing')).toBe(0);
   });
 });

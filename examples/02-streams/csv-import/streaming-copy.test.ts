@@ -8,6 +8,7 @@ import { useTempDir } from '../test/temp-files.js';
 import { importCsv } from './csv-import.js';
 import { createPeopleTable } from './people.js';
 import { BAD_ROW, writePeopleCsv } from './people-csv.js';
+import { countRows } from './test/count-rows.js';
 
 const database = useTestDatabase('streams-csv-streaming');
 const temp = useTempDir('csv-streaming');
@@ -21,11 +22,6 @@ const pipes: WriteStream[] = [];
 afterEach(() => {
   for (const writer of pipes.splice(0)) writer.destroy(); // a failed test must not leave its import waiting for input
 });
-
-async function countRows(table: string): Promise<number> {
-  const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
-  return rows[0]?.n ?? 0;
-}
 
 /** The rows a COPY into `table` has read so far, from Postgres' own progress view; 0 when none runs. */
 async function rowsCopying(table: string): Promise<number> {
@@ -65,7 +61,7 @@ describe('COPY while the file is still being read', () => {
     writer.write(lines.slice(0, 5_001).join('')); // the header and half of the only batch
     // Collecting the batch first and COPYing it after would leave Postgres at 0 here, waiting forever.
     await waitUntil(async () => (await rowsCopying('people_streamed')) > 0, 'the COPY to hold rows', 5_000);
-    expect(await countRows('people_streamed')).toBe(0); // loaded, not yet committed
+    expect(await countRows(pool, 'people_streamed')).toBe(0); // loaded, not yet committed
     writer.end(lines.slice(5_001).join(''));
     expect(await importing).toMatchObject({ inserted: 10_000, batches: 1 });
   });
@@ -98,7 +94,7 @@ describe('COPY while the file is still being read', () => {
     writer.end(lines.slice(7_001).join(''));
     // The server's goodbye, or the socket's reset when it lands while rows are being written.
     expect(await failed).toMatchObject({ message: expect.stringMatching(/terminat|Connection|ECONNRESET|EPIPE/i) });
-    expect(await countRows('people_terminated')).toBe(4_000); // batch 1 only: batch 2 rolled back whole
+    expect(await countRows(pool, 'people_terminated')).toBe(4_000); // batch 1 only: batch 2 rolled back whole
     // Batch 3 had opened its COPY before batch 2's failure was known: it is cancelled, its connection freed.
     await waitUntil(() => pool.idleCount === pool.totalCount, 'every connection back in the pool', 5_000);
 
@@ -106,7 +102,7 @@ describe('COPY while the file is still being read', () => {
     await writePeopleCsv(source, 12_000);
     const rerun = await importCsv({ pool, file: source, rejectsFile: temp.file(), table: 'people_terminated' });
     expect(rerun.inserted).toBe(8_000);
-    expect(await countRows('people_terminated')).toBe(12_000);
+    expect(await countRows(pool, 'people_terminated')).toBe(12_000);
   });
 });
 
@@ -119,6 +115,6 @@ describe('an import that fails mid-batch', () => {
     const importing = importCsv({ pool, file, rejectsFile: '/dev/full', table: 'people_aborted', batchSize: 20_000 });
     await expect(importing).rejects.toThrow(/ENOSPC/);
     await waitUntil(() => pool.idleCount === pool.totalCount, 'every connection back in the pool', 5_000);
-    expect(await countRows('people_aborted')).toBe(0); // ~15,000 rows had reached the COPY: it was cancelled
+    expect(await countRows(pool, 'people_aborted')).toBe(0); // ~15,000 rows had reached the COPY: it was cancelled
   });
 });
