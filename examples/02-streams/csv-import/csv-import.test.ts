@@ -74,8 +74,9 @@ describe('backpressure from Postgres to the file', () => {
     await writePeopleCsv(file, 10_000);
     await createPeopleTable(pool, 'people_paced');
     let maxAhead = 0;
+    const roomy = database.pool({ max: 10 }); // room for more connections than the import should take
     const counts = await importCsv({
-      pool,
+      pool: roomy,
       file,
       rejectsFile: temp.file(),
       table: 'people_paced',
@@ -87,6 +88,7 @@ describe('backpressure from Postgres to the file', () => {
     expect(await countRows(pool, 'people_paced')).toBe(10_000);
     expect(counts.batches).toBe(40); // 10,000 rows in 250s: no empty batch at the end
     expect(maxAhead).toBeLessThanOrEqual(2 * 250 + 100);
+    expect(roomy.totalCount).toBeLessThanOrEqual(2); // one batch committing, one filling: two connections
   });
 });
 
