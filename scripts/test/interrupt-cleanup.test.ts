@@ -87,10 +87,14 @@ describe('Ctrl-C during pnpm test of a package on all three services', () => {
     // Interrupt once the tests hold something of each kind, so cleanup has work to do.
     await waitUntil(
       async () => (await ownedDatabases()).length > 0 && (await redis.dbsize()) > 0 && queues().length > 0,
-      `a database, a key and a queue of the run (output so far:\n${output.slice(-2000)})`,
+      'a database, a key and a queue of the run',
       180_000,
       500,
-    );
+    ).catch((error: Error) => {
+      // The run's output as it stands when the wait gives up, not as it was when the wait began.
+      process.kill(-(child.pid ?? 0), 'SIGKILL');
+      throw new Error(`${error.message}; the run printed:\n${output.slice(-2000)}`);
+    });
     process.kill(-(child.pid ?? 0), 'SIGINT');
     const [code] = await exited;
     expect(code).toBe(130);
