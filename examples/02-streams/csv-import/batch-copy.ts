@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { mergeBatch } from './merge-batch.js';
 import { checkTableName, type Person, toCsvLine } from './people.js';
+import { POSTGRES_TIMEOUT_MS, PostgresDeadline } from './postgres-deadline.js';
 
 /** COPY is fast only when each message carries many rows: lines are sent in ~64 KiB strings. */
 // Stryker disable next-line ArithmeticOperator: any size sends the same rows; only the bench can tell
@@ -20,7 +21,8 @@ function isUniqueViolation(error: unknown): boolean {
  * parsed, so that Postgres loads one chunk while Node parses the next. A COPY is one statement, so
  * all of the batch lands or none of it. The batch keeps its rows: when an email is already there
  * (a re-run, a duplicate in the file) Postgres stops the COPY, and commit() sends the rows again
- * through the staging-table merge, which skips those emails.
+ * through the staging-table merge, which skips those emails. Each wait on Postgres (for room in the
+ * COPY, for its answer) has a deadline: a Postgres that stops answering fails the batch, not hangs it.
  */
 export class BatchCopy {
   readonly people: Person[] = [];
@@ -30,18 +32,22 @@ export class BatchCopy {
   readonly #pool: pg.Pool;
   readonly #table: string;
   readonly #client: pg.PoolClient;
+  readonly #deadline: PostgresDeadline;
+  readonly #timeoutMs: number;
   readonly #copy: Writable;
   readonly #failure: Promise<unknown>; // the COPY's error, or undefined once it has committed
 
-  static async open(pool: pg.Pool, table: string): Promise<BatchCopy> {
+  static async open(pool: pg.Pool, table: string, timeoutMs = POSTGRES_TIMEOUT_MS): Promise<BatchCopy> {
     const target = checkTableName(table); // before connecting: a refused name must not hold a connection
-    return new BatchCopy(pool, target, await pool.connect());
+    return new BatchCopy(pool, target, await pool.connect(), timeoutMs);
   }
 
-  private constructor(pool: pg.Pool, table: string, client: pg.PoolClient) {
+  private constructor(pool: pg.Pool, table: string, client: pg.PoolClient, timeoutMs: number) {
     this.#pool = pool;
     this.#table = table;
     this.#client = client;
+    this.#deadline = new PostgresDeadline(client, timeoutMs);
+    this.#timeoutMs = timeoutMs;
     // A checked-out client is no longer heard by the pool: unheard, a cut connection's 'error' ends
     // the process. The COPY fails with it; pg-pool drops the broken client when it is released.
     client.on('error', this.#heard);
@@ -66,13 +72,14 @@ export class BatchCopy {
 
   /** Ends the COPY and returns how many rows are new, merging through staging after a unique violation. */
   async commit(): Promise<number> {
-    await this.#send();
+    await this.#send()?.catch(() => {}); // a timeout there has failed the COPY too: reported below
     if (!this.#stopped) this.#copy.end();
-    const error = await this.#failure;
+    const error = await this.#deadline.wait(this.#failure, 'the end of a COPY');
     this.#release();
     if (!error) return this.people.length;
+    if (this.#deadline.timedOut) throw this.#deadline.timedOut;
     if (!isUniqueViolation(error)) throw error;
-    return mergeBatch(this.#pool, this.#table, this.people);
+    return mergeBatch(this.#pool, this.#table, this.people, this.#timeoutMs);
   }
   // #endregion add-and-commit
 
@@ -80,7 +87,7 @@ export class BatchCopy {
   async abort(): Promise<void> {
     // Stryker disable next-line ConditionalExpression: pg-copy-streams ignores a cancel after the server's own error
     if (!this.#stopped) this.#copy.destroy(new Error('the import was aborted'));
-    await this.#failure;
+    await this.#deadline.wait(this.#failure, 'the cancel of a COPY');
     this.#release();
   }
 
@@ -96,17 +103,25 @@ export class BatchCopy {
     this.#lines = '';
     // A failed COPY takes no more data; the rows are still kept for commit() to merge.
     if (!lines || this.#stopped || this.#copy.write(lines)) return undefined;
-    // A COPY that fails while we wait rejects once() with its error; commit() reports it.
-    return once(this.#copy, 'drain').then(
+    // A COPY that fails while we wait rejects once() with its error; commit() reports it. A timeout
+    // is reported now: the file must stop being read into a batch that cannot land.
+    return this.#deadline.wait(once(this.#copy, 'drain'), 'a COPY for more rows').then(
       () => undefined,
-      () => undefined,
+      () => {
+        if (this.#deadline.timedOut) throw this.#deadline.timedOut;
+      },
     );
   }
 }
 
 /** A whole batch at once: COPY straight in, or the staging merge after a unique violation. */
-export async function copyBatch(pool: pg.Pool, table: string, people: readonly Person[]): Promise<number> {
-  const batch = await BatchCopy.open(pool, table);
+export async function copyBatch(
+  pool: pg.Pool,
+  table: string,
+  people: readonly Person[],
+  timeoutMs = POSTGRES_TIMEOUT_MS,
+): Promise<number> {
+  const batch = await BatchCopy.open(pool, table, timeoutMs);
   for (const person of people) await batch.add(person);
   return batch.commit();
 }

@@ -4,6 +4,15 @@ import { BatchCopy } from './batch-copy.js';
 import type { Person } from './people.js';
 import type { ImportCounts } from './validate-rows.js';
 
+export interface BatchTarget {
+  pool: pg.Pool;
+  table: string;
+  batchSize: number;
+  /** The deadline of each wait on Postgres: see PostgresDeadline. */
+  timeoutMs: number;
+  onBatch?: (counts: Readonly<ImportCounts>) => void;
+}
+
 // #region copy-writable
 /**
  * A Writable that streams people into one COPY per `batchSize` rows. When a batch is full its COPY
@@ -12,17 +21,12 @@ import type { ImportCounts } from './validate-rows.js';
  * commit: batches commit in order, and at most two are in memory. A slow Postgres pauses the
  * parser through each COPY's 'drain': backpressure runs from the database to the file.
  */
-export function copyInBatches(
-  pool: pg.Pool,
-  table: string,
-  batchSize: number,
-  counts: ImportCounts,
-  onBatch: (counts: Readonly<ImportCounts>) => void = () => {},
-): Writable {
+export function copyInBatches(target: BatchTarget, counts: ImportCounts): Writable {
+  const { pool, table, batchSize, timeoutMs, onBatch = () => {} } = target;
   let filling: BatchCopy | undefined;
   let opening: Promise<BatchCopy> | undefined; // the filling batch, from before its connection is ready
   const open = (): Promise<BatchCopy> => {
-    opening = BatchCopy.open(pool, table).then((batch) => (filling = batch));
+    opening = BatchCopy.open(pool, table, timeoutMs).then((batch) => (filling = batch));
     return opening;
   };
   let committed: Promise<void> = Promise.resolve();

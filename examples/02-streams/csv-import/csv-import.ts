@@ -3,6 +3,7 @@ import { finished, pipeline } from 'node:stream/promises';
 import csvParser from 'csv-parser';
 import type pg from 'pg';
 import { copyInBatches } from './copy-batches.js';
+import { POSTGRES_TIMEOUT_MS } from './postgres-deadline.js';
 import { type ImportCounts, validateRows } from './validate-rows.js';
 
 export interface ImportOptions {
@@ -14,6 +15,12 @@ export interface ImportOptions {
   table?: string;
   /** Rows per COPY (and per transaction); two batches at most are held in memory. */
   batchSize?: number;
+  /**
+   * How long the import waits on Postgres at any one step (room in a COPY, a commit, a merge)
+   * before it cuts that connection and fails: 30 s unless set. Connecting is bounded by the pool's
+   * own `connectionTimeoutMillis`.
+   */
+  timeoutMs?: number;
   /** Called after each batch commits: progress reporting. */
   onBatch?: (counts: Readonly<ImportCounts>) => void;
 }
@@ -24,7 +31,7 @@ export interface ImportOptions {
  * batches, bad rows are set aside with their line number, and each batch is its own transaction.
  */
 export async function importCsv(options: ImportOptions): Promise<ImportCounts> {
-  const { pool, file, rejectsFile, table = 'people', batchSize = 20_000, onBatch } = options;
+  const { pool, file, rejectsFile, table = 'people', batchSize = 20_000, timeoutMs = POSTGRES_TIMEOUT_MS } = options;
   const counts: ImportCounts = { rows: 0, valid: 0, rejected: 0, inserted: 0, batches: 0 };
   const rejects = createWriteStream(rejectsFile);
   // Listen from the start, so a failing rejects file is reported rather than an unhandled error.
@@ -38,7 +45,7 @@ export async function importCsv(options: ImportOptions): Promise<ImportCounts> {
       createReadStream(file),
       csvParser({ mapHeaders: ({ header }) => header.trim().toLowerCase() }),
       validateRows(rejects, counts),
-      copyInBatches(pool, table, batchSize, counts, onBatch),
+      copyInBatches({ pool, table, batchSize, timeoutMs, onBatch: options.onBatch }, counts),
     );
   } catch (error) {
     failure = error;

@@ -14,7 +14,11 @@ export const csvImportDemo = recipe({
   async run({ smoke, defer, scratchDatabase, log }) {
     const rows = smoke ? 5_000 : 100_000;
     const batchSize = 5_000;
-    const pool = new pg.Pool({ connectionString: await scratchDatabase('streams_csv'), max: 2 });
+    const pool = new pg.Pool({
+      connectionString: await scratchDatabase('streams_csv'),
+      max: 2,
+      connectionTimeoutMillis: 10_000,
+    });
     defer(() => pool.end());
     const directory = await mkdtemp(join(tmpdir(), 'cookbook-streams-csv-'));
     defer(() => rm(directory, { recursive: true, force: true }));

@@ -1,51 +1,24 @@
-import { execFileSync } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { useTestDatabase, waitUntil } from '@cookbook/shared/testing';
 import type pg from 'pg';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { useTempDir } from '../test/temp-files.js';
 import { importCsv } from './csv-import.js';
 import { createPeopleTable } from './people.js';
 import { BAD_ROW, writePeopleCsv } from './people-csv.js';
 import { countRows } from './test/count-rows.js';
+import { copyInProgress, useNamedPipes } from './test/named-pipe.js';
 
 const database = useTestDatabase('streams-csv-streaming');
 const temp = useTempDir('csv-streaming');
+const pipeOf = useNamedPipes('csv-streaming-pipes');
 let pool: pg.Pool;
 
 beforeAll(() => {
   pool = database.pool({ max: 3 });
 });
 
-const pipes: WriteStream[] = [];
-afterEach(() => {
-  for (const writer of pipes.splice(0)) writer.destroy(); // a failed test must not leave its import waiting for input
-});
-
-/** The rows a COPY into `table` has read so far, from Postgres' own progress view; 0 when none runs. */
-async function rowsCopying(table: string): Promise<number> {
-  const { rows } = await pool.query<{ n: string }>(
-    'SELECT tuples_processed AS n FROM pg_stat_progress_copy WHERE relid = $1::regclass',
-    [table],
-  );
-  return Number(rows[0]?.n ?? 0);
-}
-
-/**
- * A named pipe as the import's file, so the test decides when each part of the CSV arrives. Its
- * writer opens once the import opens the pipe for reading.
- */
-async function pipeOf(rows: number): Promise<{ path: string; lines: string[]; writer: WriteStream }> {
-  const source = temp.file();
-  await writePeopleCsv(source, rows);
-  const path = temp.file();
-  execFileSync('mkfifo', [path]);
-  const lines = (await readFile(source, 'utf8')).split(/(?<=\n)/); // header, then one line per row
-  const writer = createWriteStream(path);
-  pipes.push(writer);
-  return { path, lines, writer };
-}
+/** The rows a COPY into `table` has read so far; 0 when none runs. */
+const rowsCopying = async (table: string): Promise<number> => (await copyInProgress(pool, table))?.rows ?? 0;
 
 describe('COPY while the file is still being read', () => {
   it('Postgres loads a batch before Node has parsed all of it', async () => {
