@@ -181,8 +181,15 @@ describe('transferFunds (rows locked in id order)', () => {
   });
 
   it('refuses an account without an owner or a balance before sending any SQL', async () => {
-    await expect(accounts.create({ owner: 'dan' } as never)).rejects.toThrow(/balance cannot be null/);
-    await expect(accounts.create({ balance: 1 } as never)).rejects.toThrow(/owner cannot be null/);
+    await expect(accounts.create({ owner: 'dan' } as never)).rejects.toThrow(/Account\.balance cannot be null/);
+    await expect(accounts.create({ balance: 1 } as never)).rejects.toThrow(/Account\.owner cannot be null/);
+  });
+
+  it('maps onto a table of just an id, an owner and a balance: no timestamp columns to migrate', async () => {
+    const [rows] = await sequelize.query(
+      `SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'accounts' ORDER BY name`,
+    );
+    expect((rows as { name: string }[]).map((row) => row.name)).toEqual(['balance', 'id', 'owner']);
   });
 
   it('rejects an unknown account, a zero or negative amount and a self-transfer without touching balances', async () => {

@@ -16,29 +16,56 @@ const valid = {
 describe('config: validated at startup', () => {
   it('parses a valid environment, with defaults for the optional variables', () => {
     expect(loadConfig(valid)).toMatchObject({
+      host: '127.0.0.1',
       port: 3000,
       bcryptCost: 12,
       trustProxyHops: 0,
       corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
+      rateLimitPrefix: 'rl:',
     });
   });
 
+  it.each([
+    ['JWT_SECRET', 'x'.repeat(32), 'jwtSecret', 'x'.repeat(32)],
+    ['PORT', '0', 'port', 0],
+    ['PORT', '65535', 'port', 65535],
+    ['BCRYPT_COST', '10', 'bcryptCost', 10],
+    ['BCRYPT_COST', '15', 'bcryptCost', 15],
+    ['TRUST_PROXY_HOPS', '10', 'trustProxyHops', 10],
+    [
+      'CORS_ORIGINS',
+      ' https://app.example.com , http://localhost:5173',
+      'corsOrigins',
+      ['https://app.example.com', 'http://localhost:5173'],
+    ],
+  ])('accepts %s=%j, the edge of what it allows', (name, value, field, parsed) => {
+    expect(loadConfig({ ...valid, [name]: value })).toMatchObject({ [field]: parsed });
+  });
+
   it('names every missing variable in one line', () => {
-    expect(() => loadConfig({})).toThrow(
-      new ConfigError({
-        JWT_SECRET: 'is missing',
-        DATABASE_URL: 'is missing',
-        REDIS_URL: 'is missing',
-        CORS_ORIGINS: 'is missing',
-      }),
+    // The exact text: comparing to a `new ConfigError(...)` would build both messages the same way.
+    const error = captureConfigError({});
+    expect(error.name).toBe('ConfigError');
+    expect(error.message).toBe(
+      'Invalid configuration: JWT_SECRET is missing; DATABASE_URL is missing; REDIS_URL is missing; CORS_ORIGINS is missing',
     );
+    expect(Object.keys(error.variables)).toEqual(['JWT_SECRET', 'DATABASE_URL', 'REDIS_URL', 'CORS_ORIGINS']);
   });
 
   it.each([
     ['JWT_SECRET', 'changeme', /at least 32 characters/],
+    ['JWT_SECRET', 'x'.repeat(31), /at least 32 characters/],
     ['PORT', 'eighty', /integer from 0 to 65535/],
+    ['PORT', '65536', /integer from 0 to 65535/],
+    ['PORT', '-1', /integer from 0 to 65535/],
+    // An empty `PORT=` in a .env file is a mistake, not a request for any free port.
+    ['PORT', '', /integer from 0 to 65535/],
+    ['PORT', '1e3', /integer from 0 to 65535/],
     ['CORS_ORIGINS', 'https://app.example.com/', /list of origins/],
+    ['CORS_ORIGINS', 'app.example.com', /list of origins.*"app.example.com"/],
     ['BCRYPT_COST', '4', /integer from 10 to 15/],
+    ['BCRYPT_COST', '16', /integer from 10 to 15/],
+    ['TRUST_PROXY_HOPS', '11', /integer from 0 to 10/],
     ['DATABASE_URL', 'not a url', /url/i],
   ])('rejects a malformed %s and says why', (name, value, why) => {
     const error = captureConfigError({ ...valid, [name]: value });
@@ -53,6 +80,7 @@ describe('config: validated at startup', () => {
 
   it('naive: accepts a guessable secret and a missing database URL without a word', () => {
     expect(naiveLoadConfig({ JWT_SECRET: 'x' })).toEqual({ jwtSecret: 'x', dbUrl: undefined, apiKey: undefined });
+    expect(() => naiveLoadConfig({})).toThrow('JWT_SECRET is required');
   });
 
   it('.env.example documents exactly the variables the code reads, with no secret filled in', () => {
@@ -60,6 +88,14 @@ describe('config: validated at startup', () => {
     const entries = lines.filter((line) => /^[A-Z_]+=/.test(line)).map((line) => line.split('='));
     expect(entries.map(([name]) => name).sort()).toEqual(Object.keys(CONFIG_SPEC).sort());
     expect(entries.find(([name]) => name === 'JWT_SECRET')?.[1]).toBe('');
+  });
+
+  it('.env.example shows the defaults: its optional values change nothing', () => {
+    const lines = readFileSync(join(packageDir, '.env.example'), 'utf8').split('\n');
+    const optional = lines.slice(lines.findIndex((line) => line.startsWith('# Optional')));
+    const shown = Object.fromEntries(optional.filter((line) => /^[A-Z_]+=/.test(line)).map((line) => line.split('=')));
+    expect(Object.keys(shown)).toEqual(['HOST', 'PORT', 'BCRYPT_COST', 'TRUST_PROXY_HOPS', 'RATE_LIMIT_PREFIX']);
+    expect(loadConfig({ ...valid, ...shown })).toEqual(loadConfig(valid));
   });
 });
 

@@ -42,7 +42,8 @@ const originList = makeValidator<string[]>((value) => {
 
 const integerIn = (min: number, max: number) =>
   makeValidator<number>((value) => {
-    const n = Number(value);
+    // Digits only: Number() reads an empty `PORT=` as 0 (any free port) and '1e3' as 1000.
+    const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
     if (!Number.isInteger(n) || n < min || n > max) throw new Error(`must be an integer from ${min} to ${max}`);
     return n;
   });
@@ -73,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       const entries = Object.entries(errors);
       if (entries.length === 0) return;
       throw new ConfigError(
+        // Stryker disable next-line OptionalChaining,StringLiteral: envalid keeps only Error objects, and each validator here and in envalid gives a message
         Object.fromEntries(entries.map(([name, error]) => [name, error?.message ? problem(error) : 'is invalid'])),
       );
     },
@@ -92,7 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 // #endregion load-config
 
 function problem(error: Error): string {
-  // envalid's missing-variable error carries an empty message or one naming the variable.
+  // envalid's missing-variable error carries the spec's desc, or the text "undefined" without one.
   return error.name === 'EnvMissingError' ? 'is missing' : error.message;
 }
 
