@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import type { Logger } from 'winston';
-import { declareShopQueues, type ShopQueues } from './broker.js';
+import type { ShopQueues } from './broker.js';
+import { openShopChannel, type ShopChannel } from './shop-channel.js';
 
 /**
  * The name a service's broker connection carries (`clientProperties.connection_name`): the
@@ -15,14 +16,14 @@ export function brokerConnectionName(service: string): string {
 export interface ShopBrokerOptions {
   service: string;
   logger: Logger;
-  /** Told false as the connection is lost, true once a new one is set up. */
+  /** Told false as the connection, the channel or its consumer is lost, true once set up again. */
   setReady(ready: boolean): void;
   /** Runs on each connection's channel once the queues are declared: where a consumer (re)starts. */
   onChannel?(channel: Channel): Promise<void>;
 }
 
 export interface ShopBroker {
-  /** The channel of the current connection; undefined while the broker is away. */
+  /** The channel of the current connection; undefined while the broker is away or it is rebuilt. */
   channel(): Channel | undefined;
   /** Another channel of the current connection; rejects at once while there is none. */
   createChannel(): Promise<Channel>;
@@ -38,13 +39,15 @@ export interface ShopBroker {
  * broker is still down and backing off further at the supervisor. amqplib's recovery does the
  * capped, jittered exponential backoff; it does not rebuild channels, so `setup` does, on each new
  * connection: a channel, the queues declared again (a broker that lost them gets them back) and
- * the consumer started again. Readiness is false from the loss until that setup has finished.
+ * the consumer started again. Readiness is false from the loss until that setup has finished. A
+ * channel or consumer the broker takes away while the connection stays up is rebuilt the same way
+ * on the same connection, by `openShopChannel`.
  */
 export async function connectShopBroker(
   { amqpUrl, queues }: { amqpUrl: string; queues: ShopQueues },
   { service, logger, setReady, onChannel }: ShopBrokerOptions,
 ): Promise<ShopBroker> {
-  let current: { model: ChannelModel; channel: Channel } | undefined;
+  let current: { model: ChannelModel; channel: ShopChannel } | undefined;
   const connection = await amqp.connect(amqpUrl, {
     noDelay: true, // Nagle off: amqplib leaves it on
     clientProperties: { connection_name: brokerConnectionName(service) },
@@ -56,16 +59,14 @@ export async function connectShopBroker(
       // as before, and leave a real outage to the supervisor's restarts.
       initialMaxRetries: 0,
       async setup(model: ChannelModel) {
-        const channel = await model.createChannel();
-        await declareShopQueues(channel, queues);
-        await onChannel?.(channel);
-        current = { model, channel };
+        current = { model, channel: await openShopChannel(model, { queues, logger, setReady, onChannel }) };
       },
     },
   });
   // Logged with the 'disconnect' that follows. Without a listener an 'error' throws, and ends the process.
   connection.on('error', () => {});
   connection.on('disconnect', (error: Error & { code?: number | string }) => {
+    current?.channel.dispose();
     current = undefined;
     setReady(false);
     logger.warn('rabbitmq connection lost', { error: error.message, code: error.code });
@@ -77,11 +78,12 @@ export async function connectShopBroker(
     logger.info('rabbitmq connection restored');
   });
   return {
-    channel: () => current?.channel,
+    channel: () => current?.channel.current(),
     // A metrics scrape asks for a channel: it must fail fast, not wait for the broker to return.
     createChannel: () =>
       current ? current.model.createChannel() : Promise.reject(new Error('rabbitmq is away: reconnecting')),
     async close() {
+      current?.channel.dispose();
       current = undefined;
       await connection.close();
     },

@@ -11,7 +11,7 @@ export interface EmailWorkerDeps {
 }
 
 export interface EmailWorker {
-  /** Takes messages from `channel`: the first one, and each one after a reconnect. */
+  /** Takes messages from `channel`: the first one, and each one after a reconnect or a rebuild. */
   consume(channel: Channel): Promise<void>;
   /** Stops taking messages; those in hand finish first. */
   stop(): Promise<void>;
@@ -47,6 +47,8 @@ export function createEmailWorker({ pool, queues, logger }: EmailWorkerDeps): Em
     async consume(channel) {
       await channel.prefetch(10);
       const { consumerTag } = await channel.consume(queues.queue, (message) => {
+        // null: the broker cancelled the consumer (its queue deleted, or a failover of its node);
+        // the broker connection declares the queue and calls `consume` again.
         if (!message) return;
         const work = handle(channel, message).finally(() => inHand.delete(work));
         inHand.add(work);

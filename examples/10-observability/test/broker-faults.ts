@@ -19,6 +19,8 @@ export interface BrokerVhost {
   url: string;
   /** Plays a broker that is not taking connections yet: new ones are refused, open ones stay. */
   refuseConnections(refuse: boolean): void;
+  /** How many consumers `queue` has; undefined while there is no such queue. */
+  consumersOf(queue: string): number | undefined;
 }
 
 /**
@@ -34,6 +36,12 @@ export function useBrokerVhost(label: string): BrokerVhost {
       refuse
         ? rabbitctl('set_vhost_limits', '-p', name, '{"max-connections": 0}')
         : rabbitctl('clear_vhost_limits', '-p', name),
+    consumersOf: (queue) => {
+      const line = rabbitctl('list_queues', '-p', name, '--no-table-headers', 'name', 'consumers')
+        .split('\n')
+        .find((row) => row.split('\t')[0] === queue);
+      return line === undefined ? undefined : Number(line.split('\t')[1]);
+    },
   };
   beforeAll(() => {
     const url = new URL(testServices().amqpUrl);
@@ -69,4 +77,21 @@ export async function resetSocket(connectionName: string): Promise<void> {
   // The client's end only (its local port); ss -K needs a kernel with CONFIG_INET_DIAG_DESTROY.
   if (!run('ss', '-K', '-t', `sport = :${port}`).includes(`:${port}`))
     throw new Error(`ss -K reset no socket on ${port}`);
+}
+
+/**
+ * What the broker does to a channel that acknowledges a delivery tag it never handed out (a message
+ * acknowledged twice) or that holds a message past `consumer_timeout`: it closes that channel with
+ * 406 PRECONDITION_FAILED and leaves the connection up. Played inside the broker, by handing the
+ * connection's consuming channel such an acknowledgement as if the client had sent it.
+ */
+export async function failConsumingChannel(connectionName: string): Promise<void> {
+  const { port } = await connectionNamed(connectionName);
+  const failed = rabbitctl(
+    'eval',
+    `[rabbit_channel:do(P, {'basic.ack', 999999999, false}) || P <- rabbit_channel:list(),
+      {name, N} <- rabbit_channel:info(P, [name]), binary:match(N, <<":${port} ->">>) =/= nomatch,
+      {consumer_count, C} <- rabbit_channel:info(P, [consumer_count]), C > 0].`,
+  );
+  if (failed.trim() !== '[ok]') throw new Error(`no consuming channel of ${connectionName} to fail: ${failed}`);
 }
