@@ -50,6 +50,8 @@ export const apiDemo = recipe({
     await createAppRole(owner, role);
     await owner.end();
     const pool = new pg.Pool({ connectionString: urlForRole(databaseUrl, role) });
+    // As in server.ts: a Postgres restart while the demo runs must cost a connection, not the process.
+    pool.on('error', (error) => log(`postgres: an idle connection was lost (${error.message})`));
     defer(() => pool.end());
     const redis = new Redis(urls.redisUrl);
     const prefix = redisPrefix('security_api');
