@@ -1,8 +1,7 @@
-import { waitUntil } from '@cookbook/shared/testing';
+import { type OwnRedis, startOwnRedis, waitUntil } from '@cookbook/shared/testing';
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type OwnRedis, startOwnRedis } from '../test/own-redis.js';
 import { closeBullQueue, connectionsSettled, createBullEmailQueue, enqueueEmail, processEmails } from './bull-queue.js';
 import { createBullmqEmailQueue, enqueueEmailJob, startEmailWorker } from './bullmq-queue.js';
 import { assertDurableRedis, NonDurableRedisError } from './durable-redis.js';

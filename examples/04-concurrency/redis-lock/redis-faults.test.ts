@@ -1,7 +1,13 @@
-import { deleteRedisPrefix, redisPrefix, testServices, waitUntil } from '@cookbook/shared/testing';
+import {
+  deleteRedisPrefix,
+  type OwnRedis,
+  redisPrefix,
+  startOwnRedis,
+  testServices,
+  waitUntil,
+} from '@cookbook/shared/testing';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type OwnRedis, startOwnRedis } from '../test/own-redis.js';
 import { acquireLock, fencedWrite, type Lock, LockTimeoutError, withLock } from './redis-lock.js';
 
 // The lock lives on a redis-server of this file's own, which the tests restart and pause. The data it

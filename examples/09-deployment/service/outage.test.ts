@@ -1,8 +1,7 @@
 import { Agent } from 'node:http';
-import { useTestDatabase, waitUntil } from '@cookbook/shared/testing';
+import { type OwnRedis, startOwnRedis, useTestDatabase, waitUntil } from '@cookbook/shared/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { get, type Reply } from '../test/http.js';
-import { type OwnRedis, startOwnRedis } from '../test/redis-server.js';
 import { startTestService, type TestService } from '../test/service.js';
 import { type TcpProxy, tcpProxy } from '../test/tcp-proxy.js';
 import { naiveClients } from './clients.js';

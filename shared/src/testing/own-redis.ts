@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { reservablePort } from '@cookbook/shared';
+import { reservablePort } from '../ports.js';
 
 /**
  * A redis-server of the test's own, on a free port, that the test can restart (SIGKILL, then start
@@ -14,9 +14,10 @@ export interface OwnRedis {
   url: string;
   /** Kills the server as a crash would and starts it again; with `appendonly` its data comes back. */
   restart(): Promise<void>;
-  /** SIGSTOP: connections stay open, nothing is answered. */
+  /** SIGSTOP: the process holds its connections and answers nothing, as a stalled server does. */
   pause(): void;
   resume(): void;
+  /** Kills the server (a paused one too, without letting it answer what it holds) and removes its files. */
   stop(): Promise<void>;
 }
 
@@ -54,7 +55,9 @@ async function launch(args: string[]): Promise<ChildProcess> {
   const server = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error) =>
+      reject(new Error(`redis-server could not start (${error.message}): install the Debian package redis-server`)),
+    );
     server.once('exit', (code) => reject(new Error(`redis-server exited (${code}) before it was ready:\n${output}`)));
     server.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       output += chunk;
