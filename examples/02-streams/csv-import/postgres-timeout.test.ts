@@ -1,4 +1,4 @@
-import { useTestDatabase, waitUntil } from '@cookbook/shared/testing';
+import { usePausedBackends, useTestDatabase, waitUntil } from '@cookbook/shared/testing';
 import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTempDir } from '../test/temp-files.js';
@@ -9,7 +9,6 @@ import { writePeopleCsv } from './people-csv.js';
 import { PostgresTimeoutError } from './postgres-deadline.js';
 import { countRows } from './test/count-rows.js';
 import { copyInProgress, useNamedPipes } from './test/named-pipe.js';
-import { usePausedBackends } from './test/paused-backend.js';
 
 const database = useTestDatabase('streams-csv-timeout');
 const temp = useTempDir('csv-timeout');

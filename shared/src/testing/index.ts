@@ -11,6 +11,7 @@ export {
 export { CountReporter, type TestCounts } from './count-reporter.js';
 export { type EnvelopeReceiver, startEnvelopeReceiver } from './envelope-receiver.js';
 export { type OwnRedis, startOwnRedis } from './own-redis.js';
+export { usePausedBackends } from './paused-backend.js';
 export { closePool, testPool, trackPool } from './pool.js';
 export { type TestServices, testServices } from './provided.js';
 export { recipeTableMismatches } from './recipe-table.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { waitUntil } from '@cookbook/shared/testing';
 import type pg from 'pg';
 import { afterEach } from 'vitest';
+import { waitUntil } from './wait.js';
 
 /**
  * Stops one Postgres backend with SIGSTOP: the server process of one connection is frozen, as in
