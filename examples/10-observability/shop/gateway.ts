@@ -17,10 +17,21 @@ export interface GatewayDeps {
 
 interface Forwarded {
   status: number;
+  /** The answer's headers a client acts on: Retry-After, Idempotent-Replayed. */
+  headers: Record<string, string>;
   body: string;
 }
 
-/** The public edge: takes an order once per Idempotency-Key and forwards it to the order service. */
+/** Longer than one forward can take (5 s): a gateway that dies mid-request frees the key soon after. */
+const CLAIM_SECONDS = 10;
+
+/**
+ * The public edge: forwards an order to the order service, which stores one order per
+ * Idempotency-Key. The gateway claims the key in Redis while its request is in flight, so a
+ * duplicate sent meanwhile (a double click, a client retrying too early) is answered 409 at the edge,
+ * and frees it when the answer is back, whatever it was: after a 503 the client's retry goes through,
+ * after a 201 it finds the same order.
+ */
 export function createGateway({ ordersUrl, redis, keyPrefix, registry, logger }: GatewayDeps): Express {
   const app = express();
   app.use(recordRequests(registry));
@@ -28,16 +39,25 @@ export function createGateway({ ordersUrl, redis, keyPrefix, registry, logger }:
   app.use(express.json({ limit: '10kb' }));
   app.post('/orders', async (req, res) => {
     const key = req.get('idempotency-key');
-    if (key !== undefined) {
-      const first = await redis.set(`${keyPrefix}idempotency:${key}`, '1', 'EX', 86_400, 'NX');
-      if (first === null) {
-        res.status(409).json({ error: 'idempotency-key: this key was already used for an order' });
-        return;
-      }
+    const claim = key === undefined ? undefined : `${keyPrefix}idempotency:${key}`;
+    if (claim && (await redis.set(claim, '1', 'EX', CLAIM_SECONDS, 'NX')) === null) {
+      res
+        .status(409)
+        .set('retry-after', '1')
+        .json({ error: 'idempotency-key: an order with this key is in progress; retry once it is answered' });
+      return;
     }
-    const answer = await forward(new URL('/orders', ordersUrl), JSON.stringify(req.body ?? {}));
-    logger.info('order forwarded', { status: answer.status });
-    res.status(answer.status).type('application/json').send(answer.body);
+    try {
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        ...(key && { 'idempotency-key': key }),
+      };
+      const answer = await forward(new URL('/orders', ordersUrl), headers, JSON.stringify(req.body ?? {}));
+      logger.info('order forwarded', { status: answer.status });
+      res.status(answer.status).set(answer.headers).type('application/json').send(answer.body);
+    } finally {
+      if (claim) await redis.del(claim);
+    }
   });
   app.use(handleErrors());
   return app;
@@ -48,21 +68,29 @@ export function createGateway({ ordersUrl, redis, keyPrefix, registry, logger }:
  * injects `traceparent`. Node's global `fetch` is undici, which it does not see (that needs
  * @opentelemetry/instrumentation-undici).
  */
-function forward(url: URL, body: string): Promise<Forwarded> {
+function forward(url: URL, headers: Record<string, string>, body: string): Promise<Forwarded> {
   return new Promise((resolve, reject) => {
-    const request = http.request(
-      url,
-      { method: 'POST', headers: { 'content-type': 'application/json' }, timeout: 5_000 },
-      (response) => {
-        let text = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (text += chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 502, body: text }));
-        response.on('error', reject);
-      },
-    );
+    const request = http.request(url, { method: 'POST', headers, timeout: 5_000 }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 502, headers: passedOn(response.headers), body: text }),
+      );
+      response.on('error', reject);
+    });
     request.on('timeout', () => request.destroy(new Error(`order service did not answer within 5 s: ${url}`)));
     request.on('error', reject);
     request.end(body);
   });
+}
+
+/** The upstream headers that mean something to the client; hop-by-hop and framing ones stay behind. */
+function passedOn(headers: http.IncomingHttpHeaders): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const name of ['retry-after', 'idempotent-replayed']) {
+    const value = headers[name];
+    if (typeof value === 'string') kept[name] = value;
+  }
+  return kept;
 }

@@ -23,7 +23,7 @@ export interface PlacedOrder {
   email: string;
 }
 
-/** Stores an order and announces it; the email worker takes it from there. */
+/** Stores an order (once per Idempotency-Key) and announces it; the email worker takes it from there. */
 export function createOrderService({ pool, channel, queues, registry, logger }: OrderServiceDeps): Express {
   const app = express();
   app.use(recordRequests(registry));
@@ -31,13 +31,15 @@ export function createOrderService({ pool, channel, queues, registry, logger }: 
   app.use(express.json({ limit: '10kb' }));
   app.post('/orders', async (req, res) => {
     const { item, quantity, email } = (req.body ?? {}) as Record<string, unknown>;
-    const problem = invalidField({ item, quantity, email });
+    const key = req.get('idempotency-key');
+    const problem = invalidField({ item, quantity, email }) ?? (key && key.length > 200 ? KEY_TOO_LONG : undefined);
     if (problem) {
       res.status(400).json({ error: problem });
       return;
     }
     // Checked before the insert: an order stored while the broker is away would never be emailed.
-    // (A connection lost mid-request still parts the two writes: closing that is an outbox's job.)
+    // (A connection lost mid-request still parts the two writes: a retry with the same Idempotency-Key
+    // publishes again; for a request without one, closing that is an outbox's job.)
     const publisher = channel();
     if (!publisher) {
       res
@@ -46,22 +48,17 @@ export function createOrderService({ pool, channel, queues, registry, logger }: 
         .json({ error: 'the message broker is reconnecting: retry in a few seconds' });
       return;
     }
-    const { rows } = await pool.query<{ id: string }>(
-      'INSERT INTO orders (item, quantity, email) VALUES ($1, $2, $3) RETURNING id',
-      [item, quantity, email],
-    );
-    const order: PlacedOrder = {
-      orderId: rows[0]?.id as string,
-      item: item as string,
-      quantity: quantity as number,
-      email: email as string,
-    };
+    const { orderId, replayed } = await storeOrder(pool, [item, quantity, email], key);
+    const order: PlacedOrder = { orderId, item: item as string, quantity: quantity as number, email: email as string };
+    // A replay publishes again: its first attempt may have stored the order and died before this
+    // line. The email worker writes one email per order whatever the number of deliveries.
     publisher.publish(queues.exchange, ORDER_PLACED, Buffer.from(JSON.stringify(order)), {
       persistent: true,
       contentType: 'application/json',
     });
-    logger.info('order placed', { orderId: order.orderId });
-    res.status(201).json({ id: order.orderId });
+    logger.info(replayed ? 'order replayed' : 'order placed', { orderId });
+    if (replayed) res.set('idempotent-replayed', 'true');
+    res.status(201).json({ id: orderId });
   });
   app.get('/orders/:id', async (req, res) => {
     if (!/^\d{1,18}$/.test(req.params.id)) {
@@ -76,6 +73,28 @@ export function createOrderService({ pool, channel, queues, registry, logger }: 
   });
   app.use(handleErrors());
   return app;
+}
+
+const KEY_TOO_LONG = 'idempotency-key: at most 200 characters';
+
+/**
+ * Inserts the order, or, when its Idempotency-Key is already taken, finds the order stored under it.
+ * The unique index decides: a second request with the key waits for the first's commit, then finds
+ * its row. A key sent with a different order still gets the first order (not checked here).
+ */
+async function storeOrder(
+  pool: Pool,
+  values: unknown[],
+  key: string | undefined,
+): Promise<{ orderId: string; replayed: boolean }> {
+  const { rows } = await pool.query<{ id: string }>(
+    `INSERT INTO orders (item, quantity, email, idempotency_key) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+    [...values, key ?? null],
+  );
+  if (rows[0]) return { orderId: rows[0].id, replayed: false };
+  const stored = await pool.query<{ id: string }>('SELECT id FROM orders WHERE idempotency_key = $1', [key]);
+  return { orderId: stored.rows[0]?.id as string, replayed: true };
 }
 
 function invalidField({ item, quantity, email }: Record<string, unknown>): string | undefined {
