@@ -20,7 +20,7 @@ export interface RunningServer {
  */
 // #region start-server
 export async function startServer(config: AppConfig = loadConfig()): Promise<RunningServer> {
-  const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
+  const pool = boundedPool(config);
   // A Postgres restart, failover or idle-session timeout ends idle connections, and pg-pool
   // re-emits that on the pool: with no listener the 'error' event throws and kills the process.
   // The pool has already discarded the dead client and connects anew at the next checkout.
@@ -31,7 +31,16 @@ export async function startServer(config: AppConfig = loadConfig()): Promise<Run
     await pool.end();
     throw new ConfigError({ DATABASE_URL: error instanceof Error ? error.message : String(error) });
   }
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+  const redis = boundedRedis(config);
+  try {
+    // The stores load their scripts as they are made, and with no offline queue that needs a connection.
+    await once(redis, 'ready', { signal: AbortSignal.timeout(config.dependencyTimeoutMs) });
+  } catch (error) {
+    redis.disconnect();
+    await pool.end();
+    const why = error instanceof Error && error.name !== 'AbortError' ? error.message : 'no answer in time';
+    throw new ConfigError({ REDIS_URL: `could not be reached within ${config.dependencyTimeoutMs} ms: ${why}` });
+  }
   const server = createApiServer({
     pool,
     mailer: logMailer(),
@@ -51,11 +60,57 @@ export async function startServer(config: AppConfig = loadConfig()): Promise<Run
     close: async () => {
       // close() stops accepting and, since Node 19, ends idle keep-alive sockets too.
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
-      await Promise.all([pool.end(), redis.quit()]);
+      // quit() waits for Redis to answer; one that is away gets its socket dropped after commandTimeout.
+      await Promise.all([pool.end(), redis.quit().catch(() => redis.disconnect())]);
     },
   };
 }
 // #endregion start-server
+
+// #region bounded-clients
+/**
+ * Every way Postgres can keep a request waiting has a bound: connecting, waiting for a free
+ * connection when all ten are busy, a query the server does not finish, a server that answers
+ * nothing at all. Past it the query fails, and the error handler answers 503.
+ */
+function boundedPool({ databaseUrl, dependencyTimeoutMs: timeout }: AppConfig): pg.Pool {
+  return new pg.Pool({
+    connectionString: databaseUrl,
+    max: 10,
+    // Bounds both a new connection and the wait for a free one.
+    connectionTimeoutMillis: timeout,
+    // Server side: a slow or lock-blocked query is cancelled, and its connection is free again.
+    statement_timeout: timeout,
+    // Client side, for a paused or partitioned server that cannot cancel anything; a little
+    // later, so the server's cancel normally wins and the connection survives.
+    query_timeout: Math.ceil(timeout * 1.5),
+  });
+}
+
+/** The rate limiter's Redis: a command fails after the timeout, or at once while Redis is away. */
+function boundedRedis({ redisUrl, dependencyTimeoutMs: timeout }: AppConfig): Redis {
+  const redis = new Redis(redisUrl, {
+    connectTimeout: timeout,
+    // A stalled socket (a paused or partitioned Redis) answers nothing: without this, never.
+    commandTimeout: timeout,
+    // A command lost with its connection fails now instead of waiting for reconnects.
+    maxRetriesPerRequest: 0,
+    // While Redis is away, commands fail at once instead of queueing until it returns.
+    enableOfflineQueue: false,
+  });
+  // One line per outage, not ioredis' "Unhandled error event" stack at every reconnect attempt.
+  let away = false;
+  redis.on('error', (error: Error) => {
+    if (!away) console.warn(`redis: unavailable (${error.message})`);
+    away = true;
+  });
+  redis.on('ready', () => {
+    if (away) console.warn('redis: available again');
+    away = false;
+  });
+  return redis;
+}
+// #endregion bounded-clients
 
 // Node 22.18+/24: true only when this file is the one Node was asked to run.
 if (import.meta.main) {

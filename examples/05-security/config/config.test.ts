@@ -22,6 +22,7 @@ describe('config: validated at startup', () => {
       trustProxyHops: 0,
       corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
       rateLimitPrefix: 'rl:',
+      dependencyTimeoutMs: 1_000,
     });
   });
 
@@ -32,6 +33,8 @@ describe('config: validated at startup', () => {
     ['BCRYPT_COST', '10', 'bcryptCost', 10],
     ['BCRYPT_COST', '15', 'bcryptCost', 15],
     ['TRUST_PROXY_HOPS', '10', 'trustProxyHops', 10],
+    ['DEPENDENCY_TIMEOUT_MS', '100', 'dependencyTimeoutMs', 100],
+    ['DEPENDENCY_TIMEOUT_MS', '60000', 'dependencyTimeoutMs', 60_000],
     [
       'CORS_ORIGINS',
       ' https://app.example.com , http://localhost:5173',
@@ -66,6 +69,8 @@ describe('config: validated at startup', () => {
     ['BCRYPT_COST', '4', /integer from 10 to 15/],
     ['BCRYPT_COST', '16', /integer from 10 to 15/],
     ['TRUST_PROXY_HOPS', '11', /integer from 0 to 10/],
+    ['DEPENDENCY_TIMEOUT_MS', '99', /integer from 100 to 60000/],
+    ['DEPENDENCY_TIMEOUT_MS', '60001', /integer from 100 to 60000/],
     ['DATABASE_URL', 'not a url', /url/i],
   ])('rejects a malformed %s and says why', (name, value, why) => {
     const error = captureConfigError({ ...valid, [name]: value });
@@ -94,7 +99,14 @@ describe('config: validated at startup', () => {
     const lines = readFileSync(join(packageDir, '.env.example'), 'utf8').split('\n');
     const optional = lines.slice(lines.findIndex((line) => line.startsWith('# Optional')));
     const shown = Object.fromEntries(optional.filter((line) => /^[A-Z_]+=/.test(line)).map((line) => line.split('=')));
-    expect(Object.keys(shown)).toEqual(['HOST', 'PORT', 'BCRYPT_COST', 'TRUST_PROXY_HOPS', 'RATE_LIMIT_PREFIX']);
+    expect(Object.keys(shown)).toEqual([
+      'HOST',
+      'PORT',
+      'BCRYPT_COST',
+      'TRUST_PROXY_HOPS',
+      'RATE_LIMIT_PREFIX',
+      'DEPENDENCY_TIMEOUT_MS',
+    ]);
     expect(loadConfig({ ...valid, ...shown })).toEqual(loadConfig(valid));
   });
 });

@@ -12,6 +12,8 @@ export interface AppConfig {
   trustProxyHops: number;
   /** Prepended to every rate-limit key in Redis, so several apps can share one Redis. */
   rateLimitPrefix: string;
+  /** How long a call to Postgres or Redis may take before the request gets a 503 instead of waiting on. */
+  dependencyTimeoutMs: number;
 }
 
 /** A configuration problem, reported in one line that names every bad variable. */
@@ -61,6 +63,7 @@ export const CONFIG_SPEC = {
   BCRYPT_COST: integerIn(10, 15)({ default: 12 }),
   TRUST_PROXY_HOPS: integerIn(0, 10)({ default: 0 }),
   RATE_LIMIT_PREFIX: str({ default: 'rl:' }),
+  DEPENDENCY_TIMEOUT_MS: integerIn(100, 60_000)({ default: 1_000 }),
 };
 
 /**
@@ -89,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bcryptCost: clean.BCRYPT_COST,
     trustProxyHops: clean.TRUST_PROXY_HOPS,
     rateLimitPrefix: clean.RATE_LIMIT_PREFIX,
+    dependencyTimeoutMs: clean.DEPENDENCY_TIMEOUT_MS,
   };
 }
 // #endregion load-config

@@ -1,7 +1,8 @@
 import type { Express, RequestHandler } from 'express';
-import { rateLimit, type Store } from 'express-rate-limit';
+import { type Options, rateLimit, type Store } from 'express-rate-limit';
 import type { Redis } from 'ioredis';
 import { RedisStore } from 'rate-limit-redis';
+import { dependency } from '../errors/dependency.js';
 
 export interface LimiterOptions {
   windowMs?: number;
@@ -15,14 +16,48 @@ const FIFTEEN_MINUTES = 15 * 60 * 1000;
 // #region redis-store
 /**
  * Counts hits in Redis, so every instance of the API shares one budget per client. Each
- * limiter needs its own store (and prefix): express-rate-limit refuses to share one.
+ * limiter needs its own store (and prefix): express-rate-limit refuses to share one. A Redis
+ * that does not answer (the client's commandTimeout, see ../api/server.ts) or cannot be reached
+ * becomes a DependencyUnavailableError: a 503, never a hang or a 500.
  */
 export function redisRateLimitStore(redis: Redis, prefix: string): Store {
-  return new RedisStore({
+  const store = new RedisStore({
     prefix,
     sendCommand: (command: string, ...args: string[]) =>
-      redis.call(command, ...args) as Promise<boolean | number | string | (boolean | number | string)[]>,
+      dependency(
+        'redis',
+        () => redis.call(command, ...args) as Promise<boolean | number | string | (boolean | number | string)[]>,
+      ),
   });
+  return reloadingScriptsAfterFailure(store);
+}
+
+/**
+ * RedisStore loads its Lua script once, in init(), and keeps the promise: a load that failed
+ * (Redis away at that moment) stays failed, and every later hit with it, long after Redis is
+ * back. So after a hit fails, the next one loads the scripts again first.
+ */
+function reloadingScriptsAfterFailure(store: RedisStore): Store {
+  let options!: Options;
+  let reload = false;
+  return {
+    init(given) {
+      options = given;
+      return store.init(given);
+    },
+    async increment(key) {
+      try {
+        if (reload) await store.init(options);
+        reload = false;
+        return await store.increment(key);
+      } catch (error) {
+        reload = true;
+        throw error;
+      }
+    },
+    decrement: (key) => store.decrement(key),
+    resetKey: (key) => store.resetKey(key),
+  };
 }
 // #endregion redis-store
 
@@ -33,6 +68,8 @@ export function apiLimiter({ windowMs = FIFTEEN_MINUTES, limit = 100, store }: L
     windowMs,
     limit,
     store,
+    // Fail closed: with its store away a request is refused (503), never let through uncounted.
+    passOnStoreError: false,
     standardHeaders: 'draft-8', // RateLimit / RateLimit-Policy headers
     legacyHeaders: false,
     // 429 with a JSON body like every other error; the library also sets Retry-After.
@@ -51,6 +88,8 @@ export function loginLimiter({ windowMs = FIFTEEN_MINUTES, limit = 5, store }: L
     windowMs,
     limit,
     store,
+    // Fail closed: an attempt nobody can count would be a free password guess.
+    passOnStoreError: false,
     skipSuccessfulRequests: true,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
