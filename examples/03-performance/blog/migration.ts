@@ -11,7 +11,15 @@ export async function up(queryInterface: QueryInterface): Promise<void> {
 }
 
 export async function down(queryInterface: QueryInterface): Promise<void> {
-  await queryInterface.removeIndex('posts', 'posts_user_id_created_at_idx');
-  await queryInterface.removeIndex('users', 'users_email_key');
+  await queryInterface.removeIndex(
+    // Stryker disable next-line StringLiteral: Postgres drops an index by its name alone; the table is for other dialects
+    'posts',
+    'posts_user_id_created_at_idx',
+  );
+  await queryInterface.removeIndex(
+    // Stryker disable next-line StringLiteral: as above
+    'users',
+    'users_email_key',
+  );
 }
 // #endregion migration

@@ -84,6 +84,35 @@ describe('caching', () => {
     }
     expect(naive.loads()).toBe(20);
     expect(fixed.loads()).toBe(1);
+    // The negative entry lives for missingTtlSeconds (5), not a found user's 60: a user created later shows up soon.
+    const ttl = await redisA.ttl(cache.key(9999));
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(5);
+  });
+
+  it('a read after an invalidation starts its own load instead of joining one begun before the write', async () => {
+    const { promise: rowRead, resolve: readRow } = Promise.withResolvers<void>();
+    const { promise: gate, resolve: release } = Promise.withResolvers<void>();
+    const source = counted();
+    const cache = new UserCache(redisA, {
+      prefix: source.prefix,
+      ttlSeconds: 60,
+      missingTtlSeconds: 5,
+      load: async (id) => {
+        const user = await source.load(id);
+        readRow(); // the row is read: a write from now on comes after this load's snapshot
+        await gate;
+        return user;
+      },
+    });
+    const before = cache.get(7);
+    await rowRead;
+    await renameUser(pool, cache, 7, 'renamed during a load');
+    const after = cache.get(7);
+    release();
+    expect((await before)?.name).toBe('user 7'); // began before the write: may be old
+    expect((await after)?.name).toBe('renamed during a load');
+    expect(source.loads()).toBe(2);
   });
 
   // #region stampede
@@ -103,9 +132,10 @@ describe('caching', () => {
   it('serves over HTTP: 200, 404 for a missing user, 400 naming the field', async () => {
     const app = createUserApp(redisCache(redisA, counted()));
     await request(app).get('/users/5').expect(200, { id: 5, name: 'user 5', email: 'user5@example.com' });
-    const missing = await request(app).get('/users/12345').expect(404);
-    expect(missing.body.field).toBe('id');
-    const bad = await request(app).get('/users/abc').expect(400);
-    expect(bad.body.field).toBe('id');
+    await request(app).get('/users/1').expect(200); // the first id is a valid one
+    await request(app).get('/users/12345').expect(404, { error: 'user 12345 not found', field: 'id' });
+    for (const id of ['abc', '0', '-3', '1.5', '9007199254740993']) {
+      await request(app).get(`/users/${id}`).expect(400, { error: 'id must be a positive integer', field: 'id' });
+    }
   });
 });

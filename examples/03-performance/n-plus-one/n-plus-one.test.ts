@@ -34,6 +34,7 @@ describe('n-plus-one', () => {
     const users = await naiveUsersWithPosts();
     expect(users[0]?.posts).toHaveLength(20); // there in memory...
     expect(JSON.parse(JSON.stringify(users))[0].posts).toBeUndefined(); // ...gone from the response
+    expect(toResponse(users).every((user) => user.posts.length === 0)).toBe(true);
   });
 
   it('eager loading with include sends 1 query; separate: true sends 2', async () => {
@@ -44,6 +45,21 @@ describe('n-plus-one', () => {
     expect(response).toHaveLength(100);
     expect(response.every((user) => user.posts.length === 20)).toBe(true);
     expect(toResponse(separate.result)).toEqual(response);
+    // Newest first; the seed writes user 1's posts a minute apart, post 20 last.
+    expect(response[0]?.name).toBe('user 1');
+    expect(response[0]?.posts[0]).toEqual({ id: expect.any(Number), title: 'post 20 of user 1' });
+    expect(new Set(response.flatMap((user) => user.posts.map((post) => post.id))).size).toBe(2000);
+  });
+
+  it('every loader lists users by id, also after an update moves a row to the end of the table', async () => {
+    // Without ORDER BY, Postgres returns rows as they lie in the table, where an UPDATE writes a new version.
+    await sequelize.query(`UPDATE users SET name = name WHERE id = 1`);
+    const [[unordered]] = (await sequelize.query('SELECT id FROM users LIMIT 1')) as [{ id: number }[], unknown];
+    expect(unordered?.id).not.toBe(1); // the premise: the table order is no longer the id order
+    const ids = Array.from({ length: 100 }, (_, i) => i + 1);
+    for (const load of [naiveUsersWithPosts, usersWithPosts, usersWithPostsSeparate]) {
+      expect((await load()).map((user) => user.id)).toEqual(ids);
+    }
   });
 
   it('the migration makes the posts-by-user lookup use the index instead of a scan', async () => {
