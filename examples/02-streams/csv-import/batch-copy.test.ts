@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useTempDir } from '../test/temp-files.js';
 import { BatchCopy, copyBatch } from './batch-copy.js';
 import { importCsv } from './csv-import.js';
+import { mergeBatch } from './merge-batch.js';
 import { createPeopleTable, type Person, toCsvLine } from './people.js';
 import { countRows } from './test/count-rows.js';
 
@@ -71,5 +72,23 @@ describe('a batch COPY', () => {
     for (let at = 0; at < 5; at++) await copyBatch(pool, 'people_listeners', people(10, at * 10));
     expect(client.listenerCount('error')).toBe(listeners);
     expect(await countRows(pool, 'people_listeners')).toBe(50);
+    for (let at = 5; at < 10; at++) await mergeBatch(pool, 'people_listeners', people(10, at * 10));
+    expect(client.listenerCount('error')).toBe(listeners); // nor does a merge
+    expect(await countRows(pool, 'people_listeners')).toBe(100);
+  });
+
+  it('that fails for any reason but a duplicate (here its connection is cut) is not merged: nothing lands', async () => {
+    await createPeopleTable(pool, 'people_cut_batch');
+    const batch = await BatchCopy.open(pool, 'people_cut_batch');
+    for (const person of people(100)) await batch.add(person);
+    await waitUntil(async () => {
+      const { rowCount } = await pool.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'COPY people_cut_batch%' AND pid <> pg_backend_pid()",
+      );
+      return rowCount === 1;
+    }, 'the COPY to reach Postgres, and be cut');
+    // A merge would load these 100 rows on a fresh connection, as if the cut had been a duplicate.
+    await expect(batch.commit()).rejects.toThrow(/terminat|ECONNRESET|EPIPE/i);
+    expect(await countRows(pool, 'people_cut_batch')).toBe(0);
   });
 });

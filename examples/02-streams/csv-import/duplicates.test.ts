@@ -104,7 +104,7 @@ describe('duplicates: COPY straight in, falling back to the staging merge on a u
     expect(await peopleIn('people_dups_rollback')).toEqual([ALREADY_IN]);
   });
 
-  it('a merge that fails rolls back whole and leaves its connection clean for the next batch', async () => {
+  it('a merge that fails rolls back whole, and the next batch is served clean', async () => {
     const single = database.pool({ max: 1 });
     await seededTable('people_merge_fails');
     // The duplicate first, the bad age past COPY's first 1,000-row flush: COPY fails on the duplicate,
@@ -113,7 +113,7 @@ describe('duplicates: COPY straight in, falling back to the staging merge on a u
     const batch = [ALREADY_IN, ...fresh, { email: 'old@example.com', name: 'Old', age: 200 }];
     await expect(copyBatch(single, 'people_merge_fails', batch)).rejects.toThrow(/check constraint/);
     expect(await peopleIn('people_merge_fails')).toEqual([ALREADY_IN]);
-    // An open, failed transaction on the pooled connection would fail this: "current transaction is aborted".
+    // A connection left in its failed transaction would fail this: "current transaction is aborted".
     expect(await copyBatch(single, 'people_merge_fails', fresh.slice(0, 10))).toBe(10);
   });
 

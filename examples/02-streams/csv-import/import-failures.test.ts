@@ -93,8 +93,8 @@ describe('batches', () => {
     await expect(importing).rejects.toThrow(/plain identifier/);
   });
 
-  it('a failed batch rolls back, and its connection goes back to the pool usable', async () => {
-    const pool = database.pool({ max: 1 }); // one connection: the next batch gets the same one
+  it('a failed batch rolls back, and the pool still serves the next batch', async () => {
+    const pool = database.pool({ max: 1 }); // one connection: the failed batch's must not block the next
     await createPeopleTable(pool, 'people_rollback');
     const tooOld = { email: 'old@example.com', name: 'Old', age: 200 }; // past the table's CHECK
     await expect(copyBatch(pool, 'people_rollback', [tooOld])).rejects.toThrow(/check constraint/);
