@@ -1,5 +1,6 @@
 import type { Sequelize } from 'sequelize';
 import { defineModels } from './models/index.js';
+import { translateOutages } from './repositories/database-outage.js';
 import { NaiveUserRepository } from './repositories/naive-user-repository.js';
 import { SequelizeProductRepository } from './repositories/product-repository.js';
 import { SequelizeUserRepository } from './repositories/user-repository.js';
@@ -34,20 +35,22 @@ export interface Edge extends Pick<Services, 'users' | 'products' | 'logger'> {
 /**
  * The composition root: the one function that knows every concrete class. Everything else gets
  * its collaborators through its constructor, so a test swaps any of them by passing another.
+ * Each repository is wrapped once here, so a database outage reaches the services as the
+ * domain's UnavailableError (a 503 at the edge) from every method.
  */
 export function createServices(deps: ServiceDeps): Services {
   const logger = deps.logger ?? createLogger();
   const models = defineModels(deps.db);
   const userDeps = {
-    users: new SequelizeUserRepository(models.User),
+    users: translateOutages(new SequelizeUserRepository(models.User)),
     hashPassword: deps.hashPassword ?? hashPassword,
     mailer: deps.mailer ?? new ConsoleEmailSender(logger),
     logger,
   };
   return {
     users: new UserService(userDeps),
-    products: new ProductService(new SequelizeProductRepository(models.Product)),
-    naiveUsers: new NaiveUserService(userDeps, new NaiveUserRepository(models.User)),
+    products: new ProductService(translateOutages(new SequelizeProductRepository(models.Product))),
+    naiveUsers: new NaiveUserService(userDeps, translateOutages(new NaiveUserRepository(models.User))),
     logger,
   };
 }

@@ -8,8 +8,9 @@ export class AppError extends Error {
     /** Stable, machine-readable: clients branch on this, never on the message. */
     readonly code: string,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = new.target.name;
   }
 }
@@ -23,6 +24,24 @@ export class NotFoundError extends AppError {
 // #endregion errors
 
 export class ConflictError extends AppError {}
+
+/**
+ * A dependency cannot serve now: down, restarting, or slower than its bound. Not the caller's
+ * fault and not a bug: the same request may succeed later. `cause` keeps what failed, for the log.
+ */
+export class UnavailableError extends AppError {
+  constructor(
+    /** What failed ("database"): for the log line, never for the client. */
+    readonly dependency: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      'SERVICE_UNAVAILABLE',
+      'Temporarily unable to serve this request; retry after the Retry-After delay',
+      options,
+    );
+  }
+}
 
 export class EmailTakenError extends ConflictError {
   constructor(readonly email: string) {

@@ -55,7 +55,7 @@ const products = new ProductService(new MemoryProductRepository());
 // No user route is requested; the service only completes the edge's shape.
 const users = {} as UserService;
 const edge = { users, products, logger, tokenSecret };
-const unlogged = { ...edge, logger: { info() {}, error() {} } };
+const unlogged = { ...edge, logger: { info() {}, warn() {}, error() {} } };
 
 const stops: (() => Promise<void>)[] = [];
 let urls: string[];

@@ -10,6 +10,8 @@ const USAGE = `usage: DATABASE_URL=postgres://user@host:5432/app migrate [--to <
   --to <migration>   stop after this one (${migrations.map((m) => m.name).join(', ')})
 (The URL comes from the environment, not a flag: a flag would show its password in ps.)`;
 
+const MIGRATION_STATEMENT_TIMEOUT_MS = 15 * 60_000;
+
 // #region migrate-command
 /** Exit codes: 0 done, 1 the migration failed (nothing applied), 2 the command was used wrongly. */
 async function runMigrateCommand(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -31,7 +33,13 @@ async function runMigrateCommand(argv: string[], env: NodeJS.ProcessEnv): Promis
     return 2;
   }
   // #endregion migrate-command
-  const db = createDatabase(databaseUrl, { poolMax: 1 });
+  // A migration may rewrite a big table, or wait for another deploy's migration lock: minutes, where a
+  // request gets seconds. Connecting keeps the request bound: a database that does not answer fails fast.
+  const db = createDatabase(databaseUrl, {
+    poolMax: 1,
+    statementTimeoutMs: MIGRATION_STATEMENT_TIMEOUT_MS,
+    applicationName: 'architecture-migrate',
+  });
   try {
     const applied = await migrate(db, migrations, options.to === undefined ? {} : { to: options.to });
     console.log(applied.length > 0 ? `applied ${applied.join(', ')}` : 'schema is up to date');

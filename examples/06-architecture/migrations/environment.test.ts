@@ -7,6 +7,7 @@ describe('loadConfig', () => {
       databaseUrl: 'postgres://u@db/app',
       port: 3000,
       dbPoolMax: 5,
+      dbTimeoutMs: 5_000,
     });
   });
 
@@ -24,15 +25,22 @@ describe('loadConfig', () => {
   });
 
   it('converts and validates what is set', () => {
-    expect(loadConfig({ PORT: '8080', DB_POOL_MAX: '8', DATABASE_URL: 'postgresql://u@db/app' })).toMatchObject({
-      port: 8080,
-      dbPoolMax: 8,
-    });
+    expect(
+      loadConfig({ PORT: '8080', DB_POOL_MAX: '8', DB_TIMEOUT_MS: '1500', DATABASE_URL: 'postgresql://u@db/app' }),
+    ).toMatchObject({ port: 8080, dbPoolMax: 8, dbTimeoutMs: 1500 });
   });
 
   it('names every bad variable at once', () => {
     expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://db/app' })).toThrow(
       /DATABASE_URL.*PORT|PORT.*DATABASE_URL/,
     );
+  });
+
+  it('refuses a database timeout too short to serve or too long for any client to wait', () => {
+    const url = 'postgres://u@db/app';
+    expect(() => loadConfig({ DATABASE_URL: url, DB_TIMEOUT_MS: '99' })).toThrow(/DB_TIMEOUT_MS/);
+    expect(() => loadConfig({ DATABASE_URL: url, DB_TIMEOUT_MS: '60001' })).toThrow(/DB_TIMEOUT_MS/);
+    expect(loadConfig({ DATABASE_URL: url, DB_TIMEOUT_MS: '100' }).dbTimeoutMs).toBe(100);
+    expect(loadConfig({ DATABASE_URL: url, DB_TIMEOUT_MS: '60000' }).dbTimeoutMs).toBe(60_000);
   });
 });

@@ -5,7 +5,10 @@ import type { Sequelize } from 'sequelize';
 import request, { type Response } from 'supertest';
 import { expect } from 'vitest';
 import { type Caller, signAccessToken } from '../app/api/access-token.js';
+import type { Edge } from '../app/composition.js';
 import { createDatabase } from '../app/config/database.js';
+import { createHttpApp } from '../app/express-app.js';
+import { createFastifyApp } from '../app/fastify-app.js';
 import { migrations } from '../app/migrations/index.js';
 import { migrate } from '../app/migrations/migrate.js';
 
@@ -71,4 +74,14 @@ export function httpClient(target: Express | Server): Http {
         await request(target)[method](path).set(ADMIN).set('content-type', 'application/json').send(text),
       ),
   };
+}
+
+export type Framework = 'express' | 'fastify';
+
+/** One edge served in-process by either framework, behind the checked client. */
+export async function serveEdge(framework: Framework, edge: Edge): Promise<{ http: Http; close(): Promise<void> }> {
+  if (framework === 'express') return { http: httpClient(createHttpApp(edge)), close: async () => {} };
+  const app = createFastifyApp(edge);
+  await app.ready();
+  return { http: httpClient(app.server), close: () => app.close() };
 }

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyServerOptions } from 'fastify';
-import { errorFields, type Logger } from '../utils/logger.js';
+import type { Logger } from '../utils/logger.js';
 import { runWithRequestId } from '../utils/request-context.js';
 import type { Caller, TokenVerifier } from './access-token.js';
-import { routeNotFound, toHttpError } from './http-errors.js';
+import { logHttpError, routeNotFound, toHttpError } from './http-errors.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.js';
 import { answerClientError, assertReadableBody } from './request-problems.js';
 import { securityHeaderValues } from './security-headers.js';
@@ -76,15 +76,12 @@ export function addEdgeHooks(app: FastifyInstance, { logger, verify }: { logger:
     reply.code(404).send(routeNotFound(request.method, pathOf(request.url), request.id)),
   );
   app.setErrorHandler((error, request, reply) => {
-    const { status, body, unexpected, headers = {} } = toHttpError(error, request.id);
-    if (unexpected)
-      logger.error('unhandled error', {
-        requestId: request.id,
-        method: request.method,
-        path: request.url,
-        ...errorFields(error),
-      });
-    return reply.code(status).headers(headers).send(body);
+    const mapped = toHttpError(error, request.id);
+    logHttpError(logger, mapped, error, { requestId: request.id, method: request.method, path: pathOf(request.url) });
+    return reply
+      .code(mapped.status)
+      .headers(mapped.headers ?? {})
+      .send(mapped.body);
   });
 }
 // #endregion fastify-hooks

@@ -1,16 +1,47 @@
 import pg from 'pg';
 import { Sequelize } from 'sequelize';
 
+/** Bounds a request's wait on Postgres at every step unless the caller chooses another. */
+export const DEFAULT_DB_TIMEOUT_MS = 5_000;
+
+export interface DatabaseOptions {
+  poolMax?: number;
+  /** The longest any wait lasts: connecting, a free pool connection, one statement. */
+  timeoutMs?: number;
+  /** One statement's bound, when it differs from `timeoutMs` (a migration may rewrite a table for minutes). */
+  statementTimeoutMs?: number;
+  /** Shown in pg_stat_activity: tells this app's connections from a migration's, a psql's or a test's. */
+  applicationName?: string;
+}
+
+// #region create-database
 /**
  * One Sequelize instance per process, created by the composition root and passed down: nothing
  * imports a global connection. `dialectModule` hands Sequelize our `pg` so it never has to find
- * it through its own require paths.
+ * it through its own require paths. Every wait on Postgres has a bound; past it the call fails
+ * (and the edge answers 503) instead of holding the request, its socket and its memory.
  */
-export function createDatabase(url: string, options: { poolMax?: number } = {}): Sequelize {
+export function createDatabase(url: string, options: DatabaseOptions = {}): Sequelize {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_DB_TIMEOUT_MS;
+  const statementTimeoutMs = options.statementTimeoutMs ?? timeoutMs;
   return new Sequelize(url, {
     dialect: 'postgres',
     dialectModule: pg,
     logging: false,
-    pool: { max: options.poolMax ?? 5, min: 0, idle: 10_000 },
+    // acquire: the wait for a free connection while all `max` are busy (Sequelize's default: 60 s).
+    pool: { max: options.poolMax ?? 5, min: 0, idle: 10_000, acquire: timeoutMs },
+    // Sequelize hands these names to pg's Client as they are.
+    dialectOptions: {
+      application_name: options.applicationName ?? 'architecture-app',
+      // A new connection to a host that does not answer would otherwise wait on the kernel, minutes.
+      connectionTimeoutMillis: timeoutMs,
+      // Server side: Postgres cancels a slow statement (57014), and the connection serves on.
+      statement_timeout: statementTimeoutMs,
+      // Client side, for a server that cannot cancel anything (frozen, partitioned away). Later than
+      // the server's, so a slow statement normally ends with the server's cancel and keeps its
+      // connection; Sequelize discards a connection that hit this one, and the pool opens another.
+      query_timeout: Math.ceil(statementTimeoutMs * 1.5),
+    },
   });
 }
+// #endregion create-database

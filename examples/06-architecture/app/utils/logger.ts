@@ -5,6 +5,8 @@ import { currentRequestId } from './request-context.js';
 /** The one logging port every layer receives: callers never see winston, tests pass a recorder. */
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
+  /** Something failed that is not a bug in this code (a dependency down): worth a line, not a stack. */
+  warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
@@ -30,6 +32,7 @@ export function createLogger(options: { stream?: Writable; level?: string } = {}
   });
   return {
     info: (message, fields = {}) => void logger.info(message, fields),
+    warn: (message, fields = {}) => void logger.warn(message, fields),
     error: (message, fields = {}) => void logger.error(message, fields),
   };
 }
@@ -47,6 +50,7 @@ export function createMemoryLogger(): Logger & { entries: LogEntry[] } {
   return {
     entries,
     info: (message, fields = {}) => void entries.push({ level: 'info', message, fields }),
+    warn: (message, fields = {}) => void entries.push({ level: 'warn', message, fields }),
     error: (message, fields = {}) => void entries.push({ level: 'error', message, fields }),
   };
 }

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { errorFields, type Logger } from '../../utils/logger.js';
-import { routeNotFound, toHttpError } from '../http-errors.js';
+import type { Logger } from '../../utils/logger.js';
+import { logHttpError, routeNotFound, toHttpError } from '../http-errors.js';
 import { requestIdFrom } from '../request-id.js';
 
 // #region error-handler
@@ -12,11 +12,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error); // Too late for a JSON body: let Express end the socket.
     const requestId: string = res.locals.requestId ?? requestIdFrom(undefined);
-    const { status, body, unexpected, headers = {} } = toHttpError(error, requestId);
+    const mapped = toHttpError(error, requestId);
     // The stack goes to the log, keyed by request id; the client gets the id to quote.
-    if (unexpected)
-      logger.error('unhandled error', { requestId, method: req.method, path: req.path, ...errorFields(error) });
-    res.status(status).set(headers).json(body);
+    logHttpError(logger, mapped, error, { requestId, method: req.method, path: req.path });
+    res
+      .status(mapped.status)
+      .set(mapped.headers ?? {})
+      .json(mapped.body);
   };
 }
 // #endregion error-handler
