@@ -16,8 +16,8 @@ import { fillBlock } from './regions.js';
 
 const USAGE = `usage: pnpm mutate <example> [folder…] [--all-tests]
 
-StrykerJS over the copyable files of the example's recipes and shared parts (or only the named
-folders), against the package's real tests and services. Each file's row in the package README's
+StrykerJS over the copyable files of the example's recipes and shared parts (or only those under
+the named folders; a path such as app/api or app/errors.ts narrows a big folder), against the package's real tests and services. Each file's row in the package README's
 mutation table is replaced; the catalog check fails a row older than its file.
 
   --all-tests  run every test of the package against every mutant, for code that tests reach only

@@ -25,7 +25,8 @@ export function mutatedFiles(example: Example, folders: readonly string[] = []):
       .map((path) => relative(example.dir, path))
       // Recipe and shared-part folders only: not vitest.config.ts or src/main.ts at the package's top.
       .filter((path) => path.includes('/') && isCopyable(path) && !/^(src|bench|test)\//.test(path))
-      .filter((path) => folders.length === 0 || folders.includes(path.split('/')[0] as string))
+      // A folder, or a deeper path: `app/api` or one file, for a big folder whose files changed alone.
+      .filter((path) => folders.length === 0 || folders.some((f) => path === f || path.startsWith(`${f}/`)))
       .sort()
   );
 }

@@ -53,6 +53,7 @@ describe('mutation scores', () => {
     const example = scoredExample(() => '');
     expect(mutatedFiles(example)).toEqual(['broker/connection.ts', 'lock/lock.ts']);
     expect(mutatedFiles(example, ['broker'])).toEqual(['broker/connection.ts']);
+    expect(mutatedFiles(example, ['lock/lock.ts', 'broke'])).toEqual(['lock/lock.ts']); // a file; no prefix match
   });
 
   it('counts timed-out mutants as detected and ignored ones apart, per file, paths relative to the package', () => {
