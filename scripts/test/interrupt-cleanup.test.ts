@@ -85,14 +85,19 @@ describe('Ctrl-C during pnpm test of a package on all three services', () => {
     const exited = once(child, 'exit') as Promise<[number | null]>;
 
     // Interrupt once the tests hold something of each kind, so cleanup has work to do.
+    // Polled often: a quick run may hold all three at once for only a moment. A run that ends first
+    // fails the test at once, with its exit code, instead of leaving the wait to time out.
     await waitUntil(
-      async () => (await ownedDatabases()).length > 0 && (await redis.dbsize()) > 0 && queues().length > 0,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`the run exited (${child.exitCode}) before it held all three`);
+        return (await ownedDatabases()).length > 0 && (await redis.dbsize()) > 0 && queues().length > 0;
+      },
       'a database, a key and a queue of the run',
       180_000,
-      500,
+      100,
     ).catch((error: Error) => {
       // The run's output as it stands when the wait gives up, not as it was when the wait began.
-      process.kill(-(child.pid ?? 0), 'SIGKILL');
+      if (child.exitCode === null) process.kill(-(child.pid ?? 0), 'SIGKILL');
       throw new Error(`${error.message}; the run printed:\n${output.slice(-2000)}`);
     });
     process.kill(-(child.pid ?? 0), 'SIGINT');
