@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failConsumingChannel, useBrokerVhost } from '../test/broker-faults.js';
 import { watchInProcess } from '../test/in-process.js';
+import { shopProbes } from '../test/shop-probes.js';
 import { shopQueuesFromEnv } from './broker.js';
 import { brokerConnectionName } from './broker-connection.js';
 import { type RunningService, type ServiceName, type ShopConfig, startEmails, startOrders } from './services.js';
@@ -20,7 +21,9 @@ describe('the broker closes a channel or cancels a consumer under the order serv
   let admin: pg.Pool;
   let brokerAdmin: ChannelModel;
   let declarer: Channel;
-  const { crashes, logged: loggedLines } = watchInProcess();
+  const watch = watchInProcess();
+  const { crashes } = watch;
+  const { logged, ready, emailed, postOrder, placeOrder } = shopProbes(watch, () => ({ orders, admin }));
 
   let config: ShopConfig;
 
@@ -45,24 +48,6 @@ describe('the broker closes a channel or cancels a consumer under the order serv
     await emails?.stop();
   });
 
-  const logged = (message: string, service: ServiceName) =>
-    loggedLines().filter((line) => line.message === message && line.service === service);
-  const ready = async (service: RunningService) =>
-    (await service.registry.getSingleMetric('app_ready')?.get())?.values[0]?.value;
-  const emailed = (id: string) => async () =>
-    (await admin.query('SELECT 1 FROM emails WHERE order_id = $1', [id])).rowCount;
-  const postOrder = () =>
-    fetch(`${orders.url}/orders`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ item: 'sencha', quantity: 1, email: 'ada@example.com' }),
-    });
-  async function placeOrder(): Promise<void> {
-    const response = await postOrder();
-    expect(response.status).toBe(201);
-    const { id } = (await response.json()) as { id: string };
-    await waitUntil(emailed(id), `the email row of order ${id}`);
-  }
   /** The worker consumes again: its queue is back, with one consumer, and it says it is ready. */
   const consumingAgain = () =>
     waitUntil(

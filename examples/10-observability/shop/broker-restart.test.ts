@@ -3,9 +3,10 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forceClose, resetSocket, useBrokerVhost } from '../test/broker-faults.js';
 import { watchInProcess } from '../test/in-process.js';
+import { shopProbes } from '../test/shop-probes.js';
 import { shopQueuesFromEnv } from './broker.js';
 import { brokerConnectionName } from './broker-connection.js';
-import { type RunningService, type ServiceName, startEmails, startOrders } from './services.js';
+import { type RunningService, startEmails, startOrders } from './services.js';
 
 const database = useTestDatabase('broker_restart');
 // The file's own virtual host: its connection limit refuses this file's services only.
@@ -16,7 +17,9 @@ describe('a broker restart under the order service and the email worker', () => 
   let orders: RunningService;
   let emails: RunningService;
   let admin: pg.Pool;
-  const { crashes, logged: loggedLines } = watchInProcess();
+  const watch = watchInProcess();
+  const { crashes } = watch;
+  const { logged, ready, emailed, postOrder, placeOrder } = shopProbes(watch, () => ({ orders, admin }));
 
   beforeAll(async () => {
     const config = {
@@ -35,27 +38,6 @@ describe('a broker restart under the order service and the email worker', () => 
     await orders?.stop();
     await emails?.stop();
   });
-
-  /** What `service` logged to stdout so far with this message. */
-  const logged = (message: string, service: ServiceName) =>
-    loggedLines().filter((line) => line.message === message && line.service === service);
-  const ready = async (service: RunningService) =>
-    (await service.registry.getSingleMetric('app_ready')?.get())?.values[0]?.value;
-  const emailed = (id: string) => async () =>
-    (await admin.query('SELECT 1 FROM emails WHERE order_id = $1', [id])).rowCount;
-  const postOrder = () =>
-    fetch(`${orders.url}/orders`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ item: 'sencha', quantity: 1, email: 'ada@example.com' }),
-    });
-  /** One order through the order service, and the email row the worker writes for it. */
-  async function placeOrder(): Promise<void> {
-    const response = await postOrder();
-    expect(response.status).toBe(201);
-    const { id } = (await response.json()) as { id: string };
-    await waitUntil(emailed(id), `the email row of order ${id}`);
-  }
 
   it('the email worker consumes again on a new connection: the message in hand and the next order are emailed', async () => {
     await placeOrder();
