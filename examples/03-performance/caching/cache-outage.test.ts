@@ -39,6 +39,7 @@ beforeEach(async () => {
     },
   });
 });
+const findUserIn = (id: number) => findUser(pool, id);
 afterEach(async () => {
   redis.disconnect();
   await server.stop();
@@ -52,7 +53,11 @@ describe('the cache when Redis stops answering', () => {
     const paused = await request(app).get('/users/2').expect(200); // without a timeout: never answered
     expect(paused.body).toMatchObject({ id: 2, name: 'user 2' });
     expect(loads).toBe(2);
-    expect(errors.map(String)).toContainEqual(expect.stringMatching(/did not answer within 200 ms/));
+    // The read timed out, then so did storing the row loaded in its place: each named for the log.
+    expect(errors.map(String)).toEqual([
+      'CacheUnavailableError: Redis did not answer within 200 ms, reading user 2',
+      'CacheUnavailableError: Redis did not answer within 200 ms, storing user 2',
+    ]);
     server.resume();
     await waitUntil(async () => (await redis.get('outage:user:2')) !== null, 'the late SET to land');
     await cache.get(2);
@@ -75,5 +80,33 @@ describe('the cache when Redis stops answering', () => {
       /user 5 was not dropped from the cache.*up to 60 s/,
     );
     expect(await findUser(pool, 5)).toMatchObject({ name: 'renamed' }); // the write itself committed
+  });
+
+  it('the failed invalidation carries the Redis failure as its cause, with or without an error hook', async () => {
+    const unhooked = new UserCache(redis, {
+      prefix: 'outage:',
+      ttlSeconds: 60,
+      missingTtlSeconds: 5,
+      load: findUserIn,
+    });
+    server.pause();
+    for (const each of [cache, unhooked]) {
+      const failure = await each.invalidate(6).catch((error: Error) => error);
+      expect(failure).toMatchObject({ name: 'CacheUnavailableError', message: expect.stringContaining('user 6') });
+      expect(String((failure as Error).cause)).toMatch(
+        /^CacheUnavailableError: Redis did not answer .*, dropping user 6$/,
+      );
+    }
+  });
+});
+
+describe('the cache while Redis answers', () => {
+  it('leaves no timer behind per command: a busy cache does not pile up a timeout for each hit', async () => {
+    await cache.get(7);
+    const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const before = timers();
+    await Promise.all(Array.from({ length: 100 }, () => cache.get(7)));
+    expect(timers() - before).toBeLessThan(10); // not one per hit, each alive for 200 ms
+    expect(errors).toEqual([]);
   });
 });
