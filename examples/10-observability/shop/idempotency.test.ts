@@ -68,7 +68,7 @@ const post = (url: string, key: string, body: unknown = order) =>
   });
 const ordersUnder = async (key: string) =>
   (await pool.query('SELECT id FROM orders WHERE idempotency_key = $1', [key])).rowCount;
-const announcedIds: string[] = [];
+const announcedOrders: Record<string, unknown>[] = [];
 /** How often `orderId` has been announced so far, reading what reached the test's queue. */
 async function announcements(orderId: string): Promise<number> {
   for (
@@ -76,9 +76,9 @@ async function announcements(orderId: string): Promise<number> {
     message;
     message = await channel.get(announced, { noAck: true })
   ) {
-    announcedIds.push((JSON.parse(message.content.toString()) as { orderId: string }).orderId);
+    announcedOrders.push(JSON.parse(message.content.toString()) as Record<string, unknown>);
   }
-  return announcedIds.filter((id) => id === orderId).length;
+  return announcedOrders.filter((placed) => placed.orderId === orderId).length;
 }
 
 describe('one order per Idempotency-Key, through the gateway', () => {
@@ -105,7 +105,7 @@ describe('one order per Idempotency-Key, through the gateway', () => {
     // Announced twice: the first attempt may have died between its insert and its publish. The
     // worker writes one email per order (ON CONFLICT), however often it is told.
     await waitUntil(async () => (await announcements(id)) >= 2, 'both announcements to reach the queue');
-    expect(await announcements(id)).toBe(2);
+    expect(announcedOrders.filter((placed) => placed.orderId === id)).toEqual(Array(2).fill({ orderId: id, ...order }));
   });
 
   it('ten requests racing with one key, at the gateway: one order; the others wait (409) or find it', async () => {
@@ -123,6 +123,24 @@ describe('one order per Idempotency-Key, through the gateway', () => {
     expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(201));
     expect(ids.size).toBe(1);
     expect(await ordersUnder('race-at-orders')).toBe(1);
+  });
+
+  it('refuses a key sent again with a different order (422), and announces nothing for it', async () => {
+    const first = await post(gatewayUrl, 'reused-key');
+    const { id } = (await first.json()) as { id: string };
+    for (const changed of [{ quantity: 3 }, { item: 'matcha' }, { email: 'grace@example.com' }]) {
+      const reused = await post(gatewayUrl, 'reused-key', { ...order, ...changed });
+      expect(reused.status).toBe(422);
+      expect(await reused.json()).toEqual({
+        error: expect.stringMatching(/^idempotency-key: already used for a different order/),
+      });
+    }
+    expect(await ordersUnder('reused-key')).toBe(1);
+    await waitUntil(async () => (await announcements(id)) >= 1, 'the first order to be announced');
+    const replay = await post(gatewayUrl, 'reused-key'); // the same order again is still a retry
+    expect([replay.status, replay.headers.get('idempotent-replayed')]).toEqual([201, 'true']);
+    await waitUntil(async () => (await announcements(id)) >= 2, 'the replay to be announced');
+    expect(await announcements(id)).toBe(2); // none for the three refused
   });
 
   it('refuses a key longer than 200 characters, naming it', async () => {

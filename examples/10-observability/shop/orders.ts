@@ -48,17 +48,21 @@ export function createOrderService({ pool, channel, queues, registry, logger }: 
         .json({ error: 'the message broker is reconnecting: retry in a few seconds' });
       return;
     }
-    const { orderId, replayed } = await storeOrder(pool, [item, quantity, email], key);
-    const order: PlacedOrder = { orderId, item: item as string, quantity: quantity as number, email: email as string };
+    const stored = await storeOrder(pool, { item, quantity, email } as Omit<PlacedOrder, 'orderId'>, key);
+    if (stored === KEY_REUSED) {
+      res.status(422).json({ error: 'idempotency-key: already used for a different order; send a new key' });
+      return;
+    }
+    const { replayed, ...order } = stored;
     // A replay publishes again: its first attempt may have stored the order and died before this
     // line. The email worker writes one email per order whatever the number of deliveries.
     publisher.publish(queues.exchange, ORDER_PLACED, Buffer.from(JSON.stringify(order)), {
       persistent: true,
       contentType: 'application/json',
     });
-    logger.info(replayed ? 'order replayed' : 'order placed', { orderId });
+    logger.info(replayed ? 'order replayed' : 'order placed', { orderId: order.orderId });
     if (replayed) res.set('idempotent-replayed', 'true');
-    res.status(201).json({ id: orderId });
+    res.status(201).json({ id: order.orderId });
   });
   app.get('/orders/:id', async (req, res) => {
     if (!/^\d{1,18}$/.test(req.params.id)) {
@@ -76,25 +80,32 @@ export function createOrderService({ pool, channel, queues, registry, logger }: 
 }
 
 const KEY_TOO_LONG = 'idempotency-key: at most 200 characters';
+const KEY_REUSED = Symbol('idempotency key reused');
 
 /**
  * Inserts the order, or, when its Idempotency-Key is already taken, finds the order stored under it.
  * The unique index decides: a second request with the key waits for the first's commit, then finds
- * its row. A key sent with a different order still gets the first order (not checked here).
+ * its row. A key sent again with a different order is a client's bug, not a retry: answering with
+ * the first order would confirm an order the client did not send.
  */
 async function storeOrder(
   pool: Pool,
-  values: unknown[],
+  { item, quantity, email }: Omit<PlacedOrder, 'orderId'>,
   key: string | undefined,
-): Promise<{ orderId: string; replayed: boolean }> {
+): Promise<(PlacedOrder & { replayed: boolean }) | typeof KEY_REUSED> {
   const { rows } = await pool.query<{ id: string }>(
     `INSERT INTO orders (item, quantity, email, idempotency_key) VALUES ($1, $2, $3, $4)
      ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-    [...values, key ?? null],
+    [item, quantity, email, key ?? null],
   );
-  if (rows[0]) return { orderId: rows[0].id, replayed: false };
-  const stored = await pool.query<{ id: string }>('SELECT id FROM orders WHERE idempotency_key = $1', [key]);
-  return { orderId: stored.rows[0]?.id as string, replayed: true };
+  if (rows[0]) return { orderId: rows[0].id, item, quantity, email, replayed: false };
+  const stored = await pool.query<{ id: string; item: string; quantity: number; email: string }>(
+    'SELECT id, item, quantity, email FROM orders WHERE idempotency_key = $1',
+    [key],
+  );
+  const first = stored.rows[0] as (typeof stored.rows)[number]; // the conflict's row: orders are never deleted
+  if (first.item !== item || first.quantity !== quantity || first.email !== email) return KEY_REUSED;
+  return { orderId: first.id, item, quantity, email, replayed: true };
 }
 
 function invalidField({ item, quantity, email }: Record<string, unknown>): string | undefined {
