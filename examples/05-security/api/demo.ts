@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { styleText } from 'node:util';
 import { closeServer, deleteRedisPrefix, listen, portFromEnv, recipe, redisPrefix, uniqueName } from '@cookbook/shared';
 import express from 'express';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { type AppOptions, createApp } from '../app/app.js';
 import { answerMalformedRequests } from '../errors/client-errors.js';
@@ -12,6 +12,10 @@ import { redisRateLimitStore } from '../rate-limit/rate-limit.js';
 import { unsafeUserLookupRouter } from '../sql-injection/unsafe-lookup.js';
 import { createAppRole, createUsersTable, urlForRole } from '../users/schema.js';
 import { loopbackOnly } from './loopback-only.js';
+import { boundedPool, boundedRedis } from './server.js';
+
+/** DEPENDENCY_TIMEOUT_MS's default (config/config.ts). */
+const DEPENDENCY_TIMEOUT_MS = 1_000;
 
 /** `pnpm example security api --with-injectable-route` mounts the sql-injection pitfall for sqlmap. */
 export const INJECTABLE_FLAG = '--with-injectable-route';
@@ -49,15 +53,16 @@ export const apiDemo = recipe({
     await createUsersTable(owner);
     await createAppRole(owner, role);
     await owner.end();
-    const pool = new pg.Pool({ connectionString: urlForRole(databaseUrl, role) });
-    // As in server.ts: a Postgres restart while the demo runs must cost a connection, not the process.
-    pool.on('error', (error) => log(`postgres: an idle connection was lost (${error.message})`));
+    // The production server's clients: each wait on Postgres or Redis bounded, and answered 503 past it.
+    const bounds = { dependencyTimeoutMs: DEPENDENCY_TIMEOUT_MS };
+    const pool = boundedPool({ ...bounds, databaseUrl: urlForRole(databaseUrl, role) });
     defer(() => pool.end());
-    const redis = new Redis(urls.redisUrl);
+    const redis = boundedRedis({ ...bounds, redisUrl: urls.redisUrl });
+    await once(redis, 'ready', { signal: AbortSignal.timeout(DEPENDENCY_TIMEOUT_MS) }); // no offline queue
     const prefix = redisPrefix('security_api');
     defer(async () => {
       await deleteRedisPrefix(redis, prefix);
-      await redis.quit();
+      await redis.quit().catch(() => redis.disconnect());
     });
     const injectable = args.includes(INJECTABLE_FLAG);
     const server = demoServer(

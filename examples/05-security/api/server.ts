@@ -21,10 +21,6 @@ export interface RunningServer {
 // #region start-server
 export async function startServer(config: AppConfig = loadConfig()): Promise<RunningServer> {
   const pool = boundedPool(config);
-  // A Postgres restart, failover or idle-session timeout ends idle connections, and pg-pool
-  // re-emits that on the pool: with no listener the 'error' event throws and kills the process.
-  // The pool has already discarded the dead client and connects anew at the next checkout.
-  pool.on('error', (error) => console.warn(`postgres: an idle connection was lost (${error.message})`));
   try {
     await assertNotSuperuser(pool);
   } catch (error) {
@@ -73,8 +69,11 @@ export async function startServer(config: AppConfig = loadConfig()): Promise<Run
  * connection when all ten are busy, a query the server does not finish, a server that answers
  * nothing at all. Past it the query fails, and the error handler answers 503.
  */
-function boundedPool({ databaseUrl, dependencyTimeoutMs: timeout }: AppConfig): pg.Pool {
-  return new pg.Pool({
+export function boundedPool({
+  databaseUrl,
+  dependencyTimeoutMs: timeout,
+}: Pick<AppConfig, 'databaseUrl' | 'dependencyTimeoutMs'>): pg.Pool {
+  const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: 10,
     // Bounds both a new connection and the wait for a free one.
@@ -85,10 +84,18 @@ function boundedPool({ databaseUrl, dependencyTimeoutMs: timeout }: AppConfig): 
     // later, so the server's cancel normally wins and the connection survives.
     query_timeout: Math.ceil(timeout * 1.5),
   });
+  // A Postgres restart, failover or idle-session timeout ends idle connections, and pg-pool
+  // re-emits that on the pool: with no listener the 'error' event throws and kills the process.
+  // The pool has already discarded the dead client and connects anew at the next checkout.
+  pool.on('error', (error) => console.warn(`postgres: an idle connection was lost (${error.message})`));
+  return pool;
 }
 
 /** The rate limiter's Redis: a command fails after the timeout, or at once while Redis is away. */
-function boundedRedis({ redisUrl, dependencyTimeoutMs: timeout }: AppConfig): Redis {
+export function boundedRedis({
+  redisUrl,
+  dependencyTimeoutMs: timeout,
+}: Pick<AppConfig, 'redisUrl' | 'dependencyTimeoutMs'>): Redis {
   const redis = new Redis(redisUrl, {
     connectTimeout: timeout,
     // A stalled socket (a paused or partitioned Redis) answers nothing: without this, never.
