@@ -61,6 +61,22 @@ describe.each(['express', 'fastify'] as const)('%s, when Postgres stops answerin
     return rows.map((row) => row.pid);
   }
 
+  /** A request whose query waits on a lock while its backend is terminated, as a restart does. */
+  async function terminatedMidRequest(): Promise<Response> {
+    const release = await locks.hold('products');
+    try {
+      const answer = listProducts();
+      const [waiting] = await waitUntil(async () => {
+        const pids = await appBackends(true);
+        return pids.length > 0 ? pids : undefined;
+      }, 'the app query to wait on the lock');
+      await pool.query('SELECT pg_terminate_backend($1)', [waiting]);
+      return await answer;
+    } finally {
+      await release();
+    }
+  }
+
   const listProducts = () => served.http.call('get', '/products');
 
   /** A 200, or the warning that says why not. */
@@ -113,19 +129,21 @@ describe.each(['express', 'fastify'] as const)('%s, when Postgres stops answerin
   it('a restart mid-request (pg_terminate_backend): 503 with Retry-After; the pool drops the connection, the next request succeeds', async () => {
     await expectServed(); // Sequelize's version probe connects and disconnects on the first request
     const droppedBefore = dropped;
-    const release = await locks.hold('products');
-    const answer = listProducts();
-    const [waiting] = await waitUntil(async () => {
-      const pids = await appBackends(true);
-      return pids.length > 0 ? pids : undefined;
-    }, 'the app query to wait on the lock');
-    await pool.query('SELECT pg_terminate_backend($1)', [waiting]);
-    expectUnavailable(await answer);
-    await release();
-    // The server's goodbye comes before its socket closes: a request in that instant gets a fast 503 too.
-    await waitUntil(() => dropped > droppedBefore, 'the pool to drop the terminated connection');
+    expectUnavailable(await terminatedMidRequest());
+    // The server's goodbye comes before its socket closes: the very next request must not get the
+    // dead connection (it did in about one run in six; `hangUpOnGoodbye` is why it cannot now).
     await expectServed();
+    expect(dropped).toBeGreaterThan(droppedBefore);
     expectWarnings(1);
+  });
+
+  it('ten restarts in a row: each costs the request it cut, never the next one', async () => {
+    await expectServed();
+    for (let restart = 1; restart <= 10; restart++) {
+      expectUnavailable(await terminatedMidRequest());
+      await expectServed();
+    }
+    expectWarnings(10);
   });
 
   it('a statement slower than the bound: Postgres cancels it, 503, and the same connection serves on', async () => {

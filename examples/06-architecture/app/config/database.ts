@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import pg from 'pg';
 import { Sequelize } from 'sequelize';
 
@@ -42,6 +43,21 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): Sequ
       // connection; Sequelize discards a connection that hit this one, and the pool opens another.
       query_timeout: Math.ceil(statementTimeoutMs * 1.5),
     },
+    hooks: { afterConnect: (connection) => hangUpOnGoodbye(connection as pg.Client) },
+  });
+}
+
+/**
+ * A restart or `pg_terminate_backend` sends FATAL, fails the query in flight, and closes the socket
+ * a moment later. Sequelize drops a connection only at that close, so a request in between was
+ * handed the dead connection and answered 503 too. Ending it on the FATAL itself marks it ending at
+ * once, and Sequelize's pool replaces it at the next checkout.
+ */
+function hangUpOnGoodbye(client: pg.Client): void {
+  // pg's Client reports a FATAL during a query only to that query; its wire connection sees them all.
+  const wire = (client as pg.Client & { connection: EventEmitter }).connection;
+  wire.on('errorMessage', (message: { severity?: string }) => {
+    if (message.severity === 'FATAL') client.end().catch(() => {}); // the server is closing it anyway
   });
 }
 // #endregion create-database
