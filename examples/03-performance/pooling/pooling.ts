@@ -35,19 +35,30 @@ export class PoolTimeoutError extends Error {
 /**
  * Checks out a client for several statements and always gives it back, even when `work` throws.
  * Checked out, a client is no longer heard by the pool: if the server ends its connection, an
- * 'error' with no listener ends the process. `work`'s own query rejects with it; pg-pool drops the
- * broken client when it is released.
+ * 'error' with no listener ends the process. A client whose connection broke is destroyed on
+ * release, not pooled: a restart's FATAL fails the query in flight a moment before its socket
+ * closes, and in that moment the client still looks healthy to the pool.
  */
 export async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await connect(pool);
   const heard = () => {};
   client.on('error', heard);
+  let broken: Error | undefined;
   try {
     return await work(client);
+  } catch (error) {
+    if (connectionBroke(error)) broken = error;
+    throw error;
   } finally {
     client.off('error', heard); // else every checkout adds one: a leak and, past ten, a warning
-    client.release();
+    client.release(broken); // an error here tells pg-pool to close the client instead
   }
+}
+
+/** The server ended the session (FATAL: a restart, a kill), or the socket is gone. */
+function connectionBroke(error: unknown): error is Error {
+  if (error instanceof pg.DatabaseError) return error.severity === 'FATAL' || error.severity === 'PANIC';
+  return error instanceof Error && /^Connection terminated|not queryable/.test(error.message);
 }
 // #endregion with-client
 

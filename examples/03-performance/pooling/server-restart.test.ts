@@ -57,6 +57,21 @@ describe('a pool whose server ends its connections', () => {
     expect(await withClient(pool, (client) => client.query('SELECT 1 AS one'))).toHaveProperty('rows', [{ one: 1 }]);
   });
 
+  it('a connection cut mid-query is not handed to the next checkout, ten times in a row', async () => {
+    const { pool, name } = recipePool([]);
+    const pid = (client: pg.PoolClient) => client.query('SELECT pg_backend_pid() AS pid');
+    for (let restart = 1; restart <= 10; restart++) {
+      const cut = withClient(pool, async (client) => {
+        await pid(client); // connected, so the kill below finds it
+        const killed = waitUntil(async () => (await terminateConnections(name)) === 1, 'the sleeping backend killed');
+        return Promise.all([client.query('SELECT pg_sleep(30)'), killed]);
+      });
+      await expect(cut).rejects.toThrow(/terminat/i);
+      // At once: the server's FATAL reaches the query before its socket closes.
+      await expect(withClient(pool, pid)).resolves.toHaveProperty('rowCount', 1);
+    }
+  });
+
   it('with no handler given, the lost connection is a warning on the console', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
