@@ -47,7 +47,7 @@ export async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient)
   try {
     return await work(client);
   } catch (error) {
-    if (connectionBroke(error)) broken = error;
+    if (sessionEnded(error)) broken = error;
     throw error;
   } finally {
     client.off('error', heard); // else every checkout adds one: a leak and, past ten, a warning
@@ -55,10 +55,12 @@ export async function withClient<T>(pool: pg.Pool, work: (client: pg.PoolClient)
   }
 }
 
-/** The server ended the session (FATAL: a restart, a kill), or the socket is gone. */
-function connectionBroke(error: unknown): error is Error {
-  if (error instanceof pg.DatabaseError) return error.severity === 'FATAL' || error.severity === 'PANIC';
-  return error instanceof Error && /^Connection terminated|not queryable/.test(error.message);
+/**
+ * The server ended the session (FATAL: a restart, a kill). A lost socket needs no check here: pg marks
+ * that client unqueryable, and pg-pool destroys it on release by itself.
+ */
+function sessionEnded(error: unknown): error is pg.DatabaseError {
+  return error instanceof pg.DatabaseError && error.severity === 'FATAL';
 }
 // #endregion with-client
 

@@ -67,9 +67,18 @@ describe('a pool whose server ends its connections', () => {
         return Promise.all([client.query('SELECT pg_sleep(30)'), killed]);
       });
       await expect(cut).rejects.toThrow(/terminat/i);
-      // At once: the server's FATAL reaches the query before its socket closes.
+      // The FATAL reaches the query before the socket closes: the client must be gone already.
+      expect(pool.totalCount).toBe(0);
       await expect(withClient(pool, pid)).resolves.toHaveProperty('rowCount', 1);
     }
+  });
+
+  it('an ordinary query error keeps the connection: the next checkout gets the same backend', async () => {
+    const { pool } = recipePool([]);
+    const backend = async (client: pg.PoolClient) => (await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+    const before = await withClient(pool, backend);
+    await expect(withClient(pool, (client) => client.query('SELECT 1 / 0'))).rejects.toThrow(/division by zero/);
+    expect(await withClient(pool, backend)).toBe(before);
   });
 
   it('with no handler given, the lost connection is a warning on the console', async () => {
