@@ -58,6 +58,6 @@ export function benchFiles(example: Example, folders: readonly string[] = []): s
   return listFiles(example.dir)
     .filter((f) => f.endsWith('.bench.ts'))
     .map((f) => relative(example.dir, f))
-    .filter((f) => folders.length === 0 || folders.some((folder) => f.startsWith(`${folder}/`)))
+    .filter((f) => folders.length === 0 || folders.some((folder) => f === folder || f.startsWith(`${folder}/`)))
     .sort();
 }

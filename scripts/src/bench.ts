@@ -11,7 +11,8 @@ import { ForeignLoad } from './foreign-load.js';
 
 const USAGE = `usage:
   pnpm bench <name>    run the benches of one example and write their tables into its READMEs
-  pnpm bench <name> <folder…>   only the benches under those recipe folders (e.g. deployment logging)
+  pnpm bench <name> <folder…>   only the benches under those recipe folders (e.g. deployment logging),
+                                or those files (performance bench/caching.bench.ts)
   pnpm bench --all     every example's benches, one after another (tens of minutes)
   pnpm bench           list what would run
 A table is written only when other processes left the machine quiet before and during its bench:

@@ -36,13 +36,14 @@ describe('the bench harness refuses numbers from a busy machine', () => {
 describe('which benches run', () => {
   const deployment = findExample(loadCatalog().examples, 'deployment');
 
-  it('all of a package by default, or only those under the folders named after it', () => {
+  it('all of a package by default, or only those under the folders (or the files) named after it', () => {
     if (!deployment) throw new Error('the deployment example is missing');
     const all = benchFiles(deployment);
     expect(all).toContain('logging/probe.bench.ts');
     expect(all.length).toBeGreaterThan(1);
     expect(benchFiles(deployment, ['logging'])).toEqual(['logging/probe.bench.ts']);
     expect(benchFiles(deployment, ['log'])).toEqual([]); // a folder, not a prefix of one
+    expect(benchFiles(deployment, ['logging/probe.bench.ts'])).toEqual(['logging/probe.bench.ts']); // or one file
   });
 });
 
