@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import request from 'supertest';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createHttpApp } from '../app/express-app.js';
 import { createFastifyApp } from '../app/fastify-app.js';
 import { MemoryUserRepository } from '../app/repositories/memory-user-repository.js';
@@ -104,5 +104,31 @@ describe.each(Object.entries(edges))('winston lines on %s carry the request id',
     } finally {
       await edge.close();
     }
+  });
+});
+
+describe("Fastify's own logger", () => {
+  it('stays off: serving a request writes no pino line to stdout, only the app logger logs it', async () => {
+    const written: string[] = [];
+    // Installed before Fastify is built: pino writes through a process.stdout.write that was replaced
+    // (to fd 1 directly otherwise, where no test could see it).
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const { stack, lines } = recordedStack();
+    const app = createFastifyApp(stack);
+    try {
+      await app.ready();
+      const res = await request(app.server).get('/products').set(ADMIN).set('x-request-id', 'trace-quiet');
+      expect(res.status).toBe(200);
+    } finally {
+      await app.close();
+      write.mockRestore();
+    }
+    // pino's lines are JSON with a numeric level ("incoming request", "request completed").
+    const pinoLines = written.flatMap((chunk) => chunk.split('\n')).filter((line) => /^\{.*"level":\d+/.test(line));
+    expect(pinoLines).toEqual([]);
+    expect(lines().map((line) => [line.message, line.requestId])).toEqual([['request', 'trace-quiet']]);
   });
 });

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { RETRY_AFTER_SECONDS, toHttpError } from '../app/api/http-errors.js';
 import { NotFoundError, UnavailableError } from '../app/errors.js';
 import { isDatabaseOutage, translateOutages } from '../app/repositories/database-outage.js';
+import { UNAVAILABLE_MESSAGE } from '../test/support.js';
 
 /** An error as Postgres sends it, through pg. */
 function postgres(code: string, message = `SQLSTATE ${code}`): pg.DatabaseError {
@@ -34,6 +35,9 @@ describe('isDatabaseOutage: "not now" (503, retry) against "not this" (the reque
     ['cancelled by statement_timeout (57014)', viaSequelize(postgres('57014'))],
     ['too many connections (53300)', postgres('53300')],
     ['a connection exception (08006)', postgres('08006')],
+    // Sequelize wraps these two in ConnectionError; a plain-pg repository throws the socket's own error.
+    ['connection refused, from plain pg', withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED')],
+    ['host unreachable, from plain pg', withCode('connect EHOSTUNREACH 10.0.0.9:5432', 'EHOSTUNREACH')],
     ['connection reset', viaSequelize(withCode('read ECONNRESET', 'ECONNRESET'))],
     ['a write to a closed socket', withCode('write EPIPE', 'EPIPE')],
     ['a connect that timed out in the kernel', withCode('connect ETIMEDOUT', 'ETIMEDOUT')],
@@ -102,7 +106,7 @@ describe('toHttpError of an outage', () => {
       status: 503,
       unexpected: false,
       headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
-      body: { error: { code: 'SERVICE_UNAVAILABLE', message: expect.any(String), requestId: 'req-9' } },
+      body: { error: { code: 'SERVICE_UNAVAILABLE', message: UNAVAILABLE_MESSAGE, requestId: 'req-9' } },
     });
     expect(JSON.stringify(mapped.body)).not.toMatch(/terminat|57P01|database|administrator/i);
     expect(RETRY_AFTER_SECONDS).toBeGreaterThan(0);

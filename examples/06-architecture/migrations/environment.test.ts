@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../app/config/environment.js';
 
+/** Any URL that passes: these cases are about the other variables. */
+const DB_URL = 'postgres://u@db/app';
+
 describe('loadConfig', () => {
   it('fills defaults for what is unset, except the database it writes to', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@db/app' })).toEqual({
@@ -28,6 +31,37 @@ describe('loadConfig', () => {
     expect(
       loadConfig({ PORT: '8080', DB_POOL_MAX: '8', DB_TIMEOUT_MS: '1500', DATABASE_URL: 'postgresql://u@db/app' }),
     ).toMatchObject({ port: 8080, dbPoolMax: 8, dbTimeoutMs: 1500 });
+  });
+
+  it('accepts the rest of a real process environment (PATH, HOME, …): only its own variables are checked', () => {
+    // loadConfig() reads process.env as it is; refusing unknown keys would refuse every real shell.
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: DB_URL };
+    for (const own of ['PORT', 'DB_POOL_MAX', 'DB_TIMEOUT_MS']) delete env[own]; // the runner's, if it sets any
+    expect(env.PATH).toEqual(expect.any(String));
+    expect(loadConfig({ ...env, HOME: '/home/app', SOME_OTHER_TOOL: 'x' })).toEqual({
+      databaseUrl: DB_URL,
+      port: 3000,
+      dbPoolMax: 5,
+      dbTimeoutMs: 5_000,
+    });
+  });
+
+  it('refuses a port outside 0–65535 and a pool outside 1–50, saying "Invalid environment" and naming the variable', () => {
+    const refused = (env: NodeJS.ProcessEnv) => () => loadConfig({ DATABASE_URL: DB_URL, ...env });
+    expect(refused({ PORT: '-1' })).toThrow(/^Invalid environment: "PORT" must be greater than or equal to 0$/);
+    expect(refused({ PORT: '65536' })).toThrow(/^Invalid environment: "PORT" must be less than or equal to 65535$/);
+    // A pool of 0 would make every query wait for a connection that can never be opened.
+    expect(refused({ DB_POOL_MAX: '0' })).toThrow(
+      /^Invalid environment: "DB_POOL_MAX" must be greater than or equal to 1$/,
+    );
+    expect(refused({ DB_POOL_MAX: '51' })).toThrow(
+      /^Invalid environment: "DB_POOL_MAX" must be less than or equal to 50$/,
+    );
+    expect(loadConfig({ DATABASE_URL: DB_URL, PORT: '0', DB_POOL_MAX: '1' })).toMatchObject({ port: 0, dbPoolMax: 1 });
+    expect(loadConfig({ DATABASE_URL: DB_URL, PORT: '65535', DB_POOL_MAX: '50' })).toMatchObject({
+      port: 65535,
+      dbPoolMax: 50,
+    });
   });
 
   it('names every bad variable at once', () => {

@@ -38,6 +38,8 @@ export const userCases: RouteCase[] = [
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
       expect(fieldsOf(res.body)).toEqual(['email', 'password']);
+      // The message names the fields too, in the schema's order, for a client that shows only it.
+      expect(res.body.error.message).toBe('Invalid email, password');
     },
   },
   {
@@ -58,7 +60,7 @@ export const userCases: RouteCase[] = [
         password: 'another password',
       });
       expect(res.status).toBe(409);
-      expect(res.body.error.code).toBe('EMAIL_TAKEN');
+      expect(res.body.error).toMatchObject({ code: 'EMAIL_TAKEN', message: 'A user with this email already exists' });
     },
   },
   {

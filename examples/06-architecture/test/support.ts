@@ -30,6 +30,9 @@ export function bearer(caller: Caller, options?: { ttlSeconds?: number; now?: nu
   return `Bearer ${signAccessToken(caller, TOKEN_SECRET, options)}`;
 }
 
+/** What a client reads in every 503: when to come back, nothing about what failed. */
+export const UNAVAILABLE_MESSAGE = 'Temporarily unable to serve this request; retry after the Retry-After delay';
+
 /** The header of an admin: the route table's requests are an admin's unless a case says otherwise. */
 export const ADMIN = { authorization: bearer({ userId: 1, role: 'admin' }) };
 
