@@ -1,11 +1,18 @@
-import { deleteRedisPrefix, redisPrefix, testServices, useTestDatabase, waitUntil } from '@cookbook/shared/testing';
+import {
+  deleteRedisPrefix,
+  redisPrefix,
+  startTcpProxy,
+  type TcpProxy,
+  testServices,
+  useTestDatabase,
+  waitUntil,
+} from '@cookbook/shared/testing';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schemaPoolConfig } from '../db/schema-pool.js';
 import { consumerQueues, useRabbit } from '../test/amqp.js';
-import { startTcpProxy } from '../test/tcp-proxy.js';
 import { type System, startSystem } from './system.js';
 
 const database = useTestDatabase('microservices_faults');
@@ -13,7 +20,7 @@ const rabbit = useRabbit('faults');
 const prefix = redisPrefix('microservices_faults');
 const KEY = 'Bearer test-key';
 let system: System;
-let broker: Awaited<ReturnType<typeof startTcpProxy>>;
+let broker: TcpProxy;
 let ordersPool: pg.Pool;
 
 beforeAll(async () => {
@@ -22,7 +29,7 @@ beforeAll(async () => {
   const email = consumerQueues(rabbit.names, 'email');
   system = await startSystem({
     databaseUrl: database.url,
-    amqpUrl: broker.url,
+    amqpUrl: broker.url(),
     redisUrl: testServices().redisUrl,
     names: {
       exchange: rabbit.names.exchange('orders'),

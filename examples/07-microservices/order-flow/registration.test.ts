@@ -1,9 +1,15 @@
-import { deleteRedisPrefix, redisPrefix, testServices, useTestDatabase, waitUntil } from '@cookbook/shared/testing';
+import {
+  deleteRedisPrefix,
+  redisPrefix,
+  startTcpProxy,
+  testServices,
+  useTestDatabase,
+  waitUntil,
+} from '@cookbook/shared/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisRegistry } from '../service-discovery/registry.js';
 import { consumerQueues, useRabbit } from '../test/amqp.js';
-import { startTcpProxy } from '../test/tcp-proxy.js';
 import { type LaunchedSystem, type LaunchOptions, launchSystem } from './launcher.js';
 
 const database = useTestDatabase('microservices_registration');
@@ -59,7 +65,7 @@ describe('every service in the registry, renewed only while it is ready', () => 
     timeout: 180_000,
   }, async () => {
     const broker = await startTcpProxy(testServices().amqpUrl);
-    const { system: running, registry } = await system('gated', { amqpUrl: broker.url, registryTtlMs: 900 });
+    const { system: running, registry } = await system('gated', { amqpUrl: broker.url(), registryTtlMs: 900 });
     try {
       const { urls } = running;
       expect(await registered(registry)).toEqual({
@@ -68,14 +74,16 @@ describe('every service in the registry, renewed only while it is ready', () => 
         'order-service': [urls.orders],
         'email-service': [urls.email],
       });
-      broker.cut(); // order-service and email-service lose the broker: their readiness fails
+      // order-service and email-service lose the broker: their readiness fails
+      broker.refuse(true);
+      broker.cutAll();
       await waitUntil(async () => {
         const now = await registered(registry);
         return now['order-service']?.length === 0 && now['email-service']?.length === 0;
       }, 'the two to drop out');
       const during = await registered(registry);
       expect(during).toMatchObject({ gateway: [urls.gateway], 'user-service': [urls.users] }); // still ready, still found
-      broker.restore();
+      broker.refuse(false);
       await waitUntil(async () => Object.values(await registered(registry)).every((u) => u.length === 1), 'all back');
     } finally {
       await running.stop();

@@ -1,11 +1,10 @@
 import { median } from '@cookbook/shared/bench';
-import { testServices } from '@cookbook/shared/testing';
+import { startTcpProxy, testServices } from '@cookbook/shared/testing';
 import amqp, { type ConfirmChannel } from 'amqplib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectBroker } from '../broker/connection.js';
 import { createPublisher } from '../broker/publisher.js';
 import { takeAll as take, useRabbit } from '../test/amqp.js';
-import { startTcpProxy } from '../test/tcp-proxy.js';
 import { naivePublish } from './naive-queue.js';
 
 const rabbit = useRabbit('publisher');
@@ -16,7 +15,7 @@ afterEach(async () => {
 
 async function proxiedPublisher() {
   const proxy = await startTcpProxy(testServices().amqpUrl);
-  const broker = await connectBroker(proxy.url);
+  const broker = await connectBroker(proxy.url());
   const publisher = createPublisher(broker);
   cleanups.push(
     () => proxy.close(),
@@ -44,7 +43,7 @@ describe('publisher', () => {
     const queue = rabbit.names.queue('naive');
     const proxy = await startTcpProxy(testServices().amqpUrl);
     cleanups.push(() => proxy.close());
-    for (let i = 0; i < 20; i += 1) await naivePublish(proxy.url, queue, { i });
+    for (let i = 0; i < 20; i += 1) await naivePublish(proxy.url(), queue, { i });
     expect(proxy.accepted()).toBe(20);
     const messages = await takeAll(queue, 20);
     expect(messages.some((m) => m.properties.deliveryMode === 2)).toBe(false); // lost if the broker restarts
@@ -59,7 +58,7 @@ describe('publisher', () => {
     const sends = Array.from({ length: total / 2 }, (_, i) => publish(i));
     await sends[0]; // the channel is open and the rest of the first half is in flight...
     const reconnected = new Promise((resolve) => broker.once('connect', resolve));
-    proxy.dropAll(); // ...when the network fails
+    proxy.cutAll(); // ...when the network fails
     await reconnected;
     for (let i = total / 2; i < total; i += 1) sends.push(publish(i));
     await Promise.all(sends);

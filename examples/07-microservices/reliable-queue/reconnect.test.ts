@@ -1,4 +1,4 @@
-import { testServices, useTestDatabase, waitUntil } from '@cookbook/shared/testing';
+import { startTcpProxy, testServices, useTestDatabase, waitUntil } from '@cookbook/shared/testing';
 import type pg from 'pg';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,6 @@ import { connectBroker } from '../broker/connection.js';
 import { createLogger } from '../correlation/logger.js';
 import { schemaPoolConfig } from '../db/schema-pool.js';
 import { consumerQueues, depth, publishMany, useRabbit } from '../test/amqp.js';
-import { startTcpProxy } from '../test/tcp-proxy.js';
 import { createEmailApp, EMAIL_DDL, startEmailWorker } from './email-service.js';
 
 const database = useTestDatabase('microservices_reconnect');
@@ -27,7 +26,7 @@ async function proxiedEmailService(base: string) {
   const proxy = await startTcpProxy(testServices().amqpUrl);
   const lines: { message: string }[] = [];
   const log = createLogger('email-service', (line) => void lines.push(JSON.parse(line)));
-  const broker = await connectBroker(proxy.url, log);
+  const broker = await connectBroker(proxy.url(), log);
   const worker = await startEmailWorker({ broker, pool, queue, deadLetterQueue, prefetch: 20, log });
   const app = createEmailApp({ pool, broker, consumer: worker, log });
   const ready = async () => (await request(app).get('/health/ready')).status;
@@ -51,10 +50,12 @@ describe('a consumer that loses its connection or channel', () => {
       // #region cuts
       for (const share of [0.2, 0.45, 0.7]) {
         await waitUntil(async () => (await count('SELECT count(*) FROM sent_emails')) >= TOTAL * share, `${share}`);
-        service.proxy.cut(); // mid-stream: the broker and the network are gone until restore()
+        // mid-stream: the broker and the network are gone until refuse(false)
+        service.proxy.refuse(true);
+        service.proxy.cutAll();
         await waitUntil(async () => (await consumers(service.queue)) === 0, 'the broker to drop the consumer');
         expect(await service.ready()).toBe(503);
-        service.proxy.restore();
+        service.proxy.refuse(false);
         await waitUntil(async () => (await service.ready()) === 200, 'readiness back', 30_000);
         // Ready means consuming: the broker already counts the re-attached consumer.
         expect(await consumers(service.queue)).toBe(1);

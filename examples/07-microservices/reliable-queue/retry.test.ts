@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { testServices, useTestDatabase, waitUntil } from '@cookbook/shared/testing';
+import { startTcpProxy, testServices, useTestDatabase, waitUntil } from '@cookbook/shared/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Broker, connectBroker } from '../broker/connection.js';
@@ -9,7 +9,6 @@ import { createLogger } from '../correlation/logger.js';
 import { schemaPoolConfig } from '../db/schema-pool.js';
 import { consumerQueues, depth, publishMany, takeAll, useRabbit } from '../test/amqp.js';
 import { closeCutPool, cutPool } from '../test/cut-pool.js';
-import { startTcpProxy } from '../test/tcp-proxy.js';
 import { EMAIL_DDL, startEmailWorker } from './email-service.js';
 
 const database = useTestDatabase('microservices_retry');
@@ -43,7 +42,7 @@ async function stream(queue: string, ids: string[]) {
 async function postgresOutage(base: string, retryDelaysMs: readonly number[]) {
   const TOTAL = 600;
   const proxy = await startTcpProxy(database.url);
-  const pool: pg.Pool = cutPool({ connectionString: proxy.url, ...schemaPoolConfig('email', 4) });
+  const pool: pg.Pool = cutPool({ connectionString: proxy.url(), ...schemaPoolConfig('email', 4) });
   let retries = 0;
   const log = createLogger('email-service', (line) => {
     if ((JSON.parse(line) as { message: string }).message === 'retrying message') retries += 1;
@@ -62,10 +61,11 @@ async function postgresOutage(base: string, retryDelaysMs: readonly number[]) {
   try {
     const streaming = stream(names.queue, ids);
     await waitUntil(async () => (await applied()) >= TOTAL / 5, 'a fifth applied');
-    proxy.cut();
+    proxy.refuse(true);
+    proxy.cutAll();
     await waitUntil(() => retries > 0, 'the outage to fail an attempt');
     await sleep(OUTAGE_MS);
-    proxy.restore();
+    proxy.refuse(false);
     await streaming;
     const deadLettered = () => depth(rabbit.channel, names.deadLetterQueue);
     await waitUntil(async () => (await applied()) + (await deadLettered()) >= TOTAL, 'every message settled', 60_000);

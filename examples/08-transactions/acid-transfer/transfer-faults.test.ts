@@ -1,8 +1,7 @@
-import { useTestDatabase, waitUntil } from '@cookbook/shared/testing';
+import { startTcpProxy, type TcpProxy, useTestDatabase, waitUntil } from '@cookbook/shared/testing';
 import type { Sequelize } from 'sequelize';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isConnectionLost } from '../retry/retry-transaction.js';
-import { startTcpProxy, type TcpProxy } from '../test/tcp-proxy.js';
 import { type Accounts, defineAccounts } from './account-model.js';
 import { connectSequelize } from './sequelize.js';
 import { transferFunds } from './transfer.js';
@@ -19,7 +18,7 @@ beforeAll(async () => {
   proxy = await startTcpProxy(database.url);
   direct = connectSequelize(database.url, 2);
   accounts = await defineAccounts(direct);
-  throughProxy = connectSequelize(proxy.url(database.url), 2);
+  throughProxy = connectSequelize(proxy.url(), 2);
   proxiedAccounts = await defineAccounts(throughProxy);
 });
 

@@ -1,8 +1,15 @@
-import { deleteRabbitNames, rabbitNames, testServices, useTestDatabase, waitUntil } from '@cookbook/shared/testing';
+import {
+  deleteRabbitNames,
+  rabbitNames,
+  startTcpProxy,
+  type TcpProxy,
+  testServices,
+  useTestDatabase,
+  waitUntil,
+} from '@cookbook/shared/testing';
 import amqp, { type Channel, type ChannelModel, type RecoveringChannelModel } from 'amqplib';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTcpProxy, type TcpProxy } from '../test/tcp-proxy.js';
 import { createOutboxTables, placeOrder } from './outbox.js';
 import { declareOrderTopology } from './outbox-consumer.js';
 import { connectBroker, runRelay } from './relay.js';
@@ -30,7 +37,7 @@ beforeAll(async () => {
   await declareOrderTopology(channel, exchange, queue);
   // The relay reaches RabbitMQ only through the proxy, which plays the broker restart.
   proxy = await startTcpProxy(testServices().amqpUrl);
-  broker = await connectBroker(proxy.url(testServices().amqpUrl), (error) => relayErrors.push(error));
+  broker = await connectBroker(proxy.url(), (error) => relayErrors.push(error));
   relay = runRelay(pool, broker, exchange, {
     signal: stop.signal,
     idleMs: 20,
@@ -70,9 +77,9 @@ describe('outbox: the relay across a broker restart', () => {
     // The broker goes down: every open connection is cut, and new ones are refused for a while.
     proxy.refuse(true);
     proxy.cutAll();
-    const acceptedWhileDown = proxy.accepted;
+    const refusedBefore = proxy.refused();
     for (let i = 0; i < 5; i++) await placeOrder(pool, 2, 200 + i);
-    await waitUntil(() => proxy.accepted >= acceptedWhileDown + 2, 'the relay to try to reconnect, twice');
+    await waitUntil(() => proxy.refused() >= refusedBefore + 2, 'the relay to try to reconnect, twice');
     expect(await unsent()).toBe(5);
 
     proxy.refuse(false);

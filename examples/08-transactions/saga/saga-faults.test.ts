@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { closePool, testPool, useTestDatabase } from '@cookbook/shared/testing';
+import { closePool, startTcpProxy, type TcpProxy, testPool, useTestDatabase } from '@cookbook/shared/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createShopTables, orderServices } from '../shop/services.js';
 import { ORDER, resetShop, STOCK, shopState } from '../shop/test/shop.js';
-import { startTcpProxy, type TcpProxy } from '../test/tcp-proxy.js';
 import { orderSaga } from './order-saga.js';
 import { startSaga } from './saga.js';
 import { createSagaTables, loadSaga } from './saga-log.js';
@@ -20,7 +19,7 @@ beforeAll(async () => {
   await createSagaTables(direct);
   proxy = await startTcpProxy(database.url);
   // The saga and the services talk to Postgres through the proxy; the test checks on them directly.
-  proxied = testPool({ connectionString: proxy.url(database.url), max: 3 });
+  proxied = testPool({ connectionString: proxy.url(), max: 3 });
 });
 
 afterAll(async () => {

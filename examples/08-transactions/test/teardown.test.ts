@@ -1,8 +1,15 @@
 import { glob, readFile } from 'node:fs/promises';
-import { closePool, createTestDatabase, testPool, testServices, waitUntil } from '@cookbook/shared/testing';
+import {
+  closePool,
+  createTestDatabase,
+  startTcpProxy,
+  type TcpProxy,
+  testPool,
+  testServices,
+  waitUntil,
+} from '@cookbook/shared/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 // The flake this guards against: a test ends its pool, its database is dropped WITH (FORCE), and a
 // session the pool called closed is still on the server. The drop kills it (57P01), and the error

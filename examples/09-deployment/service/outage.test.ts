@@ -1,9 +1,15 @@
 import { Agent } from 'node:http';
-import { type OwnRedis, startOwnRedis, useTestDatabase, waitUntil } from '@cookbook/shared/testing';
+import {
+  type OwnRedis,
+  startOwnRedis,
+  startTcpProxy,
+  type TcpProxy,
+  useTestDatabase,
+  waitUntil,
+} from '@cookbook/shared/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { get, type Reply } from '../test/http.js';
 import { startTestService, type TestService } from '../test/service.js';
-import { type TcpProxy, tcpProxy } from '../test/tcp-proxy.js';
 import { naiveClients } from './clients.js';
 
 const DEPENDENCY_TIMEOUT_MS = 300;
@@ -16,7 +22,7 @@ let redis: OwnRedis;
 let service: TestService | undefined;
 
 beforeAll(async () => {
-  postgres = await tcpProxy(database.url);
+  postgres = await startTcpProxy(database.url);
 });
 afterAll(() => postgres?.close());
 afterEach(async () => {
@@ -30,7 +36,7 @@ async function start(options: Parameters<typeof startTestService>[1] = {}): Prom
   redis = await startOwnRedis();
   service = await startTestService(
     {
-      DATABASE_URL: postgres.url,
+      DATABASE_URL: postgres.url(),
       REDIS_URL: redis.url,
       DEPENDENCY_TIMEOUT_MS: String(DEPENDENCY_TIMEOUT_MS),
       REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),

@@ -16,5 +16,6 @@ export { closePool, testPool, trackPool } from './pool.js';
 export { type TestServices, testServices } from './provided.js';
 export { recipeTableMismatches } from './recipe-table.js';
 export { type Fixture, type FixtureOptions, spawnFixture } from './spawn.js';
+export { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 export { type FileDatabase, useTestDatabase } from './use.js';
 export { waitForCount, waitUntil } from './wait.js';
