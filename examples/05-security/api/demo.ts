@@ -6,6 +6,7 @@ import { closeServer, deleteRedisPrefix, listen, portFromEnv, recipe, redisPrefi
 import express from 'express';
 import pg from 'pg';
 import { type AppOptions, createApp } from '../app/app.js';
+import { DEFAULT_DEPENDENCY_TIMEOUT_MS } from '../config/config.js';
 import { answerMalformedRequests } from '../errors/client-errors.js';
 import { errorHandler } from '../errors/errors.js';
 import { redisRateLimitStore } from '../rate-limit/rate-limit.js';
@@ -13,9 +14,6 @@ import { unsafeUserLookupRouter } from '../sql-injection/unsafe-lookup.js';
 import { createAppRole, createUsersTable, urlForRole } from '../users/schema.js';
 import { loopbackOnly } from './loopback-only.js';
 import { boundedPool, boundedRedis } from './server.js';
-
-/** DEPENDENCY_TIMEOUT_MS's default (config/config.ts). */
-const DEPENDENCY_TIMEOUT_MS = 1_000;
 
 /** `pnpm example security api --with-injectable-route` mounts the sql-injection pitfall for sqlmap. */
 export const INJECTABLE_FLAG = '--with-injectable-route';
@@ -54,11 +52,11 @@ export const apiDemo = recipe({
     await createAppRole(owner, role);
     await owner.end();
     // The production server's clients: each wait on Postgres or Redis bounded, and answered 503 past it.
-    const bounds = { dependencyTimeoutMs: DEPENDENCY_TIMEOUT_MS };
+    const bounds = { dependencyTimeoutMs: DEFAULT_DEPENDENCY_TIMEOUT_MS };
     const pool = boundedPool({ ...bounds, databaseUrl: urlForRole(databaseUrl, role) });
     defer(() => pool.end());
     const redis = boundedRedis({ ...bounds, redisUrl: urls.redisUrl });
-    await once(redis, 'ready', { signal: AbortSignal.timeout(DEPENDENCY_TIMEOUT_MS) }); // no offline queue
+    await once(redis, 'ready', { signal: AbortSignal.timeout(DEFAULT_DEPENDENCY_TIMEOUT_MS) }); // no offline queue
     const prefix = redisPrefix('security_api');
     defer(async () => {
       await deleteRedisPrefix(redis, prefix);

@@ -52,6 +52,9 @@ const integerIn = (min: number, max: number) =>
 // #endregion validators
 
 // #region load-config
+/** How long one wait on Postgres or Redis may last before the request is answered 503. */
+export const DEFAULT_DEPENDENCY_TIMEOUT_MS = 1_000;
+
 /** Every variable the API reads; .env.example documents exactly these. */
 export const CONFIG_SPEC = {
   JWT_SECRET: secret(),
@@ -63,7 +66,7 @@ export const CONFIG_SPEC = {
   BCRYPT_COST: integerIn(10, 15)({ default: 12 }),
   TRUST_PROXY_HOPS: integerIn(0, 10)({ default: 0 }),
   RATE_LIMIT_PREFIX: str({ default: 'rl:' }),
-  DEPENDENCY_TIMEOUT_MS: integerIn(100, 60_000)({ default: 1_000 }),
+  DEPENDENCY_TIMEOUT_MS: integerIn(100, 60_000)({ default: DEFAULT_DEPENDENCY_TIMEOUT_MS }),
 };
 
 /**
