@@ -1,6 +1,6 @@
 import { deleteRabbitNames, rabbitNames, testServices, useTestDatabase, waitUntil } from '@cookbook/shared/testing';
-import amqp, { type ChannelModel } from 'amqplib';
-import type { PoolClient } from 'pg';
+import amqp, { type Channel, type ChannelModel } from 'amqplib';
+import pg, { type PoolClient } from 'pg';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordPoolMetrics, recordQueueMetrics, recordReadiness } from './dependency-metrics.js';
@@ -100,6 +100,38 @@ describe('RabbitMQ consumer lag and dead-letter depth', () => {
     expect(sample(await registry.metrics(), 'rabbitmq_consumer_lag_messages')).toBeUndefined();
     expect(sample(await registry.metrics(), 'rabbitmq_consumer_lag_messages')).toBe(0);
     await channel.close();
+  });
+
+  it('a channel closed between scrapes is replaced before the next one, which loses nothing', async () => {
+    const registry = new Registry();
+    const queue = names.queue('reopened');
+    const channel = await connection.createChannel();
+    await channel.assertQueue(queue);
+    const opened: Channel[] = [];
+    const watched = {
+      createChannel: async () => {
+        opened.push(await connection.createChannel());
+        return opened[opened.length - 1] as Channel;
+      },
+    };
+    recordQueueMetrics(registry, watched, { queue, deadLetterQueue: queue });
+    expect(sample(await registry.metrics(), 'rabbitmq_consumer_lag_messages')).toBe(0);
+    await opened[0]?.close();
+    expect(sample(await registry.metrics(), 'rabbitmq_consumer_lag_messages')).toBe(0);
+    expect(opened).toHaveLength(2);
+    await channel.close();
+  });
+
+  it('every dependency series says in its HELP line what it counts', async () => {
+    const registry = new Registry();
+    const pool = new pg.Pool({ connectionString: testServices().databaseUrl }); // never connects: no query runs
+    recordPoolMetrics(registry, pool);
+    recordQueueMetrics(registry, connection, { queue: names.queue('help'), deadLetterQueue: names.queue('help') });
+    recordReadiness(registry, () => true);
+    const metrics = registry.getMetricsAsArray();
+    expect(metrics).toHaveLength(6);
+    for (const metric of metrics) expect(metric.help, metric.name).toMatch(/^\w+ \w+ \w+/);
+    await pool.end();
   });
 });
 

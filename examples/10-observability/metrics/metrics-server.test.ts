@@ -1,6 +1,6 @@
 import { withServer } from '@cookbook/shared';
 import express from 'express';
-import { Counter, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createMetricsServer } from './metrics-server.js';
@@ -46,9 +46,33 @@ describe('/metrics off the public router', () => {
       expect([anonymous.status, anonymous.headers.get('www-authenticate')]).toEqual([401, 'Bearer']);
       const wrong = await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer guess' } });
       expect(wrong.status).toBe(401);
+      // As long as the right one, so only the comparison of the bytes can refuse it.
+      const sameLength = await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer s3cret-scrapf' } });
+      expect(sameLength.status).toBe(401);
       const right = await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer s3cret-scrape' } });
       expect(right.status).toBe(200);
       expect(await right.text()).toContain('orders_placed_total 3');
+    });
+  });
+
+  it('a collector that throws answers 500 naming the failure, and the next scrape still works', async () => {
+    const registry = registryWithOrders();
+    let broken = true;
+    new Gauge({
+      name: 'queue_depth',
+      help: 'Messages waiting',
+      registers: [registry],
+      collect() {
+        if (broken) throw new Error('broker did not answer');
+        this.set(4);
+      },
+    });
+    await withServer(createMetricsServer(registry), async (url) => {
+      const failed = await fetch(`${url}/metrics`);
+      expect([failed.status, failed.headers.get('content-type')]).toEqual([500, 'text/plain']);
+      expect(await failed.text()).toBe('metrics collection failed: Error: broker did not answer');
+      broken = false;
+      expect(await (await fetch(`${url}/metrics`)).text()).toContain('queue_depth 4');
     });
   });
 });
