@@ -1,3 +1,4 @@
+import Joi from 'joi';
 import { describe, expect, it } from 'vitest';
 import { newProductSchema, parseInput, registerUserSchema } from '../app/api/schemas.js';
 import { ValidationError } from '../app/errors.js';
@@ -22,5 +23,12 @@ describe('parseInput: one validator for both frameworks', () => {
     const input = { name: ' Mug ', priceCents: 500 };
     expect(parseInput(newProductSchema, input, 'body')).toEqual(parseInput(newProductSchema, input, 'body'));
     expect(parseInput(newProductSchema, input, 'body')).toEqual({ name: 'Mug', priceCents: 500 });
+  });
+
+  it('names a nested field by its dotted path', () => {
+    const address = Joi.object({ address: Joi.object({ city: Joi.string().required() }).required() });
+    expect(() => parseInput(address, { address: {} }, 'body')).toThrow(
+      expect.objectContaining({ details: [{ field: 'address.city', message: '"address.city" is required' }] }),
+    );
   });
 });

@@ -18,6 +18,7 @@ export const routeCases: RouteCase[] = [
       const res = await http.call('post', '/products', { name: 'Kettle', priceCents: 2599, stock: 3 });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ name: 'Kettle', priceCents: 2599, stock: 3 });
+      expect(res.headers.location).toBe(`/products/${res.body.id}`);
       expect((await http.call('get', `/products/${res.body.id}`)).body).toMatchObject({
         id: res.body.id,
         name: 'Kettle',
@@ -26,6 +27,19 @@ export const routeCases: RouteCase[] = [
       expect(bad.status).toBe(400);
       expect(fieldsOf(bad.body)).toEqual(['priceCents']);
       expect((await http.call('get', '/products/2147483000')).status).toBe(404);
+    },
+  },
+  {
+    name: 'a JSON body that is not an object is 400 naming the body, on every route that takes one',
+    run: async (http) => {
+      for (const [method, path] of [
+        ['post', '/users'],
+        ['post', '/products'],
+        ['patch', '/users/1'],
+      ] as const) {
+        const res = await http.raw(method, path, '[1, 2]');
+        expect([res.status, fieldsOf(res.body)], `${method} ${path}`).toEqual([400, ['body']]);
+      }
     },
   },
   {

@@ -10,9 +10,8 @@ export const INT4_MAX = 2_147_483_647;
 
 /** Text that fits its varchar column and that Postgres can store (it refuses NUL in text). */
 const text = (max: number) =>
-  Joi.string()
+  Joi.string() // refuses '' by itself, so trimmed blanks are refused too
     .trim()
-    .min(1)
     .max(max)
     .pattern(/^[^\0]*$/)
     .messages({ 'string.pattern.base': '{{#label}} must not contain NUL characters' });
@@ -60,6 +59,7 @@ function withOptions<T>(schema: Joi.ObjectSchema<T>): Joi.ObjectSchema<T> {
   // Stryker disable next-line ConditionalExpression: binding again on every call gives the same answers, only slower
   if (!bound) {
     bound = schema.prefs({ abortEarly: false, stripUnknown: true });
+    // Stryker disable next-line CallExpression: as above, an uncached schema is bound again: same answers
     prepared.set(schema, bound);
   }
   return bound as Joi.ObjectSchema<T>;
