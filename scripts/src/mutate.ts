@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isMain } from '@cookbook/shared';
 import { type Example, findExample, loadCatalog, ROOT } from './catalog.js';
@@ -12,6 +13,7 @@ import {
   renderScores,
   rowsFromReport,
 } from './mutation-scores.js';
+import { listFiles } from './recipe-layout.js';
 import { fillBlock } from './regions.js';
 
 const USAGE = `usage: pnpm mutate <example> [folder…] [--all-tests]
@@ -58,6 +60,19 @@ export function strykerConfig(example: Example, files: readonly string[], workDi
   };
 }
 
+/**
+ * Stryker's incremental file tests a mutant again only when its code or a test file changed. A
+ * module the tests import (a `test/` folder's helper, `@cookbook/shared`) is neither, so a stronger
+ * assertion there left the old "Survived" standing. This digest of those modules says when the
+ * incremental file can no longer be trusted.
+ */
+export function testSupportDigest(example: Example, sharedDir = join(ROOT, 'shared/src')): string {
+  const hash = createHash('sha256');
+  const helpers = listFiles(example.dir).filter((path) => /(^|\/)test\/.*\.ts$/.test(relative(example.dir, path)));
+  for (const path of [...helpers.sort(), ...listFiles(sharedDir).sort()]) hash.update(path).update(readFileSync(path));
+  return hash.digest('hex');
+}
+
 async function mutate(example: Example, folders: string[], allTests: boolean, group: ChildGroup): Promise<number> {
   const files = mutatedFiles(example, folders);
   if (files.length === 0) {
@@ -66,6 +81,12 @@ async function mutate(example: Example, folders: string[], allTests: boolean, gr
   }
   const workDir = join(ROOT, '.cache/mutation', example.folder);
   mkdirSync(workDir, { recursive: true });
+  const digestFile = join(workDir, 'test-support.sha256');
+  const digest = testSupportDigest(example);
+  if (!existsSync(digestFile) || readFileSync(digestFile, 'utf8') !== digest) {
+    rmSync(join(workDir, 'incremental.json'), { force: true });
+    console.log('mutate: the test helpers changed since the last run (or it is the first), so every mutant runs');
+  }
   const reportFile = join(workDir, 'report.json');
   rmSync(reportFile, { force: true });
   const configFile = join(workDir, 'stryker.config.json');
@@ -74,6 +95,7 @@ async function mutate(example: Example, folders: string[], allTests: boolean, gr
   const stryker = join(ROOT, 'node_modules/@stryker-mutator/core/bin/stryker.js');
   const code = await group.run(process.execPath, [stryker, 'run', configFile], { cwd: example.dir, env: process.env });
   if (code !== 0 || !existsSync(reportFile)) return code ?? 1;
+  writeFileSync(digestFile, digest);
 
   const date = new Date().toISOString().slice(0, 10);
   const fresh = rowsFromReport(example, JSON.parse(readFileSync(reportFile, 'utf8')), date);

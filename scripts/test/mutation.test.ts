@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Example, loadExample } from '../src/catalog.js';
+import { testSupportDigest } from '../src/mutate.js';
 import {
   mergeScores,
   mutatedFiles,
@@ -124,5 +125,18 @@ describe('mutation scores', () => {
       ],
       unscored: [],
     });
+  });
+
+  it("changes its test-support digest with a test folder's helper or the shared code, not with the code under test", () => {
+    const example = scoredExample(() => '');
+    const shared = join(example.dir, 'src'); // stands in for @cookbook/shared
+    const before = testSupportDigest(example, shared);
+    writeFileSync(join(example.dir, 'lock/lock.ts'), 'export const held = false;\n');
+    expect(testSupportDigest(example, shared)).toBe(before); // Stryker tracks the mutated code itself
+    writeFileSync(join(example.dir, 'lock/test/fixture.ts'), 'export const stronger = true;\n');
+    const helperChanged = testSupportDigest(example, shared);
+    expect(helperChanged).not.toBe(before);
+    writeFileSync(join(example.dir, 'src/main.ts'), 'export const shared = 1;\n');
+    expect(testSupportDigest(example, shared)).not.toBe(helperChanged);
   });
 });
