@@ -42,6 +42,7 @@ describe('authorisation: the object is checked, not only the token (BOLA)', () =
     // 404, not 403: a 403 would confirm the id exists, so ids could be probed one by one.
     expect(others.status).toBe(404);
     expect(others.body).toEqual(missing.body);
+    expect(missing.body).toEqual({ error: 'user not found', field: 'id' });
     expect(JSON.stringify(others.body)).not.toContain('alan');
   });
 
@@ -91,5 +92,15 @@ describe('authorisation: the token-only lookup (the pitfall)', () => {
     const res = await request(app).get(`/users?id=${victim}`).set('Authorization', `Bearer ${attacker}`);
     expect(res.status).toBe(200);
     expect(res.body.email).toBe('victim@example.com');
+  });
+
+  it('answers an id nobody has with the same 404 as the safe lookup', async () => {
+    const app = express()
+      .use(authenticate(TEST_SECRET), tokenOnlyUserLookupRouter(db.pool))
+      .use(errorHandler(() => {}));
+    const token = signAccessToken({ id: 424242, email: 'attacker@example.com' }, TEST_SECRET);
+    const res = await request(app).get('/users?id=999999').set('Authorization', `Bearer ${token}`);
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ error: 'user not found', field: 'id' });
   });
 });

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { closeServer, listen, withServer } from '@cookbook/shared';
 import type express from 'express';
@@ -51,6 +52,20 @@ describe('loopbackOnly: the socket address decides, never X-Forwarded-For', () =
     const fromLan = { socket: { remoteAddress: '192.0.2.2' }, headers: { 'x-forwarded-for': '127.0.0.1' } };
     loopbackOnly()(fromLan as unknown as Request, {} as express.Response, (error?: unknown) => passed.push(error));
     expect(passed).toEqual([expect.objectContaining({ status: 404 })]);
+  });
+
+  it('answers a LAN client byte for byte as for a path the API does not have, so nothing hints it is there', async () => {
+    const server = demoServer({ ...appOptions(), log: () => {} }, { injectable: true });
+    // Before Express sees the request: its socket now says it came from the LAN.
+    server.prependListener('request', (req: IncomingMessage) => {
+      Object.defineProperty(req.socket, 'remoteAddress', { value: '192.0.2.2', configurable: true });
+    });
+    await withServer(server, async (url) => {
+      const guarded = await fetch(`${url}/unsafe/users?id=1`, { headers: { 'x-forwarded-for': '127.0.0.1' } });
+      const absent = await fetch(`${url}/no/such/path`);
+      expect(guarded.status).toBe(404);
+      expect(await guarded.text()).toBe(await absent.text());
+    });
   });
 
   // A real socket from a non-loopback address needs an interface that has one.

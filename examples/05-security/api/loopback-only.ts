@@ -1,6 +1,6 @@
 import { BlockList, isIPv6 } from 'node:net';
 import type { RequestHandler } from 'express';
-import { NotFoundError } from '../errors/errors.js';
+import { AppError } from '../errors/errors.js';
 
 // Node's BlockList knows subnets and IPv4-mapped IPv6 (::ffff:127.0.0.1): no hand-written parsing.
 const LOOPBACK = new BlockList();
@@ -19,7 +19,8 @@ export function isLoopback(address: string | undefined): boolean {
  */
 export function loopbackOnly(): RequestHandler {
   return (req, _res, next) => {
-    next(isLoopback(req.socket.remoteAddress) ? undefined : new NotFoundError('not found', 'path'));
+    // A bare 404, byte for byte the app's answer to a path it does not have: a field would tell.
+    next(isLoopback(req.socket.remoteAddress) ? undefined : new AppError(404, 'not found'));
   };
 }
 // #endregion loopback-only

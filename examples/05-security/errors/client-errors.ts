@@ -18,23 +18,29 @@ interface HttpLibraryError {
   charset?: unknown;
 }
 
-/** Every client error body-parser documents, by its `type`, with the field a client has to fix. */
-const BODY_ERRORS: Record<string, (error: HttpLibraryError) => Omit<ClientErrorAnswer, 'status'>> = {
-  'entity.parse.failed': () => ({ field: 'body', message: 'body is not valid JSON' }),
-  'entity.too.large': (e) => ({ field: 'body', message: `body is larger than the limit of ${e.limit} bytes` }),
-  'encoding.unsupported': (e) => ({
-    field: 'content-encoding',
-    message: `Content-Encoding "${e.encoding}" is not supported; send gzip, deflate or br, or none`,
-  }),
-  'charset.unsupported': (e) => ({
-    field: 'content-type',
-    message: `charset "${e.charset}" is not supported for JSON; send utf-8`,
-  }),
-  'request.size.invalid': () => ({ field: 'content-length', message: 'body length does not match Content-Length' }),
-  'request.aborted': () => ({ field: 'body', message: 'the request ended before its body did' }),
-  'parameters.too.many': () => ({ field: 'body', message: 'body has too many parameters' }),
-  'entity.verify.failed': () => ({ field: 'body', message: 'body failed verification' }),
-};
+/**
+ * Every client error body-parser documents, by its `type`, with the field a client has to fix. A Map,
+ * not an object literal: a `type` of "constructor" or "toString" must not find Object.prototype's.
+ */
+const BODY_ERRORS = new Map<unknown, (error: HttpLibraryError) => Omit<ClientErrorAnswer, 'status'>>([
+  ['entity.parse.failed', () => ({ field: 'body', message: 'body is not valid JSON' })],
+  ['entity.too.large', (e) => ({ field: 'body', message: `body is larger than the limit of ${e.limit} bytes` })],
+  [
+    'encoding.unsupported',
+    (e) => ({
+      field: 'content-encoding',
+      message: `Content-Encoding "${e.encoding}" is not supported; send gzip, deflate or br, or none`,
+    }),
+  ],
+  [
+    'charset.unsupported',
+    (e) => ({ field: 'content-type', message: `charset "${e.charset}" is not supported for JSON; send utf-8` }),
+  ],
+  ['request.size.invalid', () => ({ field: 'content-length', message: 'body length does not match Content-Length' })],
+  ['request.aborted', () => ({ field: 'body', message: 'the request ended before its body did' })],
+  ['parameters.too.many', () => ({ field: 'body', message: 'body has too many parameters' })],
+  ['entity.verify.failed', () => ({ field: 'body', message: 'body failed verification' })],
+]);
 
 /**
  * The client's share of library errors: any error carrying a 4xx status is the client's to fix,
@@ -47,7 +53,7 @@ export function describeClientError(error: unknown, contentEncoding?: string): C
   const e = error as HttpLibraryError;
   const status = Number(e.status ?? e.statusCode);
   if (!Number.isInteger(status) || status < 400 || status > 499) return undefined;
-  const known = typeof e.type === 'string' ? BODY_ERRORS[e.type] : undefined;
+  const known = BODY_ERRORS.get(e.type);
   if (known) return { status, ...known(e) };
   if (contentEncoding && contentEncoding.toLowerCase() !== 'identity') {
     return { status, field: 'content-encoding', message: `body is not valid ${contentEncoding} data` };
@@ -64,9 +70,12 @@ export function describeClientError(error: unknown, contentEncoding?: string): C
  */
 export function answerMalformedRequests(server: Server): Server {
   return server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    // A connection the client reset (ECONNRESET) is destroyed already: nobody is left to answer.
+    // Stryker disable next-line ConditionalExpression: end() on a destroyed socket writes nothing either
+    if (socket.destroyed) return;
     // Only a connection with nothing written yet can still carry a whole answer.
     const written = socket instanceof Socket ? socket.bytesWritten : 1;
-    if (error.code === 'ECONNRESET' || !socket.writable || written > 0) {
+    if (written > 0) {
       socket.destroy();
       return;
     }

@@ -69,6 +69,10 @@ describe('passwords: hashing', () => {
     await expect(hashPassword('é'.repeat(40), FAST_BCRYPT_COST)).rejects.toBeInstanceOf(PasswordTooLongError);
     await expect(hashPassword('a'.repeat(72), FAST_BCRYPT_COST)).resolves.toMatch(/^\$2b\$/);
   });
+
+  it('says why it refuses, in words a caller can pass on', () => {
+    expect(new PasswordTooLongError().message).toBe('password is longer than 72 bytes; bcrypt would ignore the rest');
+  });
 });
 
 describe('passwords: login timing does not reveal which emails exist', () => {
@@ -77,6 +81,28 @@ describe('passwords: login timing does not reveal which emails exist', () => {
     expect(await verify('timing@example.com', 'correct horse battery')).toMatchObject({ email: 'timing@example.com' });
     expect(await verify('timing@example.com', 'wrong')).toBeUndefined();
     expect(await verify('nobody@example.com', 'correct horse battery')).toBeUndefined();
+  });
+
+  it('naive: checks the password right; what it gets wrong is only the time it takes', async () => {
+    const verify = naiveCredentialCheck(db.pool);
+    expect(await verify('timing@example.com', 'correct horse battery')).toMatchObject({ email: 'timing@example.com' });
+    expect(await verify('timing@example.com', 'wrong')).toBeUndefined();
+    expect(await verify('nobody@example.com', 'correct horse battery')).toBeUndefined();
+  });
+
+  it('a dummy hash that fails is not an unhandled rejection: the first unknown email gets the error', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      // bcrypt reads a string cost as a salt, and refuses this one.
+      const verify = createCredentialCheck(db.pool, 'not a cost' as unknown as number);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(unhandled).toEqual([]);
+      await expect(verify('nobody@example.com', 'a guess')).rejects.toThrow(/Invalid salt/);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
   });
 
   it('naive: an unknown email answers many times faster than a wrong password', async () => {

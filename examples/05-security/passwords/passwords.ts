@@ -16,7 +16,8 @@ export class PasswordTooLongError extends Error {
 /** Refuses what bcrypt would truncate, even if a caller skipped the request schema. */
 // #region hash
 export async function hashPassword(password: string, cost = DEFAULT_BCRYPT_COST): Promise<string> {
-  if (Buffer.byteLength(password, 'utf8') > BCRYPT_MAX_PASSWORD_BYTES) throw new PasswordTooLongError();
+  // Bytes of UTF-8 (byteLength's default), not characters: 'é' is two.
+  if (Buffer.byteLength(password) > BCRYPT_MAX_PASSWORD_BYTES) throw new PasswordTooLongError();
   return bcrypt.hash(password, cost);
 }
 // #endregion hash

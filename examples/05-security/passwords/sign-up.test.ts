@@ -27,6 +27,7 @@ describe('sign-up does not tell a stranger which emails have accounts', () => {
     const fresh = await signUp({ email: 'fresh@example.com', password: 'a strangers guess' });
     expect(known).toEqual(fresh);
     expect(known.status).toBe(202);
+    expect(JSON.parse(known.body)).toEqual({ message: 'Check your inbox: we have sent a message to this address.' });
   });
 
   it('mails the owner instead: a welcome for a new address, a warning for a known one', async () => {
@@ -34,6 +35,25 @@ describe('sign-up does not tell a stranger which emails have accounts', () => {
     await signUp({ email: 'grace@example.com', password: 'a strangers guess' });
     const toGrace = api.outbox.filter((m) => m.to === 'grace@example.com').map((m) => m.subject);
     expect(toGrace).toEqual(['Welcome', 'Someone tried to sign up with your address']);
+  });
+
+  it('says in each mail what the owner should do, and never repeats a password', async () => {
+    const outbox = memoryOutbox();
+    const run = createSignUp(db.pool, outbox, FAST_BCRYPT_COST);
+    await run({ email: 'hedy@example.com', password: 'the owners password' });
+    await run({ email: 'hedy@example.com', password: 'a strangers guess' });
+    expect(outbox.messages).toEqual([
+      {
+        to: 'hedy@example.com',
+        subject: 'Welcome',
+        text: 'Your account is ready: log in with the password you chose.',
+      },
+      {
+        to: 'hedy@example.com',
+        subject: 'Someone tried to sign up with your address',
+        text: 'You already have an account. If this was you, log in or reset your password; if not, ignore this message.',
+      },
+    ]);
   });
 
   it("leaves the owner's password as it was", async () => {

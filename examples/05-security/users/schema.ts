@@ -26,6 +26,7 @@ export async function createAppRole(owner: Pool, role: string, password?: string
   const name = pg.escapeIdentifier(role);
   const login = password === undefined ? 'LOGIN' : `LOGIN PASSWORD ${pg.escapeLiteral(password)}`;
   const { rows } = await owner.query<{ db: string }>('SELECT current_database() AS db');
+  // Stryker disable next-line StringLiteral,OptionalChaining: current_database() always answers one row
   const database = pg.escapeIdentifier(rows[0]?.db ?? '');
   await owner.query(`CREATE ROLE ${name} ${login} NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT`);
   // PUBLIC may connect and make temporary tables by default; only named roles may here.
@@ -51,6 +52,7 @@ export async function assertNotSuperuser(pool: Pool): Promise<void> {
     'SELECT current_user AS name, rolsuper AS superuser FROM pg_roles WHERE rolname = current_user',
   );
   const me = rows[0];
+  // Stryker disable next-line OptionalChaining: current_user is always in pg_roles, so there is always one row
   if (me?.superuser) {
     throw new Error(
       `connects as the superuser "${me.name}"; connect as a role like createAppRole makes (users/schema.ts)`,

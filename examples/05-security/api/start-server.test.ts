@@ -1,0 +1,138 @@
+import {
+  type OwnRedis,
+  startOwnRedis,
+  startTcpProxy,
+  testServices,
+  uniqueName,
+  waitUntil,
+} from '@cookbook/shared/testing';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { AppConfig } from '../config/config.js';
+import { TEST_SECRET, useUsersDatabase } from '../test/support.js';
+import { urlForRole } from '../users/schema.js';
+import { boundedPool, boundedRedis, type RunningServer, startServer } from './server.js';
+
+const DEPENDENCY_TIMEOUT_MS = 500;
+
+const db = useUsersDatabase('security_start');
+let redis: OwnRedis | undefined;
+let server: RunningServer | undefined;
+
+afterEach(async () => {
+  redis?.resume();
+  await server?.close();
+  await redis?.stop();
+  server = undefined;
+  redis = undefined;
+  vi.restoreAllMocks();
+});
+
+/** The configuration production would load, connecting as `databaseUrl`'s user under its own application_name. */
+function configFor(redisUrl: string, databaseUrl: string, applicationName: string): AppConfig {
+  const url = new URL(databaseUrl);
+  url.searchParams.set('application_name', applicationName);
+  return {
+    jwtSecret: TEST_SECRET,
+    databaseUrl: url.toString(),
+    redisUrl,
+    host: '127.0.0.1',
+    port: 0,
+    corsOrigins: [],
+    bcryptCost: 4,
+    trustProxyHops: 0,
+    rateLimitPrefix: uniqueName('rl'),
+    dependencyTimeoutMs: DEPENDENCY_TIMEOUT_MS,
+  };
+}
+
+/** Until no connection named `applicationName` is left on Postgres (a closed one leaves the list a moment later). */
+async function noConnectionsOf(applicationName: string): Promise<void> {
+  await waitUntil(
+    async () => {
+      const { rows } = await db.pool.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1',
+        [applicationName],
+      );
+      return rows[0]?.n === 0;
+    },
+    `no connection of ${applicationName} on Postgres`,
+    5_000,
+  );
+}
+
+/** The clients connected to `redisUrl`, other than the one asking. */
+async function redisClients(redisUrl: string): Promise<number> {
+  const probe = new Redis(redisUrl);
+  try {
+    const list = String(await probe.client('LIST'));
+    return list.trim().split('\n').length - 1;
+  } finally {
+    probe.disconnect();
+  }
+}
+
+describe('startServer refuses to start, and leaves nothing open', () => {
+  it('as a superuser: names DATABASE_URL, and its pool is closed', async () => {
+    redis = await startOwnRedis();
+    const name = uniqueName('security_start_su');
+    await expect(startServer(configFor(redis.url, db.url, name))).rejects.toThrow(
+      /^Invalid configuration: DATABASE_URL connects as the superuser "postgres"; connect as a role like createAppRole makes/,
+    );
+    await noConnectionsOf(name);
+  });
+
+  it('with a Redis that accepts but does not answer: "no answer in time", and neither client stays', async () => {
+    redis = await startOwnRedis();
+    redis.pause();
+    const name = uniqueName('security_start_paused');
+    await expect(startServer(configFor(redis.url, urlForRole(db.url, db.appRole), name))).rejects.toThrow(
+      `Invalid configuration: REDIS_URL could not be reached within ${DEPENDENCY_TIMEOUT_MS} ms: no answer in time`,
+    );
+    await noConnectionsOf(name);
+    // Resumed, Redis answers what it held: a client that was not disconnected would now be ready and stay.
+    redis.resume();
+    const url = redis.url;
+    await waitUntil(async () => (await redisClients(url)) === 0, 'no client of the server on Redis', 5_000);
+  });
+});
+
+describe('the bounded clients say when a dependency goes and comes back, once each', () => {
+  it('Postgres ending an idle connection is one warning line, not a crash', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const name = uniqueName('security_start_idle');
+    const { databaseUrl } = configFor('', urlForRole(db.url, db.appRole), name);
+    const pool = boundedPool({ databaseUrl, dependencyTimeoutMs: DEPENDENCY_TIMEOUT_MS });
+    try {
+      await pool.query('SELECT 1');
+      await db.pool.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [name]);
+      await waitUntil(() => warn.mock.calls.length > 0, 'the pool to warn of its lost connection');
+      expect(warn.mock.calls).toEqual([[expect.stringMatching(/^postgres: an idle connection was lost \(.+\)$/)]]);
+      expect((await pool.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('Redis away is one "unavailable" line however often it reconnects, then one "available again"', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const proxy = await startTcpProxy(testServices().redisUrl);
+    const client = boundedRedis({ redisUrl: proxy.url(), dependencyTimeoutMs: DEPENDENCY_TIMEOUT_MS });
+    try {
+      await waitUntil(() => client.status === 'ready', 'the client to be ready');
+      proxy.refuse(true);
+      proxy.cutAll();
+      await waitUntil(() => proxy.refused() >= 3, 'three refused reconnect attempts');
+      proxy.refuse(false);
+      await waitUntil(() => client.status === 'ready', 'the client to be ready again');
+      expect(warn.mock.calls).toEqual([
+        [expect.stringMatching(/^redis: unavailable \(.+\)$/)],
+        ['redis: available again'],
+      ]);
+      expect(await client.ping()).toBe('PONG');
+    } finally {
+      client.disconnect();
+      await proxy.close();
+    }
+  });
+});
