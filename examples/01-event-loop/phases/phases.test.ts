@@ -1,3 +1,4 @@
+import { waitUntil } from '@cookbook/shared/testing';
 import { describe, expect, it } from 'vitest';
 import { tourPhases } from './phases.js';
 
@@ -11,5 +12,12 @@ describe('phases', () => {
         { phase: 'poll', api: 'fs.stat callback' },
       ]);
     }
+  });
+
+  it('leaves nothing open: the throwaway server and both ends of its connection are closed', async () => {
+    // This worker opens no TCP of its own: any server or socket left is the tour's.
+    const openTcp = () => process.getActiveResourcesInfo().filter((kind) => kind.startsWith('TCP'));
+    await tourPhases();
+    await waitUntil(() => openTcp().length === 0, 'the loopback server and its connection to close', 5_000);
   });
 });
