@@ -56,11 +56,11 @@ export async function mergeBatch(
     return await deadline.wait(merge(), 'a merge');
   } catch (error) {
     failed = true;
-    await client.query('ROLLBACK').catch(() => {}); // on a cut connection, rejected at once
     throw deadline.timedOut ?? error;
   } finally {
     client.off('error', heard);
-    // Closed after a failure: a restart's FATAL error can leave the socket looking open a moment longer.
+    // Closed after a failure, which also rolls the transaction back: a restart's FATAL error can leave
+    // the socket looking open a moment longer, and a ROLLBACK on it would wait for nothing.
     client.release(failed);
   }
 }

@@ -10,7 +10,7 @@ import { checkTableName } from './people.js';
  * autocommit, without validation. The first bad row stops the import half done: the rows before
  * it are committed, the rows after it are never read, and nothing says which line failed.
  */
-export function naiveImportCsv(pool: pg.Pool, file: string, table = 'people'): Promise<void> {
+export function naiveImportCsv(pool: pg.Pool, file: string, table: string): Promise<void> {
   const sql = `INSERT INTO ${checkTableName(table)} (email, name, age) VALUES ($1, $2, $3)`;
   const writeToDatabase = new Writable({
     objectMode: true,

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { type Fixture, spawnFixture, waitUntil } from '@cookbook/shared/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { uppercase } from '../transform/transform.js';
-import { createSocketServer } from './socket-server.js';
+import { createSocketServer, naiveSocketServer } from './socket-server.js';
 
 function portOf(server: Server): number {
   return (server.address() as AddressInfo).port;
@@ -36,6 +36,14 @@ describe('a socket server: one pipeline over a socket (a Duplex)', () => {
     for (const byte of bytes) client.write(Buffer.of(byte));
     client.end();
     expect(await text(client)).toBe('GRÜSSE 🚀');
+  });
+
+  it('the .pipe() version answers a polite client just the same: only a reset shows what it lacks', async () => {
+    server = naiveSocketServer(uppercase).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const client = connect(portOf(server), '127.0.0.1');
+    client.end('polite');
+    expect(await text(client)).toBe('POLITE');
   });
 
   it('survives a client that resets mid-response, and frees that connection', async () => {
