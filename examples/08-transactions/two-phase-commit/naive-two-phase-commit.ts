@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { checkOut } from '../postgres/session.js';
 import { branchGid } from './coordinator-log.js';
 import type { Branch } from './two-phase-commit.js';
 
@@ -15,7 +16,8 @@ export async function naiveTwoPhaseCommit(
   const txId = randomUUID();
   const prepared: Branch[] = [];
   for (const branch of branches) {
-    const client = await branch.pool.connect();
+    // Checked out with an 'error' listener: a backend killed mid-branch fails this call, not the process.
+    const { client, release } = await checkOut(branch.pool);
     try {
       await client.query('BEGIN');
       await branch.work(client);
@@ -26,7 +28,7 @@ export async function naiveTwoPhaseCommit(
       for (const done of prepared) await done.pool.query(`ROLLBACK PREPARED '${branchGid(txId, done.participant)}'`);
       throw error;
     } finally {
-      client.release();
+      release();
     }
   }
   for (const branch of prepared) {

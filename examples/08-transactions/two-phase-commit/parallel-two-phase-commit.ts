@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { checkOut } from '../postgres/session.js';
 import { branchGid, DistributedTransactionAborted, decide } from './coordinator-log.js';
 import type { Branch } from './two-phase-commit.js';
 
@@ -17,11 +18,8 @@ export async function parallelDistributedTransaction(log: pg.Pool, branches: rea
   const refused = votes.findIndex((vote) => vote.status === 'rejected');
   const decision = await decide(log, txId, refused === -1 ? 'commit' : 'abort');
   const finish = decision === 'commit' ? 'COMMIT PREPARED' : 'ROLLBACK PREPARED';
-  await Promise.all(
-    branches.map((branch, i) =>
-      votes[i]?.status === 'fulfilled' ? branch.pool.query(`${finish} '${branchGid(txId, branch.participant)}'`) : null,
-    ),
-  );
+  const prepared = votes.flatMap((vote) => (vote.status === 'fulfilled' ? [vote.value] : []));
+  await Promise.all(prepared.map((branch) => branch.pool.query(`${finish} '${branchGid(txId, branch.participant)}'`)));
   await log.query('UPDATE tpc_log SET completed = true WHERE id = $1', [txId]);
   if (decision === 'abort') {
     const vote = votes[refused];
@@ -35,16 +33,18 @@ export async function parallelDistributedTransaction(log: pg.Pool, branches: rea
 }
 // #endregion parallel-coordinator
 
-async function prepareBranch(txId: string, branch: Branch): Promise<void> {
-  const client = await branch.pool.connect();
+/** Resolves to the branch once prepared; checked out with an 'error' listener, as in two-phase-commit.ts. */
+async function prepareBranch(txId: string, branch: Branch): Promise<Branch> {
+  const { client, release } = await checkOut(branch.pool);
   try {
     await client.query('BEGIN');
     await branch.work(client);
     await client.query(`PREPARE TRANSACTION '${branchGid(txId, branch.participant)}'`);
+    return branch;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
     throw error;
   } finally {
-    client.release();
+    release();
   }
 }
