@@ -31,11 +31,12 @@ export interface CoordinatorOptions extends CoordinatorHooks {
 
 /** Every coordinator prepares in the same order, so none waits on a participant another holds "before" it. */
 export function inGlobalOrder(branches: readonly Branch[]): Branch[] {
-  const sorted = [...branches].sort((a, b) => (a.participant < b.participant ? -1 : 1));
-  if (new Set(sorted.map((b) => b.participant)).size !== sorted.length) {
+  const byName = new Map(branches.map((branch) => [branch.participant, branch]));
+  if (byName.size !== branches.length) {
     throw new RangeError('one branch per participant: merge the work for one database into one branch');
   }
-  return sorted;
+  // The default sort compares UTF-16 code units: the same order on every machine, whatever its locale.
+  return [...byName.keys()].sort().flatMap((name) => byName.get(name) ?? []);
 }
 
 // #region coordinator
@@ -65,13 +66,14 @@ async function attempt(log: pg.Pool, branches: Branch[], lockTimeoutMs: number, 
       const session = await checkOut(branch.pool);
       try {
         await prepareBranch(txId, branch, session.client, lockTimeoutMs);
-        prepared.push({ branch, session });
-        hooks.afterBranchPrepared?.(txId, branch.participant);
       } catch (reason) {
         session.release();
         refusal = { participant: branch.participant, reason };
         break; // the branches after it were never started
       }
+      // Outside the try: a hook that throws is the coordinator failing, not a "no" vote.
+      prepared.push({ branch, session });
+      hooks.afterBranchPrepared?.(txId, branch.participant);
     }
     hooks.afterPrepare?.(txId);
     const decision = await decide(log, txId, refusal ? 'abort' : 'commit');
