@@ -24,8 +24,7 @@ export function sqlState(error: unknown): string | undefined {
 
 /** Postgres rolled the transaction back and nothing was applied: 40001, 40P01, 55P03. */
 export function isConflict(error: unknown): boolean {
-  const state = sqlState(error);
-  return state !== undefined && RETRYABLE_SQLSTATES.has(state);
+  return RETRYABLE_SQLSTATES.has(sqlState(error) ?? '');
 }
 
 /**

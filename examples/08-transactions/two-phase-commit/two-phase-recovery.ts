@@ -10,12 +10,12 @@ export interface InDoubtBranch {
 /** This coordinator's prepared branches still waiting in one database (the view is cluster-wide, so filter). */
 export async function inDoubtBranches(participant: string, pool: pg.Pool): Promise<InDoubtBranch[]> {
   const { rows } = await pool.query(
-    `SELECT gid FROM pg_prepared_xacts
+    `SELECT gid, split_part(gid, ':', 2) AS "txId" FROM pg_prepared_xacts
       WHERE database = current_database() AND split_part(gid, ':', 1) = $1 AND split_part(gid, ':', 3) = $2
       ORDER BY prepared`,
     [GID_PREFIX, participant],
   );
-  return rows.map(({ gid }: { gid: string }) => ({ participant, gid, txId: gid.split(':')[1] ?? '' }));
+  return rows.map(({ gid, txId }: { gid: string; txId: string }) => ({ participant, gid, txId }));
 }
 
 export interface Resolution extends InDoubtBranch {
