@@ -1,0 +1,33 @@
+import { useTestDatabase } from '@cookbook/shared/testing';
+import { describe, expect, it } from 'vitest';
+import {
+  assertPreparedTransactionsEnabled,
+  interbankTransfer,
+  preparedTransactionsDisabledMessage,
+} from './interbank-transfer.js';
+
+const bank = useTestDatabase('bank');
+
+describe('interbank transfer', () => {
+  it('refuses an amount that is not a positive whole number of cents before any branch exists', () => {
+    const to = { bank: 'bank_b', pool: bank.pool(), accountId: 1 };
+    const from = { ...to, bank: 'bank_a' };
+    for (const cents of [0, -100, 12.5]) expect(() => interbankTransfer(from, to, cents)).toThrow(/positive integer/);
+    expect(interbankTransfer(from, to, 100).map((branch) => branch.participant)).toEqual(['bank_a', 'bank_b']);
+  });
+
+  it('checks that this Postgres can PREPARE, and says how many it can hold', async () => {
+    // The shared server runs with 64, as the compose file sets it.
+    expect(await assertPreparedTransactionsEnabled(bank.pool())).toBe(64);
+  });
+
+  it('a Postgres that cannot PREPARE is told what to set, and where', () => {
+    const message = preparedTransactionsDisabledMessage(0);
+    expect(message.split('\n')).toEqual([
+      'Postgres has max_prepared_transactions = 0, so PREPARE TRANSACTION is disabled.',
+      expect.stringContaining('64 is plenty here'),
+      expect.stringContaining("ALTER SYSTEM SET max_prepared_transactions = 64' && sudo systemctl restart postgresql"),
+      expect.stringContaining('postgres -c max_prepared_transactions=64'),
+    ]);
+  });
+});
