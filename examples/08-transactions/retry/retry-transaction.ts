@@ -24,7 +24,9 @@ export function sqlState(error: unknown): string | undefined {
 
 /** Postgres rolled the transaction back and nothing was applied: 40001, 40P01, 55P03. */
 export function isConflict(error: unknown): boolean {
-  return RETRYABLE_SQLSTATES.has(sqlState(error) ?? '');
+  // Widened, so an error without a SQLSTATE asks for `undefined`, which no set member equals.
+  const retryable: ReadonlySet<string | undefined> = RETRYABLE_SQLSTATES;
+  return retryable.has(sqlState(error));
 }
 
 /**

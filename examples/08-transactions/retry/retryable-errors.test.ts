@@ -34,6 +34,9 @@ describe('which errors are retried', () => {
     cyclic.cause = cyclic;
     expect(isConflict(cyclic)).toBe(false);
     expect(isConnectionLost(cyclic)).toBe(false);
+    const cyclicParent: { name: string; parent?: unknown } = { name: 'SequelizeDatabaseError' };
+    cyclicParent.parent = cyclicParent;
+    expect(isConflict(cyclicParent)).toBe(false);
   });
 
   it('a lost connection: class 08, the 57P01-03 shutdowns, a reset or broken pipe, or pg saying so', () => {
@@ -47,6 +50,9 @@ describe('which errors are retried', () => {
     expect(isConnectionLost(new Error('Client has encountered a connection error and is not queryable'))).toBe(true);
     expect(isConnectionLost({ parent: new Error('x', { cause: pgError('57P01') }) })).toBe(true);
     expect(isConnectionLost(new Error('syntax error'))).toBe(false);
+    // Only strings are read: a code or message of another type never matches by what it prints as.
+    expect(isConnectionLost({ code: ['08006'] })).toBe(false);
+    expect(isConnectionLost({ message: ['Connection terminated'] })).toBe(false);
   });
 
   it('a lost connection is told apart from a conflict: it is retried only where a caller says so', async () => {

@@ -63,6 +63,9 @@ describe('the Q&A coordinator, in-process', () => {
   it('a refused branch rolls back the ones prepared before it and throws its own error, pool intact', async () => {
     for (let i = 0; i < 3; i++)
       await expect(naiveTwoPhaseCommit(transfer(2_500, 99))).rejects.toBeInstanceOf(AccountNotFoundError);
+    // An overdraft fails in SQL (the CHECK): a connection pooled again without its ROLLBACK would fail the next one.
+    for (let i = 0; i < 3; i++)
+      await expect(naiveTwoPhaseCommit(transfer(10_001))).rejects.toMatchObject({ code: '23514' });
     expect(await inDoubt()).toEqual([]);
     await naiveTwoPhaseCommit(transfer(100));
     expect(await balances()).toEqual([9_900, 10_100]);
