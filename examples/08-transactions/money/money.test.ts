@@ -32,6 +32,8 @@ describe('acid-transfer: money as numbers', () => {
       { column_name: 'balance', data_type: 'numeric', numeric_precision: 12, numeric_scale: 2, is_nullable: 'NO' },
       { column_name: 'id', data_type: 'integer', numeric_precision: 32, numeric_scale: 0, is_nullable: 'NO' },
     ]);
+    // Registered as 'Wallet', the name associations and sequelize.models look it up by.
+    expect(sequelize.model('Wallet')).toBe(wallets);
     await expect(wallets.create({ id: 1, balance: '1.00' })).rejects.toMatchObject({
       name: 'SequelizeUniqueConstraintError',
     });
@@ -59,6 +61,12 @@ describe('acid-transfer: money as numbers', () => {
     expect(await deposit(wallets, 1, 50)).toBe('150.00');
     expect(await deposit(wallets, 1, 0.1)).toBe('150.10');
     expect(await deposit(wallets, 1, 0.2)).toBe('150.30');
+  });
+
+  it('a deposit lands in its own wallet only', async () => {
+    await wallets.create({ id: 2, balance: '7.00' });
+    expect(await deposit(wallets, 2, 0.25)).toBe('7.25');
+    expect((await wallets.findByPk(1, { rejectOnEmpty: true })).balance).toBe('100.00');
   });
 
   it('concurrent deposits all land: the database adds, so no read-modify-write can lose one', async () => {

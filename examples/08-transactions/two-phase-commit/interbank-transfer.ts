@@ -33,8 +33,9 @@ export function interbankTransfer(from: AccountRef, to: AccountRef, amountCents:
 
 /** Two-phase commit needs `max_prepared_transactions` > 0, and Postgres ships with 0. */
 export async function assertPreparedTransactionsEnabled(pool: pg.Pool): Promise<number> {
-  const { rows } = await pool.query('SHOW max_prepared_transactions');
-  const max = Number(rows[0]?.max_prepared_transactions ?? 0);
+  // SHOW always answers exactly one row.
+  const [{ max_prepared_transactions: setting }] = (await pool.query('SHOW max_prepared_transactions')).rows;
+  const max = Number(setting);
   if (max > 0) return max;
   throw new Error(preparedTransactionsDisabledMessage(max));
 }
