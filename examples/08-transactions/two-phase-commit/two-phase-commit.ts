@@ -36,7 +36,7 @@ export function inGlobalOrder(branches: readonly Branch[]): Branch[] {
     throw new RangeError('one branch per participant: merge the work for one database into one branch');
   }
   // The default sort compares UTF-16 code units: the same order on every machine, whatever its locale.
-  return [...byName.keys()].sort().flatMap((name) => byName.get(name) ?? []);
+  return [...byName.keys()].sort().map((name) => byName.get(name) as Branch); // every key is in the map
 }
 
 // #region coordinator
