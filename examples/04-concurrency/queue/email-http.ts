@@ -47,6 +47,14 @@ async function beforeDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
 export function createEmailApp(enqueue: EnqueueEmail, { enqueueTimeoutMs = 2_000 } = {}): express.Express {
   const app = express();
   app.use(express.json({ limit: '16kb' }));
+  // Only the body parser's refusals reach this handler (the route comes after it): malformed JSON,
+  // a body over the limit (413), an unknown charset (415). Each is the client's fault, not the queue's.
+  app.use((error: Error & { status: number }, _req: Request, res: Response, _next: NextFunction) => {
+    if (error instanceof SyntaxError) {
+      return void res.status(400).json({ error: 'invalid_json', field: 'body', message: 'body must be JSON' });
+    }
+    res.status(error.status).json({ error: 'invalid_body', field: 'body', message: error.message });
+  });
   app.post('/emails', async (req, res) => {
     const body: Record<string, unknown> = req.body ?? {};
     const email: Email = {
@@ -61,9 +69,6 @@ export function createEmailApp(enqueue: EnqueueEmail, { enqueueTimeoutMs = 2_000
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (error instanceof InvalidFieldError) {
       return void res.status(400).json({ error: 'invalid_request', field: error.field, message: error.message });
-    }
-    if (error instanceof SyntaxError) {
-      return void res.status(400).json({ error: 'invalid_json', field: 'body', message: 'body must be JSON' });
     }
     console.error(error);
     res.status(503).json({ error: 'queue_unavailable', message: 'could not queue the email; try again' });
