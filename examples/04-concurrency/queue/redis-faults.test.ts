@@ -1,12 +1,8 @@
 import { type OwnRedis, startOwnRedis, waitUntil } from '@cookbook/shared/testing';
-import { Redis } from 'ioredis';
-import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeBullQueue, connectionsSettled, createBullEmailQueue, enqueueEmail, processEmails } from './bull-queue.js';
 import { createBullmqEmailQueue, enqueueEmailJob, startEmailWorker } from './bullmq-queue.js';
-import { assertDurableRedis, NonDurableRedisError } from './durable-redis.js';
 import type { QueueSettings, SendEmail } from './email.js';
-import { createEmailApp } from './email-http.js';
 import { email } from './test/mailer.js';
 
 // Each test runs its queue on a redis-server of its own, restarted (SIGKILL, start again) or paused.
@@ -158,42 +154,5 @@ describe('closeBullQueue', () => {
     await closeBullQueue(queue);
     closed = true;
     expect(statuses()).toEqual(['end', 'end', 'end']);
-  });
-});
-
-describe('assertDurableRedis', () => {
-  it('refuses a Redis without appendonly and accepts one with it', async () => {
-    for (const [appendonly, verdict] of [
-      [false, 'refused'],
-      [true, 'accepted'],
-    ] as const) {
-      const redis = new Redis((await ownRedis(appendonly)).url);
-      cleanups.push(async () => void (await redis.quit()));
-      const outcome = await assertDurableRedis(redis).then(
-        () => 'accepted',
-        (error: unknown) => (error instanceof NonDurableRedisError ? 'refused' : String(error)),
-      );
-      expect(outcome).toBe(verdict);
-    }
-  });
-});
-
-describe('POST /emails while Redis is paused', () => {
-  it('answers a fast 503 instead of hanging the request', async () => {
-    const server = await ownRedis(false);
-    const queue = createBullmqEmailQueue(settingsFor(server, 'paused-producer'));
-    cleanups.push(() => queue.close());
-    await queue.waitUntilReady();
-    const app = createEmailApp((message) => enqueueEmailJob(queue, message), { enqueueTimeoutMs: 300 });
-    server.pause();
-    try {
-      const res = await request(app)
-        .post('/emails')
-        .timeout(5_000) // so that a hung request fails this test, rather than hanging it
-        .send({ to: 'ada@example.com', subject: 'Hi', body: 'x' });
-      expect([res.status, res.body.error]).toEqual([503, 'queue_unavailable']);
-    } finally {
-      server.resume();
-    }
   });
 });
