@@ -36,4 +36,12 @@ describe('1,000 concurrent increments from four connections', () => {
     // Every caller also got a distinct value back, so INCR can hand out unique ids.
     expect(new Set(returned).size).toBe(INCREMENTS);
   });
+
+  it('GET-then-SET one at a time counts right: it is the race that loses updates', async () => {
+    const key = `${prefix}one-at-a-time`;
+    const returned: number[] = [];
+    for (let n = 0; n < 10; n++) returned.push(await naiveIncrement(clients[0] as Redis, key));
+    expect(returned).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(await clients[0]?.get(key)).toBe('10');
+  });
 });

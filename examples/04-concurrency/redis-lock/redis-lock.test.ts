@@ -93,6 +93,8 @@ describe('a Redis lock with SET NX PX, an owner and a fencing token', () => {
     );
     expect(await redis.get(counter)).toBe('20');
     await acquireLock(redis, key, 10_000);
-    await expect(withLock(redis, key, async () => 'never', { waitMs: 50 })).rejects.toBeInstanceOf(LockTimeoutError);
+    const timedOut = await withLock(redis, key, async () => 'never', { waitMs: 50 }).catch((error: unknown) => error);
+    expect(timedOut).toBeInstanceOf(LockTimeoutError);
+    expect(String(timedOut)).toBe(`LockTimeoutError: could not acquire lock ${key} in time`);
   });
 });
