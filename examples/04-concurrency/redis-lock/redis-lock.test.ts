@@ -97,4 +97,13 @@ describe('a Redis lock with SET NX PX, an owner and a fencing token', () => {
     expect(timedOut).toBeInstanceOf(LockTimeoutError);
     expect(String(timedOut)).toBe(`LockTimeoutError: could not acquire lock ${key} in time`);
   });
+
+  it('a lock taken at once leaves no wait timer behind', async () => {
+    const key = `${prefix}no-timer`;
+    const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+    const before = timers();
+    for (let n = 0; n < 10; n++) await withLock(redis, key, async () => {}, { waitMs: 600_000 });
+    // Ten forgotten deadlines would be ten ten-minute timers.
+    expect(timers() - before).toBeLessThan(5);
+  });
 });

@@ -105,4 +105,12 @@ describe('transfers in Redis', () => {
     expect(await transferFunds(redis, a, b, OPENING + 1)).toBe(false);
     expect(await redis.mget(a, b)).toEqual([String(OPENING), String(OPENING)]);
   });
+
+  it('checked from Node one at a time, it refuses an overdraft and lets the whole balance go', async () => {
+    const [a, b] = (await openAccounts('client-serial')) as [string, string];
+    expect(await unsafeClientTransfer(redis, a, b, OPENING + 1)).toBe(false);
+    expect(await redis.mget(a, b)).toEqual([String(OPENING), String(OPENING)]);
+    expect(await unsafeClientTransfer(redis, a, b, OPENING)).toBe(true);
+    expect(await redis.mget(a, b)).toEqual(['0', String(2 * OPENING)]);
+  });
 });
