@@ -39,6 +39,13 @@ function nonEmptyTitle(value: unknown): string {
 export function createArticleApp(articles: Articles): express.Express {
   const app = express();
   app.use(express.json({ limit: '10kb' }));
+  // Only the body parser's refusals reach this handler (the routes come after it): malformed JSON,
+  // a body over the limit (413), an unknown charset (415). Each is the client's fault, never a 500.
+  app.use((error: Error & { status: number }, _req: Request, res: Response, _next: NextFunction) => {
+    if (error instanceof SyntaxError)
+      return void res.status(400).json({ error: 'invalid_json', field: 'body', message: 'body must be JSON' });
+    res.status(error.status).json({ error: 'invalid_body', field: 'body', message: error.message });
+  });
 
   app.get('/articles/:id', async (req, res) => {
     const article = await articles.findByPk(articleId(req.params.id));
@@ -65,8 +72,6 @@ export function createArticleApp(articles: Articles): express.Express {
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (error instanceof BadRequestError)
       return void res.status(400).json({ error: 'invalid_request', field: error.field, message: error.message });
-    if (error instanceof SyntaxError)
-      return void res.status(400).json({ error: 'invalid_json', field: 'body', message: 'body must be JSON' });
     console.error(error);
     res.status(500).json({ error: 'internal' });
   });

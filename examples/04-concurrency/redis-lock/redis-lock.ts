@@ -125,7 +125,8 @@ async function acquireBefore(redis: Redis, key: string, ttlMs: number, deadline:
 /** No expiry: if the holder crashes, the lock is held forever. */
 export async function naiveAcquireLock(redis: Redis, key: string): Promise<boolean> {
   // Stryker disable next-line StringLiteral: only the key's existence is the lock here; any value behaves the same
-  return (await redis.set(key, 'locked', 'NX')) === 'OK';
+  const anyValue = 'locked';
+  return (await redis.set(key, anyValue, 'NX')) === 'OK';
 }
 
 /** No owner check: a holder whose lock expired deletes the lock somebody else now holds. */
