@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import {
   deleteRedisPrefix,
@@ -87,6 +90,35 @@ describe.concurrent('config: the server process', () => {
     expect(res.headers.get('ratelimit-policy')).toContain('q=100');
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
+    expect(server.lines).toContain('SIGTERM: closing');
+  });
+
+  it('stops as cleanly on Ctrl-C (SIGINT)', async () => {
+    const server = startServer({ ...serviceEnv(), JWT_SECRET: 'a-valid-secret-0123456789abcdef-0123' });
+    await server.waitForLine(/listening on (\S+)/);
+    server.child.kill('SIGINT');
+    expect(await server.exited).toBe(0);
+    expect(server.lines).toContain('SIGINT: closing');
+  });
+
+  it('exits 1 with the whole error, stack and all, when it fails for a reason that is not configuration', async () => {
+    // The port is taken: not the operator's typo, so the trace is worth having.
+    const taken = createServer();
+    await once(taken.listen(0, '127.0.0.1'), 'listening');
+    try {
+      const { port } = taken.address() as AddressInfo;
+      const server = startServer({
+        ...serviceEnv(),
+        PORT: String(port),
+        JWT_SECRET: 'a-valid-secret-0123456789abcdef-0123',
+      });
+      expect(await server.exited).toBe(1);
+      const stderr = server.errors.join('\n');
+      expect(stderr).toContain(`Error: listen EADDRINUSE: address already in use 127.0.0.1:${port}`);
+      expect(stderr).toMatch(/\n\s+at /);
+    } finally {
+      taken.close();
+    }
   });
 
   it('keeps serving when Postgres ends its idle connections, as a restart or failover does', async () => {

@@ -40,11 +40,19 @@ export const body = fc.oneof(
   fc.string({ maxLength: 200 }), // not JSON at all
 );
 export const contentType = fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded');
+/** Percent-encoding no decoder accepts: a lone %, bad hex, a cut or overlong UTF-8 sequence, a NUL. */
+const badPercent = fc.constantFrom('%', '%zz', '%E0%A4%A', '%C0%AF', '%FF', '%00', '%%', '%u0041', '%2');
+const queryPart = (arbitrary: fc.Arbitrary<string>) =>
+  fc.oneof({ arbitrary: arbitrary.map(encodeURIComponent), weight: 3 }, badPercent);
 const query = fc
-  .array(fc.tuple(fc.constantFrom('id', 'id', '__proto__', 'id[]', 'id[__proto__]'), fc.string({ maxLength: 30 })), {
-    maxLength: 3,
-  })
-  .map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'));
+  .array(
+    fc.tuple(
+      queryPart(fc.constantFrom('id', 'id', '__proto__', 'id[]', 'id[__proto__]')),
+      queryPart(fc.string({ maxLength: 30 })),
+    ),
+    { maxLength: 3 },
+  )
+  .map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('&'));
 /** Tokens signed with the API's own secret, so only the claims can be wrong: the class of a forged-but-valid token. */
 const now = Math.floor(Date.now() / 1000);
 const claimValue = fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.constant(null), fc.boolean());
@@ -73,6 +81,8 @@ export const hostileRequest = fc.oneof(
   fc.record({ method: fc.constant('POST'), path: fc.constantFrom('/api/register', '/api/login'), body, contentType }),
   fc.record({ method: fc.constant('GET'), path: query.map((q) => `/api/users?${q}`), authorization }),
   fc.record({ method: fc.constant('GET'), path: fc.constant('/api/me'), authorization }),
+  // A path whose own encoding is broken: still the API's JSON 404, never a 400 page or a 500.
+  fc.record({ method: fc.constant('GET'), path: badPercent.map((bad) => `/api/users/${bad}`), authorization }),
 );
 
 // #endregion hostile-arbitraries
