@@ -38,7 +38,17 @@ export function attachedChannel(broker: Broker, { setup, log, backoff = {} }: At
   async function attach(): Promise<{ ch: ConfirmChannel; lost: Promise<void> }> {
     const ch = await broker.createConfirmChannel(); // waits while the connection is being recovered
     ch.on('error', (error: Error) => log?.warn('channel error', { error: error.message })); // 'close' follows
-    const lost = new Promise<void>((resolve) => ch.once('close', () => resolve()));
+    const lost = new Promise<void>((resolve) =>
+      ch.once('close', () => {
+        // Detached within the 'close' event itself: the publish whose confirm this loss just failed
+        // retries at once, and must be handed a new channel, not this dead one again.
+        if (channel === ch) {
+          channel = undefined;
+          ready = deferred();
+        }
+        resolve();
+      }),
+    );
     try {
       await setup?.(ch);
     } catch (error) {
@@ -59,8 +69,6 @@ export function attachedChannel(broker: Broker, { setup, log, backoff = {} }: At
         ready.resolve(ch);
         first.resolve();
         await lost;
-        channel = undefined;
-        ready = deferred();
         if (!stopped.signal.aborted) log?.warn('channel lost, re-attaching');
       } catch (error) {
         failures += 1;
