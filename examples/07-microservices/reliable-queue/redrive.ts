@@ -28,8 +28,11 @@ export async function redriveDeadLetters(channel: ConfirmChannel, { deadLetterQu
   while (moved < wanted) {
     const message = await channel.get(deadLetterQueue, { noAck: false });
     if (!message) break;
-    const headers = { ...message.properties.headers };
-    for (const stale of [ATTEMPT_HEADER, REASON_HEADER, 'x-death']) delete headers[stale];
+    // A fresh round: no attempt count, no reason, and none of the broker's death records (x-death,
+    // and the x-first-death-* / x-last-death-* summaries RabbitMQ adds beside it).
+    const headers = Object.fromEntries(
+      Object.entries(message.properties.headers ?? {}).filter(([name]) => !isStaleHeader(name)),
+    );
     await new Promise<void>((resolve, reject) =>
       channel.sendToQueue(queue, message.content, { ...message.properties, headers }, (error: unknown) =>
         error ? reject(new Error(`broker refused the redriven copy: ${String(error)}`)) : resolve(),
@@ -41,6 +44,13 @@ export async function redriveDeadLetters(channel: ConfirmChannel, { deadLetterQu
   return moved;
 }
 // #endregion redrive
+
+const STALE_HEADERS = new Set<string>([ATTEMPT_HEADER, REASON_HEADER, 'x-death']);
+const DEATH_SUMMARY = /^x-(first|last)-death-/;
+
+function isStaleHeader(name: string): boolean {
+  return STALE_HEADERS.has(name) || DEATH_SUMMARY.test(name);
+}
 
 /**
  * `--redrive <queue> [--dead-letter-queue <name>] [--limit <n>]`, anywhere in `argv`; undefined
