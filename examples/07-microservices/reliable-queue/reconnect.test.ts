@@ -24,7 +24,7 @@ const consumers = async (queue: string) => (await rabbit.channel.checkQueue(queu
 async function proxiedEmailService(base: string) {
   const { queue, deadLetterQueue } = consumerQueues(rabbit.names, base);
   const proxy = await startTcpProxy(testServices().amqpUrl);
-  const lines: { message: string }[] = [];
+  const lines: { message: string; error?: string }[] = [];
   const log = createLogger('email-service', (line) => void lines.push(JSON.parse(line)));
   const broker = await connectBroker(proxy.url(), log);
   const worker = await startEmailWorker({ broker, pool, queue, deadLetterQueue, prefetch: 20, log });
@@ -70,6 +70,11 @@ describe('a consumer that loses its connection or channel', () => {
       expect(service.lines.filter((l) => l.message === 'confirmation email queued')).toHaveLength(TOTAL);
       expect(await depth(rabbit.channel, service.deadLetterQueue)).toBe(0);
       expect(service.proxy.accepted()).toBeGreaterThanOrEqual(4); // it did reconnect, three times
+      // Each loss and each recovery of the connection is in the log, the loss with its cause.
+      const lost = service.lines.filter((l) => l.message === 'broker connection lost');
+      expect(lost.length).toBeGreaterThanOrEqual(3);
+      expect(lost.every((l) => typeof l.error === 'string' && l.error.length > 0)).toBe(true);
+      expect(service.lines.filter((l) => l.message === 'broker connected').length).toBeGreaterThanOrEqual(3);
     } finally {
       await service.stop();
     }
