@@ -80,6 +80,10 @@ describe('a slow database under load', () => {
       expect(reply.headers['retry-after']).toBe('2');
     }
     expect(maxWaiting).toBeLessThanOrEqual(4);
+    // Each refusal's log line says why, and how long the queue it refused to join was.
+    const shed = service.log.entries.filter((entry) => entry.reason === 'shed');
+    expect(shed).toHaveLength(errors.filter((error) => error === 'overloaded').length);
+    for (const entry of shed) expect(entry.waiting).toBeGreaterThanOrEqual(4);
     expect(Math.max(...replies.map((r) => r.ms)) / REQUEST_TIMEOUT_MS).toBeLessThan(0.75);
     // Postgres is healthy, only busy: readiness, on its own connection, says so throughout.
     expect(probes.length).toBeGreaterThan(3);
