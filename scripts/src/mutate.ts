@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isMain } from '@cookbook/shared';
+import { ALL_TESTS_VARIABLE, isMain } from '@cookbook/shared';
 import { type Example, findExample, loadCatalog, ROOT } from './catalog.js';
 import { ChildGroup } from './child-group.js';
 import {
@@ -93,7 +93,10 @@ async function mutate(example: Example, folders: string[], allTests: boolean, gr
   writeFileSync(configFile, JSON.stringify(strykerConfig(example, files, workDir, allTests), null, 2));
   console.log(`mutating ${files.length} files of examples/${example.folder}`);
   const stryker = join(ROOT, 'node_modules/@stryker-mutator/core/bin/stryker.js');
-  const code = await group.run(process.execPath, [stryker, 'run', configFile], { cwd: example.dir, env: process.env });
+  // Stryker's vitest runner reports coverage whatever coverageAnalysis says, so a mutant that only a child
+  // process reaches would run no test (NoCoverage); this tells the setup file to report none.
+  const env = allTests ? { ...process.env, [ALL_TESTS_VARIABLE]: '1' } : process.env;
+  const code = await group.run(process.execPath, [stryker, 'run', configFile], { cwd: example.dir, env });
   if (code !== 0 || !existsSync(reportFile)) return code ?? 1;
   writeFileSync(digestFile, digest);
 

@@ -18,4 +18,4 @@ export {
 } from './scratch-database.js';
 export { SERVICES, type ServiceName } from './services.js';
 export { cleanupTestRun } from './test-run.js';
-export { TEST_PATHS_VARIABLE } from './testing/test-paths.js';
+export { ALL_TESTS_VARIABLE, TEST_PATHS_VARIABLE } from './testing/test-paths.js';

@@ -120,10 +120,10 @@ export function boundedRedis({
 // #endregion bounded-clients
 
 // Node 22.18+/24: true only when this file is the one Node was asked to run.
+// Stryker disable next-line ConditionalExpression: true would run the production entry inside the test runner, whose exit ends the runner itself
 if (import.meta.main) {
   try {
     const running = await startServer();
-    console.log(`listening on ${running.url}`);
     const stop = (signal: string) => {
       console.log(`${signal}: closing`);
       running.close().then(
@@ -136,6 +136,8 @@ if (import.meta.main) {
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // Only now: a supervisor that signals as soon as it reads this line must find the handlers in place.
+    console.log(`listening on ${running.url}`);
   } catch (error) {
     // A config error is the operator's to fix: one line, no stack trace.
     console.error(error instanceof ConfigError ? error.message : error);

@@ -90,10 +90,71 @@ describe('startServer refuses to start, and leaves nothing open', () => {
       `Invalid configuration: REDIS_URL could not be reached within ${DEPENDENCY_TIMEOUT_MS} ms: no answer in time`,
     );
     await noConnectionsOf(name);
-    // Resumed, Redis answers what it held: a client that was not disconnected would now be ready and stay.
+    // Resumed, Redis answers what it held: a client that was not disconnected reconnects within a few
+    // hundred ms of its retry delay, and stays. Ours never comes: two seconds of samples see nobody.
     redis.resume();
-    const url = redis.url;
-    await waitUntil(async () => (await redisClients(url)) === 0, 'no client of the server on Redis', 5_000);
+    const seen: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      seen.push(await redisClients(redis.url));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(seen).toEqual(seen.map(() => 0));
+  });
+});
+
+describe('startServer, running: its Redis keys, and a close that leaves nothing open', () => {
+  it('counts the API and the login limits under their own keys, both under the configured prefix', async () => {
+    redis = await startOwnRedis();
+    const config = configFor(redis.url, urlForRole(db.url, db.appRole), uniqueName('security_start_keys'));
+    server = await startServer(config);
+    expect((await fetch(`${server.url}/api/me`)).status).toBe(401);
+    const login = await fetch(`${server.url}/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'nobody@example.com', password: 'a long enough guess' }),
+    });
+    expect(login.status).toBe(401);
+    const probe = new Redis(redis.url);
+    try {
+      const keys = await probe.keys('*');
+      expect(keys.every((key) => key.startsWith(config.rateLimitPrefix))).toBe(true);
+      expect(keys.filter((key) => key.startsWith(`${config.rateLimitPrefix}api:`))).toHaveLength(1);
+      expect(keys.filter((key) => key.startsWith(`${config.rateLimitPrefix}login:`))).toHaveLength(1);
+    } finally {
+      probe.disconnect();
+    }
+  });
+
+  it('close() stops listening and closes the pool and the Redis connection', async () => {
+    redis = await startOwnRedis();
+    const name = uniqueName('security_start_close');
+    const running = await startServer(configFor(redis.url, urlForRole(db.url, db.appRole), name));
+    expect((await fetch(`${running.url}/api/me`)).status).toBe(401);
+    await running.close();
+    await expect(fetch(`${running.url}/api/me`)).rejects.toThrow();
+    await noConnectionsOf(name);
+    expect(await redisClients(redis.url)).toBe(0);
+  });
+
+  it('close() with Redis away drops the client instead of leaving it reconnecting', async () => {
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const proxy = await startTcpProxy(testServices().redisUrl);
+    try {
+      const running = await startServer(
+        configFor(proxy.url(), urlForRole(db.url, db.appRole), uniqueName('security_start_away')),
+      );
+      // Once the limiters' scripts are loaded.
+      expect((await fetch(`${running.url}/api/me`)).status).toBe(401);
+      proxy.refuse(true);
+      proxy.cutAll();
+      await waitUntil(() => proxy.refused() >= 1, 'the client to try to reconnect');
+      await running.close();
+      const refusedAtClose = proxy.refused();
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(proxy.refused()).toBe(refusedAtClose);
+    } finally {
+      await proxy.close();
+    }
   });
 });
 

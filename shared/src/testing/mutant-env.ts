@@ -1,4 +1,5 @@
-import { afterEach, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeEach } from 'vitest';
+import { ALL_TESTS_VARIABLE } from './test-paths.js';
 
 /**
  * Under StrykerJS the active mutant lives on a global of the test worker, which a child process,
@@ -7,7 +8,8 @@ import { afterEach, beforeEach } from 'vitest';
  * carries the mutant into every process the test starts (children inherit the environment).
  */
 const ACTIVE_MUTANT = '__STRYKER_ACTIVE_MUTANT__';
-const stryker = () => (globalThis as { __stryker__?: { activeMutant?: unknown } }).__stryker__;
+const stryker = () =>
+  (globalThis as { __stryker__?: { activeMutant?: unknown; mutantCoverage?: unknown } }).__stryker__;
 
 beforeEach(() => {
   const active = stryker()?.activeMutant;
@@ -34,3 +36,17 @@ afterEach(() => {
   const errors = unhandled.splice(0);
   if (errors.length > 0) throw new Error(`unhandled during this test: ${errors.map(String).join('; ')}`);
 });
+
+/**
+ * `pnpm mutate --all-tests`: Stryker's vitest runner hands back the coverage it saw even when
+ * coverageAnalysis is "off", so a mutant that only a child process reaches is planned with no test
+ * at all and reported NoCoverage. Reporting no coverage makes Stryker run every test against every
+ * mutant, as the flag says. After hooks run last-registered first, so this runs before the runner's
+ * own, which copies the coverage into the file's results.
+ */
+if (process.env[ALL_TESTS_VARIABLE] === '1') {
+  afterAll(() => {
+    const ns = stryker();
+    if (ns) delete ns.mutantCoverage;
+  });
+}

@@ -11,3 +11,6 @@ export function testFileGlobs(packageFolder: string, env: NodeJS.ProcessEnv = pr
   if (!chosen || chosen.length === 0) return ['**/*.test.ts'];
   return chosen.map((path) => (path.endsWith('.test.ts') ? path : `${path.replace(/\/+$/, '')}/**/*.test.ts`));
 }
+
+/** Set by `pnpm mutate --all-tests` for Stryker's test workers: see mutant-env.ts. */
+export const ALL_TESTS_VARIABLE = 'COOKBOOK_MUTATE_ALL_TESTS';
