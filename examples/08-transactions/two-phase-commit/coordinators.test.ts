@@ -1,54 +1,31 @@
-import { useTestDatabase } from '@cookbook/shared/testing';
 import type pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AccountNotFoundError } from '../accounts/accounts.js';
-import { createCoordinatorLog, DistributedTransactionAborted } from './coordinator-log.js';
-import { createBankTables, interbankTransfer } from './interbank-transfer.js';
+import { DistributedTransactionAborted } from './coordinator-log.js';
+import { interbankTransfer } from './interbank-transfer.js';
 import { naiveTwoPhaseCommit } from './naive-two-phase-commit.js';
 import { parallelDistributedTransaction } from './parallel-two-phase-commit.js';
-import { rollBackLeftovers } from './test/leftovers.js';
+import { useTwoBanks } from './test/two-banks.js';
 import { type Branch, inGlobalOrder, runDistributedTransaction } from './two-phase-commit.js';
 import { inDoubtBranches } from './two-phase-recovery.js';
 
 // Each coordinator in-process, on its happy and its refused path (crashes: two-phase-commit.test.ts).
-const databases = [useTestDatabase('bank_a'), useTestDatabase('bank_b')] as const;
-const coordinatorDatabase = useTestDatabase('coordinator');
-let bankA: pg.Pool;
-let bankB: pg.Pool;
-let log: pg.Pool;
-const participants = () => ({ bank_a: bankA, bank_b: bankB });
+// Two connections a bank: a coordinator that kept one after a refusal would soon wait forever.
+const banks = useTwoBanks({ max: 2, statementTimeoutMs: 10_000 });
+const { balances } = banks;
 
-beforeAll(async () => {
-  // Two connections a bank: a coordinator that kept one after a refusal would soon wait forever.
-  [bankA, bankB] = databases.map((db) => db.pool({ max: 2, options: '-c statement_timeout=10000' })) as [
-    pg.Pool,
-    pg.Pool,
-  ];
-  log = coordinatorDatabase.pool({ max: 2 });
-  await Promise.all([createBankTables(bankA), createBankTables(bankB), createCoordinatorLog(log)]);
-});
-afterAll(() => rollBackLeftovers(participants()));
-beforeEach(async () => {
-  await rollBackLeftovers(participants());
-  for (const pool of [bankA, bankB]) {
-    await pool.query('TRUNCATE accounts');
-    await pool.query('INSERT INTO accounts (id, balance_cents) VALUES (1, 10000)');
-  }
-});
-
-const balances = async () =>
-  Promise.all(
-    [bankA, bankB].map(async (pool) => (await pool.query('SELECT balance_cents FROM accounts')).rows[0]?.balance_cents),
-  );
-const inDoubt = async () => [...(await inDoubtBranches('bank_a', bankA)), ...(await inDoubtBranches('bank_b', bankB))];
+const inDoubt = async () => [
+  ...(await inDoubtBranches('bank_a', banks.bankA)),
+  ...(await inDoubtBranches('bank_b', banks.bankB)),
+];
 const transfer = (cents: number, toAccount = 1) =>
   interbankTransfer(
-    { bank: 'bank_a', pool: bankA, accountId: 1 },
-    { bank: 'bank_b', pool: bankB, accountId: toAccount },
+    { bank: 'bank_a', pool: banks.bankA, accountId: 1 },
+    { bank: 'bank_b', pool: banks.bankB, accountId: toAccount },
     cents,
   );
 const logRow = async (txId: string) =>
-  (await log.query('SELECT participants, decision, completed FROM tpc_log WHERE id = $1', [txId])).rows[0];
+  (await banks.log.query('SELECT participants, decision, completed FROM tpc_log WHERE id = $1', [txId])).rows[0];
 
 describe('the Q&A coordinator, in-process', () => {
   it('commits both branches, in order, telling the caller each', async () => {
@@ -74,14 +51,16 @@ describe('the Q&A coordinator, in-process', () => {
 
 describe('the parallel coordinator, in-process', () => {
   it('commits, logs commit, marks the transaction completed', async () => {
-    const txId = await parallelDistributedTransaction(log, transfer(2_500));
+    const txId = await parallelDistributedTransaction(banks.log, transfer(2_500));
     expect(await balances()).toEqual([7_500, 12_500]);
     expect(await logRow(txId)).toEqual({ participants: ['bank_a', 'bank_b'], decision: 'commit', completed: true });
   });
 
   it('a refused branch aborts both, names the participant and its error, and leaves the pool usable', async () => {
     for (let i = 0; i < 3; i++) {
-      const refused = await parallelDistributedTransaction(log, transfer(2_500, 99)).catch((error: unknown) => error);
+      const refused = await parallelDistributedTransaction(banks.log, transfer(2_500, 99)).catch(
+        (error: unknown) => error,
+      );
       expect(refused).toBeInstanceOf(DistributedTransactionAborted);
       expect(refused).toMatchObject({ participant: 'bank_b', cause: expect.any(AccountNotFoundError) });
       expect(await logRow((refused as DistributedTransactionAborted).txId)).toMatchObject({
@@ -91,14 +70,14 @@ describe('the parallel coordinator, in-process', () => {
     }
     expect(await inDoubt()).toEqual([]);
     expect(await balances()).toEqual([10_000, 10_000]);
-    await parallelDistributedTransaction(log, transfer(100));
+    await parallelDistributedTransaction(banks.log, transfer(100));
     expect(await balances()).toEqual([9_900, 10_100]);
   });
 });
 
 describe('the ordered coordinator', () => {
   const named = (...names: string[]): Branch[] =>
-    names.map((participant) => ({ participant, pool: bankA, work: async () => {} }));
+    names.map((participant) => ({ participant, pool: banks.bankA, work: async () => {} }));
 
   it('prepares in the order of participant names, whatever order the caller gave', () => {
     const order = (...names: string[]) => inGlobalOrder(named(...names)).map((b) => b.participant);
@@ -121,10 +100,10 @@ describe('the ordered coordinator', () => {
       },
     }));
     for (let i = 0; i < 3; i++) {
-      await expect(runDistributedTransaction(log, watched)).rejects.toMatchObject({ participant: 'bank_a' });
+      await expect(runDistributedTransaction(banks.log, watched)).rejects.toMatchObject({ participant: 'bank_a' });
     }
     expect(started).toEqual(['bank_a', 'bank_a', 'bank_a']);
-    const txId = await runDistributedTransaction(log, transfer(100));
+    const txId = await runDistributedTransaction(banks.log, transfer(100));
     expect(await logRow(txId)).toEqual({ participants: ['bank_a', 'bank_b'], decision: 'commit', completed: true });
   });
 });

@@ -1,60 +1,31 @@
-import { type Fixture, spawnFixture, useTestDatabase } from '@cookbook/shared/testing';
+import { type Fixture, spawnFixture } from '@cookbook/shared/testing';
 import type pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { sqlState } from '../retry/retry-transaction.js';
-import { createCoordinatorLog, DistributedTransactionAborted } from './coordinator-log.js';
-import { assertPreparedTransactionsEnabled, createBankTables, interbankTransfer } from './interbank-transfer.js';
-import { rollBackLeftovers } from './test/leftovers.js';
+import { DistributedTransactionAborted } from './coordinator-log.js';
+import { interbankTransfer } from './interbank-transfer.js';
+import { useTwoBanks } from './test/two-banks.js';
 import { runDistributedTransaction } from './two-phase-commit.js';
 import { inDoubtBranches, recoverInDoubt } from './two-phase-recovery.js';
 
-const databases = [useTestDatabase('bank_a'), useTestDatabase('bank_b')] as const;
-const coordinatorDatabase = useTestDatabase('coordinator');
-let bankA: pg.Pool;
-let bankB: pg.Pool;
-let log: pg.Pool;
-const participants = () => ({ bank_a: bankA, bank_b: bankB });
-const coordinatorLog = () => log;
-
-beforeAll(async () => {
-  // Every statement is bounded, so a lock nobody releases fails the test instead of hanging it.
-  [bankA, bankB] = databases.map((db) => db.pool({ max: 4, options: '-c statement_timeout=10000' })) as [
-    pg.Pool,
-    pg.Pool,
-  ];
-  log = coordinatorDatabase.pool({ max: 2 });
-  await assertPreparedTransactionsEnabled(bankA);
-  await Promise.all([createBankTables(bankA), createBankTables(bankB), createCoordinatorLog(log)]);
-});
+// Every statement is bounded, so a lock nobody releases fails the test instead of hanging it.
+const banks = useTwoBanks({ max: 4, statementTimeoutMs: 10_000 });
+const { participants, balances } = banks;
 
 const fixtures: Fixture[] = [];
 afterEach(async () => {
   await Promise.all(fixtures.splice(0).map((fixture) => fixture.kill()));
 });
 
-// afterAll runs before the databases are dropped (hooks unwind in reverse).
-afterAll(() => rollBackLeftovers(participants()));
-
-beforeEach(async () => {
-  await rollBackLeftovers(participants());
-  for (const pool of [bankA, bankB]) {
-    await pool.query('TRUNCATE accounts');
-    await pool.query('INSERT INTO accounts (id, balance_cents) VALUES (1, 10000)');
-  }
-});
-
-const balance = async (pool: pg.Pool) =>
-  (await pool.query('SELECT balance_cents FROM accounts WHERE id = 1')).rows[0]?.balance_cents;
-const balances = async () => [await balance(bankA), await balance(bankB)];
 const transfer = (amountCents: number, toAccount = 1) =>
   interbankTransfer(
-    { bank: 'bank_a', pool: bankA, accountId: 1 },
-    { bank: 'bank_b', pool: bankB, accountId: toAccount },
+    { bank: 'bank_a', pool: banks.bankA, accountId: 1 },
+    { bank: 'bank_b', pool: banks.bankB, accountId: toAccount },
     amountCents,
   );
 const allInDoubt = async () => [
-  ...(await inDoubtBranches('bank_a', bankA)),
-  ...(await inDoubtBranches('bank_b', bankB)),
+  ...(await inDoubtBranches('bank_a', banks.bankA)),
+  ...(await inDoubtBranches('bank_b', banks.bankB)),
 ];
 
 /** A prepared branch keeps its row locks: NOWAIT fails with 55P03 while it is in doubt. */
@@ -75,9 +46,9 @@ async function rowLockedIn(pool: pg.Pool): Promise<boolean> {
 
 /** A coordinator in its own process that SIGKILLs itself at `crashPoint`; resolves with the signal that ended it. */
 async function crashingTransfer(mode: 'coordinator' | 'naive', crashPoint: string) {
-  const [a, b] = databases;
+  const { log, bankA, bankB } = banks.urls;
   const fixture = spawnFixture(new URL('./test/crashing-coordinator.ts', import.meta.url), {
-    args: [mode, crashPoint, coordinatorDatabase.url, a.url, b.url, '2500'],
+    args: [mode, crashPoint, log, bankA, bankB, '2500'],
   });
   fixtures.push(fixture);
   await fixture.exited;
@@ -86,13 +57,13 @@ async function crashingTransfer(mode: 'coordinator' | 'naive', crashPoint: strin
 
 describe('two-phase-commit', () => {
   it('commits the debit in one database and the credit in the other', async () => {
-    await runDistributedTransaction(coordinatorLog(), transfer(2_500));
+    await runDistributedTransaction(banks.log, transfer(2_500));
     expect(await balances()).toEqual([7_500, 12_500]);
     expect(await allInDoubt()).toEqual([]);
   });
 
   it('a participant that cannot prepare aborts everyone (overdraft refused by a CHECK)', async () => {
-    await expect(runDistributedTransaction(coordinatorLog(), transfer(10_001))).rejects.toBeInstanceOf(
+    await expect(runDistributedTransaction(banks.log, transfer(10_001))).rejects.toBeInstanceOf(
       DistributedTransactionAborted,
     );
     expect(await balances()).toEqual([10_000, 10_000]);
@@ -100,7 +71,7 @@ describe('two-phase-commit', () => {
   });
 
   it('a missing account on the receiving side aborts the debit already prepared on the sending side', async () => {
-    const failure = runDistributedTransaction(coordinatorLog(), transfer(2_500, 99));
+    const failure = runDistributedTransaction(banks.log, transfer(2_500, 99));
     await expect(failure).rejects.toThrow(/bank_b could not prepare/);
     expect(await balances()).toEqual([10_000, 10_000]);
     expect(await allInDoubt()).toEqual([]);
@@ -110,10 +81,10 @@ describe('two-phase-commit', () => {
     const exit = await crashingTransfer('coordinator', 'decided');
     expect(exit.signal, exit.stderr).toBe('SIGKILL');
     expect(await allInDoubt()).toHaveLength(2);
-    expect(await rowLockedIn(bankB)).toBe(true);
+    expect(await rowLockedIn(banks.bankB)).toBe(true);
     expect(await balances()).toEqual([10_000, 10_000]);
 
-    const resolved = await recoverInDoubt(coordinatorLog(), participants());
+    const resolved = await recoverInDoubt(banks.log, participants());
     expect(resolved.map((r) => [r.participant, r.decision])).toEqual([
       ['bank_a', 'commit'],
       ['bank_b', 'commit'],
@@ -125,15 +96,15 @@ describe('two-phase-commit', () => {
   it('a transfer meeting the locks of a dead coordinator times out and retries a bounded number of times', async () => {
     await crashingTransfer('coordinator', 'decided');
     const retries: string[] = [];
-    const blocked = runDistributedTransaction(coordinatorLog(), transfer(100), {
+    const blocked = runDistributedTransaction(banks.log, transfer(100), {
       lockTimeoutMs: 100,
       retry: { attempts: 3, onRetry: (_attempt, error) => void retries.push(sqlState(error) ?? '?') },
     });
     await expect(blocked).rejects.toBeInstanceOf(DistributedTransactionAborted);
     expect(retries).toEqual(['55P03', '55P03']);
     // Once recovery has finished the dead coordinator's transfer, the same transfer goes through.
-    await recoverInDoubt(coordinatorLog(), participants());
-    await runDistributedTransaction(coordinatorLog(), transfer(100));
+    await recoverInDoubt(banks.log, participants());
+    await runDistributedTransaction(banks.log, transfer(100));
     expect(await balances()).toEqual([7_400, 12_600]);
     expect(await allInDoubt()).toEqual([]);
   });
@@ -142,8 +113,8 @@ describe('two-phase-commit', () => {
     const exit = await crashingTransfer('coordinator', 'prepared-bank_a');
     expect(exit.signal, exit.stderr).toBe('SIGKILL');
     expect((await allInDoubt()).map((b) => b.participant)).toEqual(['bank_a']);
-    expect(await rowLockedIn(bankA)).toBe(true);
-    const resolved = await recoverInDoubt(coordinatorLog(), participants());
+    expect(await rowLockedIn(banks.bankA)).toBe(true);
+    const resolved = await recoverInDoubt(banks.log, participants());
     expect(resolved.map((r) => [r.participant, r.decision])).toEqual([['bank_a', 'abort']]);
     expect(await balances()).toEqual([10_000, 10_000]);
     expect(await allInDoubt()).toEqual([]);
@@ -153,7 +124,7 @@ describe('two-phase-commit', () => {
     const exit = await crashingTransfer('coordinator', 'prepared');
     expect(exit.signal, exit.stderr).toBe('SIGKILL');
     expect(await allInDoubt()).toHaveLength(2);
-    const resolved = await recoverInDoubt(coordinatorLog(), participants());
+    const resolved = await recoverInDoubt(banks.log, participants());
     expect(resolved.map((r) => r.decision)).toEqual(['abort', 'abort']);
     expect(await balances()).toEqual([10_000, 10_000]);
     expect(await allInDoubt()).toEqual([]);
@@ -164,21 +135,22 @@ describe('two-phase-commit', () => {
     const exit = await crashingTransfer('naive', 'committed-bank_a');
     expect(exit.signal, exit.stderr).toBe('SIGKILL');
     expect(await balances()).toEqual([7_500, 10_000]);
-    expect(await rowLockedIn(bankB)).toBe(true);
+    expect(await rowLockedIn(banks.bankB)).toBe(true);
     // No log: recovery cannot tell commit from abort, so it must not touch the branch.
-    expect(await recoverInDoubt(coordinatorLog(), participants())).toEqual([]);
-    const stuck = await inDoubtBranches('bank_b', bankB);
+    expect(await recoverInDoubt(banks.log, participants())).toEqual([]);
+    const stuck = await inDoubtBranches('bank_b', banks.bankB);
     expect(stuck).toHaveLength(1);
     // What a human ends up doing: guessing. Rolling back here destroys the 25.00 already debited.
-    await bankB.query(`ROLLBACK PREPARED '${stuck[0]?.gid}'`);
+    await banks.bankB.query(`ROLLBACK PREPARED '${stuck[0]?.gid}'`);
     expect(await balances()).toEqual([7_500, 10_000]);
   });
   // #endregion naive-coordinator-crash
 
   it('leaves no prepared transaction behind in either database', async () => {
-    const { rows } = await bankA.query('SELECT count(*)::int AS n FROM pg_prepared_xacts WHERE database = ANY($1)', [
-      databases.map((db) => new URL(db.url).pathname.slice(1)),
-    ]);
+    const { rows } = await banks.bankA.query(
+      'SELECT count(*)::int AS n FROM pg_prepared_xacts WHERE database = ANY($1)',
+      [[banks.urls.bankA, banks.urls.bankB].map((url) => new URL(url).pathname.slice(1))],
+    );
     expect(rows[0]?.n).toBe(0);
   });
 });

@@ -1,13 +1,16 @@
 import type pg from 'pg';
-import { inDoubtBranches } from '../two-phase-recovery.js';
 
 /**
- * Rolls back every branch a failed test left prepared. A prepared transaction outlives its session,
- * keeps its row locks (the next test's TRUNCATE would wait on them) and blocks DROP DATABASE.
+ * Rolls back every branch a test left prepared in these databases, the coordinator's and any other
+ * (recovery.test.ts plants foreign ones on purpose): each is a test file's own scratch database. A
+ * prepared transaction outlives its session, keeps its row locks (the next test's TRUNCATE would wait
+ * on them) and blocks DROP DATABASE.
  */
 export async function rollBackLeftovers(participants: Readonly<Record<string, pg.Pool>>): Promise<void> {
-  for (const [participant, pool] of Object.entries(participants)) {
-    for (const branch of await inDoubtBranches(participant, pool))
-      await pool.query(`ROLLBACK PREPARED '${branch.gid}'`);
+  for (const pool of Object.values(participants)) {
+    const { rows } = await pool.query<{ gid: string }>(
+      'SELECT gid FROM pg_prepared_xacts WHERE database = current_database()',
+    );
+    for (const { gid } of rows) await pool.query(`ROLLBACK PREPARED '${gid}'`);
   }
 }
