@@ -1,45 +1,29 @@
-import { useTestDatabase } from '@cookbook/shared/testing';
-import { OptimisticLockError, type Sequelize } from 'sequelize';
+import { OptimisticLockError } from 'sequelize';
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { barrier } from '../test/barrier.js';
-import { testSequelize } from '../test/sequelize.js';
 import { createArticleApp } from './optimistic-http.js';
 import {
   type Articles,
   addTagChecked,
   addTagVersioned,
-  defineArticles,
-  defineVersionedArticles,
   unsafeAddTag,
   VersionConflictError,
 } from './optimistic-locking.js';
 import { retryOnConflict } from './optimistic-retry.js';
+import { useArticles } from './test/articles.js';
 
-const database = useTestDatabase('optimistic-locking');
-let sequelize: Sequelize;
-let articles: Articles;
-let versioned: Articles;
+const db = useArticles('optimistic-locking');
 let id: number;
-
-beforeAll(async () => {
-  sequelize = testSequelize(database.url, 4);
-  articles = defineArticles(sequelize);
-  versioned = defineVersionedArticles(sequelize);
-  await articles.sync();
-});
-afterAll(async () => {
-  await sequelize?.close();
-});
 beforeEach(async () => {
-  id = (await articles.create({ title: 'Node concurrency', tags: [] })).id;
+  id = (await db.articles.create({ title: 'Node concurrency', tags: [] })).id;
 });
 
-const tagsOf = async () => (await articles.findByPk(id))?.tags.sort();
+const tagsOf = async () => (await db.articles.findByPk(id))?.tags.sort();
 
 type AddTag = (articles: Articles, id: number, tag: string, pause: () => Promise<void>) => Promise<void>;
 /** Two editors both read the article before either writes, then each adds a tag. */
-function twoEditors(addTag: AddTag, model: Articles = articles) {
+function twoEditors(addTag: AddTag, model: Articles = db.articles) {
   const bothRead = barrier(2);
   return Promise.allSettled([addTag(model, id, 'node', bothRead), addTag(model, id, 'postgres', bothRead)]);
 }
@@ -62,28 +46,28 @@ describe('two concurrent edits of the same row', () => {
   });
 
   it("with Sequelize's version: true, exactly one wins and the other gets OptimisticLockError", async () => {
-    const outcomes = await twoEditors(addTagVersioned, versioned);
+    const outcomes = await twoEditors(addTagVersioned, db.versioned);
     const failed = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason] : []));
     expect(failed).toHaveLength(1);
     expect(failed[0]).toBeInstanceOf(OptimisticLockError);
-    expect((await articles.findByPk(id))?.version).toBe(1);
+    expect((await db.articles.findByPk(id))?.version).toBe(1);
   });
 
   it('retrying the loser (re-read, re-apply) keeps both edits', async () => {
     const bothRead = barrier(2);
     await Promise.all(
-      ['node', 'postgres'].map((tag) => retryOnConflict(() => addTagChecked(articles, id, tag, bothRead))),
+      ['node', 'postgres'].map((tag) => retryOnConflict(() => addTagChecked(db.articles, id, tag, bothRead))),
     );
     expect(await tagsOf()).toEqual(['node', 'postgres']);
-    expect((await articles.findByPk(id))?.version).toBe(2);
+    expect((await db.articles.findByPk(id))?.version).toBe(2);
   });
 
   it('under 20 concurrent editors, retries keep all 20 tags where the unsafe edit keeps few', async () => {
     const tags = Array.from({ length: 20 }, (_, i) => `tag-${i}`);
-    await Promise.all(tags.map((tag) => unsafeAddTag(articles, id, tag)));
+    await Promise.all(tags.map((tag) => unsafeAddTag(db.articles, id, tag)));
     const unsafeKept = (await tagsOf())?.length ?? 0;
-    id = (await articles.create({ title: 'fresh', tags: [] })).id;
-    await Promise.all(tags.map((tag) => retryOnConflict(() => addTagChecked(articles, id, tag), 50)));
+    id = (await db.articles.create({ title: 'fresh', tags: [] })).id;
+    await Promise.all(tags.map((tag) => retryOnConflict(() => addTagChecked(db.articles, id, tag), 50)));
     expect(unsafeKept).toBeLessThan(20);
     expect(await tagsOf()).toHaveLength(20);
   });
@@ -92,11 +76,11 @@ describe('two concurrent edits of the same row', () => {
 describe('retryOnConflict', () => {
   it('backs off between retries: 20 editors need far fewer attempts than with no wait at all', async () => {
     const attemptsFor = async (baseDelayMs: number) => {
-      const { id: fresh } = await articles.create({ title: 'crowd', tags: [] });
+      const { id: fresh } = await db.articles.create({ title: 'crowd', tags: [] });
       let attempts = 0;
       const edit = (tag: string) => () => {
         attempts++;
-        return addTagChecked(articles, fresh, tag);
+        return addTagChecked(db.articles, fresh, tag);
       };
       await Promise.all(Array.from({ length: 20 }, (_, i) => retryOnConflict(edit(`t${i}`), 100, baseDelayMs)));
       return attempts;
@@ -120,7 +104,7 @@ describe('retryOnConflict', () => {
 
 describe('PATCH /articles/:id', () => {
   it('answers 409 with the current version to the editor who sent a stale one', async () => {
-    const app = createArticleApp(articles);
+    const app = createArticleApp(db.articles);
     const first = await request(app).patch(`/articles/${id}`).send({ title: 'First', version: 0 });
     expect(first.status).toBe(200);
     const stale = await request(app).patch(`/articles/${id}`).send({ title: 'Second', version: 0 });
@@ -132,7 +116,7 @@ describe('PATCH /articles/:id', () => {
   });
 
   it('answers 400 naming the field on bad input, and 404 for an unknown article', async () => {
-    const app = createArticleApp(articles);
+    const app = createArticleApp(db.articles);
     const noVersion = await request(app).patch(`/articles/${id}`).send({ title: 'x' });
     expect(noVersion.status).toBe(400);
     expect(noVersion.body.field).toBe('version');
