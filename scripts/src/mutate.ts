@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ALL_TESTS_VARIABLE, isMain } from '@cookbook/shared';
+import { ALL_TESTS_VARIABLE, isMain, TEST_PATHS_VARIABLE } from '@cookbook/shared';
 import { type Example, findExample, loadCatalog, ROOT } from './catalog.js';
 import { ChildGroup } from './child-group.js';
 import {
@@ -22,8 +22,9 @@ StrykerJS over the copyable files of the example's recipes and shared parts (or 
 the named folders; a path such as app/api or app/errors.ts narrows a big folder), against the package's real tests and services. Each file's row in the package README's
 mutation table is replaced; the catalog check fails a row older than its file.
 
-  --all-tests  run every test of the package against every mutant, for code that tests reach only
-               in child processes (servers, workers, crash fixtures), where Stryker sees no coverage`;
+  --all-tests  run every test of the named recipes (of the package, with no folder named) against
+               every mutant, for code that tests reach only in child processes (servers, workers,
+               crash fixtures), where Stryker sees no coverage`;
 
 /**
  * The Stryker settings that work on this toolchain, once for every package: the vitest runner named
@@ -73,6 +74,24 @@ export function testSupportDigest(example: Example, sharedDir = join(ROOT, 'shar
   return hash.digest('hex');
 }
 
+/**
+ * The environment of Stryker's test runs. Its vitest runner reports coverage whatever
+ * coverageAnalysis says, so a mutant that only a child process reaches would run no test
+ * (NoCoverage): with `--all-tests` the setup file reports none. Every test then runs for every
+ * mutant, so only the tests of the recipes named (the first part of each path) run, not the package's.
+ */
+export function mutantTestEnv(
+  example: Example,
+  folders: readonly string[],
+  allTests: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+): NodeJS.ProcessEnv {
+  if (!allTests) return env;
+  const recipes = [...new Set(folders.map((folder) => folder.split('/')[0] ?? folder))];
+  const narrowed = recipes.length > 0 ? { [TEST_PATHS_VARIABLE]: JSON.stringify({ [example.folder]: recipes }) } : {};
+  return { ...env, [ALL_TESTS_VARIABLE]: '1', ...narrowed };
+}
+
 async function mutate(example: Example, folders: string[], allTests: boolean, group: ChildGroup): Promise<number> {
   const files = mutatedFiles(example, folders);
   if (files.length === 0) {
@@ -93,9 +112,7 @@ async function mutate(example: Example, folders: string[], allTests: boolean, gr
   writeFileSync(configFile, JSON.stringify(strykerConfig(example, files, workDir, allTests), null, 2));
   console.log(`mutating ${files.length} files of examples/${example.folder}`);
   const stryker = join(ROOT, 'node_modules/@stryker-mutator/core/bin/stryker.js');
-  // Stryker's vitest runner reports coverage whatever coverageAnalysis says, so a mutant that only a child
-  // process reaches would run no test (NoCoverage); this tells the setup file to report none.
-  const env = allTests ? { ...process.env, [ALL_TESTS_VARIABLE]: '1' } : process.env;
+  const env = mutantTestEnv(example, folders, allTests);
   const code = await group.run(process.execPath, [stryker, 'run', configFile], { cwd: example.dir, env });
   if (code !== 0 || !existsSync(reportFile)) return code ?? 1;
   writeFileSync(digestFile, digest);

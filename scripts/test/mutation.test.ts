@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Example, loadExample } from '../src/catalog.js';
-import { testSupportDigest } from '../src/mutate.js';
+import { mutantTestEnv, testSupportDigest } from '../src/mutate.js';
 import {
   mergeScores,
   mutatedFiles,
@@ -138,5 +138,17 @@ describe('mutation scores', () => {
     expect(helperChanged).not.toBe(before);
     writeFileSync(join(example.dir, 'src/main.ts'), 'export const shared = 1;\n');
     expect(testSupportDigest(example, shared)).not.toBe(helperChanged);
+  });
+
+  it('--all-tests runs every test of the recipes named, or of the package when none is, and only then', () => {
+    const example = scoredExample(() => '');
+    const env = { PATH: '/bin' };
+    expect(mutantTestEnv(example, ['lock'], false, env)).toBe(env);
+    expect(mutantTestEnv(example, [], true, env)).toEqual({ PATH: '/bin', COOKBOOK_MUTATE_ALL_TESTS: '1' });
+    expect(mutantTestEnv(example, ['lock/lock.ts', 'lock', 'queue/worker'], true, env)).toEqual({
+      PATH: '/bin',
+      COOKBOOK_MUTATE_ALL_TESTS: '1',
+      COOKBOOK_TEST_PATHS: JSON.stringify({ [example.folder]: ['lock', 'queue'] }),
+    });
   });
 });
