@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  answerFromWorker,
   blockFor,
   countPrimesInline,
   countPrimesInWorker,
@@ -97,4 +98,16 @@ describe('blocking', () => {
     expect(await countPrimesInWorker(limit)).toBe(expected);
     expect(await naiveCountPrimesAfterTimer(limit)).toBe(expected);
   }, 60_000); // a worker thread starting under tsx on a loaded machine
+
+  it('a worker that throws rejects with its error instead of leaving the caller waiting', async () => {
+    const failing = new URL('./test/failing-workers.ts', import.meta.url);
+    await expect(answerFromWorker(failing, { failure: 'throws' })).rejects.toThrow(RangeError);
+  }, 60_000);
+
+  it('a worker that exits without answering rejects, naming the file and its exit code', async () => {
+    const failing = new URL('./test/failing-workers.ts', import.meta.url);
+    await expect(answerFromWorker(failing, { failure: 'exits' })).rejects.toThrow(
+      'failing-workers.ts exited with code 3 before answering',
+    );
+  }, 60_000);
 });

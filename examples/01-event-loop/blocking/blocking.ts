@@ -1,4 +1,4 @@
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import { setImmediate, setTimeout } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { countPrimes } from './primes.js';
@@ -57,19 +57,25 @@ export async function countPrimesPartitioned(limit: number, sliceSize = 20_000):
  * use a pool (piscina) rather than a thread per job: see the performance example.
  */
 export function countPrimesInWorker(limit: number): Promise<number> {
+  // The worker file beside this one, with this module's own extension: `primes-worker.ts` when run
+  // from source (a Worker inherits the main thread's `--import tsx`), `primes-worker.js` once compiled.
+  const file = new URL(`./primes-worker${extname(import.meta.url)}`, import.meta.url);
+  return answerFromWorker<number>(file, { from: 0, to: limit });
+}
+
+/**
+ * A worker's one answer. A worker that throws, or exits without answering, rejects the promise:
+ * without the 'exit' listener the caller would wait forever for a message that never comes.
+ */
+export function answerFromWorker<T>(file: URL, workerData: unknown): Promise<T> {
   return new Promise((resolve, reject) => {
-    const worker = startWorker({ from: 0, to: limit });
-    worker.once('message', (count: number) => resolve(count));
+    const worker = new Worker(file, { workerData });
+    worker.once('message', resolve);
     worker.once('error', reject);
-    worker.once('exit', (code) => code !== 0 && reject(new Error(`prime worker exited with code ${code}`)));
+    // After an answer or an error the promise is settled, and this later reject does nothing.
+    worker.once('exit', (code) =>
+      reject(new Error(`${basename(file.pathname)} exited with code ${code} before answering`)),
+    );
   });
 }
 // #endregion worker
-
-/**
- * The worker file beside this one, with this module's own extension: `primes-worker.ts` when run from
- * source (a Worker inherits the main thread's `--import tsx`), `primes-worker.js` once compiled.
- */
-function startWorker(workerData: unknown): Worker {
-  return new Worker(new URL(`./primes-worker${extname(import.meta.url)}`, import.meta.url), { workerData });
-}
