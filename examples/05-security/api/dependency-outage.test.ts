@@ -2,7 +2,7 @@ import { type OwnRedis, startOwnRedis, uniqueName, usePausedBackends, waitUntil 
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AppConfig } from '../config/config.js';
 import { signAccessToken } from '../jwt/jwt.js';
-import { TEST_SECRET, useUsersDatabase } from '../test/support.js';
+import { serverConfig, TEST_SECRET, useUsersDatabase } from '../test/support.js';
 import { urlForRole } from '../users/schema.js';
 import { insertUser } from '../users/users.js';
 import { type RunningServer, startServer } from './server.js';
@@ -34,23 +34,13 @@ afterEach(async () => {
 });
 
 /** The configuration production would load, with the test's short timeout and its own Redis. */
-function configFor(redisUrl: string, applicationName = uniqueName('security_outage')): AppConfig {
-  const databaseUrl = new URL(urlForRole(db.url, db.appRole));
-  // To find this server's backends in pg_stat_activity.
-  databaseUrl.searchParams.set('application_name', applicationName);
-  return {
-    jwtSecret: TEST_SECRET,
-    databaseUrl: databaseUrl.toString(),
-    redisUrl,
-    host: '127.0.0.1',
-    port: 0,
+const configFor = (redisUrl: string, applicationName = uniqueName('security_outage')): AppConfig =>
+  serverConfig(urlForRole(db.url, db.appRole), redisUrl, applicationName, {
     corsOrigins: ['https://app.example.com'],
     bcryptCost: 10,
-    trustProxyHops: 0,
     rateLimitPrefix: 'rl:',
     dependencyTimeoutMs: DEPENDENCY_TIMEOUT_MS,
-  };
-}
+  });
 
 /** startServer as production runs it, on a Redis of the test's own. */
 async function start(): Promise<{ url: string; applicationName: string }> {

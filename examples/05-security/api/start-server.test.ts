@@ -9,7 +9,7 @@ import {
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AppConfig } from '../config/config.js';
-import { TEST_SECRET, useUsersDatabase } from '../test/support.js';
+import { serverConfig, useUsersDatabase } from '../test/support.js';
 import { urlForRole } from '../users/schema.js';
 import { type RunningServer, startServer } from './server.js';
 
@@ -29,22 +29,8 @@ afterEach(async () => {
 });
 
 /** The configuration production would load, connecting as `databaseUrl`'s user under its own application_name. */
-function configFor(redisUrl: string, databaseUrl: string, applicationName: string): AppConfig {
-  const url = new URL(databaseUrl);
-  url.searchParams.set('application_name', applicationName);
-  return {
-    jwtSecret: TEST_SECRET,
-    databaseUrl: url.toString(),
-    redisUrl,
-    host: '127.0.0.1',
-    port: 0,
-    corsOrigins: [],
-    bcryptCost: 4,
-    trustProxyHops: 0,
-    rateLimitPrefix: uniqueName('rl'),
-    dependencyTimeoutMs: DEPENDENCY_TIMEOUT_MS,
-  };
-}
+const configFor = (redisUrl: string, databaseUrl: string, applicationName: string): AppConfig =>
+  serverConfig(databaseUrl, redisUrl, applicationName, { dependencyTimeoutMs: DEPENDENCY_TIMEOUT_MS });
 
 /** Until no connection named `applicationName` is left on Postgres (a closed one leaves the list a moment later). */
 async function noConnectionsOf(applicationName: string): Promise<void> {

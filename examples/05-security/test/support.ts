@@ -1,6 +1,7 @@
 import { closePool, testPool, testServices, uniqueName, useTestDatabase } from '@cookbook/shared/testing';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
+import type { AppConfig } from '../config/config.js';
 import { createAppRole, createUsersTable, urlForRole } from '../users/schema.js';
 
 /** A signing secret for tests only (32+ characters, like loadConfig demands). */
@@ -59,5 +60,32 @@ export function useUsersDatabase(label: string): UsersDatabase {
     get url() {
       return database.url;
     },
+  };
+}
+
+/**
+ * The configuration production would load, for a server on `databaseUrl` and `redisUrl`. Its
+ * connections carry `applicationName`, so a test finds the server's backends in pg_stat_activity.
+ */
+export function serverConfig(
+  databaseUrl: string,
+  redisUrl: string,
+  applicationName: string,
+  overrides: Partial<AppConfig> = {},
+): AppConfig {
+  const url = new URL(databaseUrl);
+  url.searchParams.set('application_name', applicationName);
+  return {
+    jwtSecret: TEST_SECRET,
+    databaseUrl: url.toString(),
+    redisUrl,
+    host: '127.0.0.1',
+    port: 0,
+    corsOrigins: [],
+    bcryptCost: FAST_BCRYPT_COST,
+    trustProxyHops: 0,
+    rateLimitPrefix: uniqueName('rl'),
+    dependencyTimeoutMs: 500,
+    ...overrides,
   };
 }
