@@ -48,15 +48,22 @@ interface LockCommands {
   fencedWrite(resourceKey: string, fence: number, value: string): Promise<number>;
 }
 
+/** The clients whose scripts are registered: each client once, however many calls it serves. */
+const registered = new WeakMap<Redis, Redis & LockCommands>();
+
 /** Registers the scripts once per client (ioredis then sends EVALSHA, falling back to EVAL). */
 function commands(redis: Redis): Redis & LockCommands {
-  // Stryker disable next-line ConditionalExpression,StringLiteral: defining them again on every call registers the same scripts, sent by the same SHA; only the work is repeated
-  if (!('acquireFencedLock' in redis)) {
-    redis.defineCommand('acquireFencedLock', { numberOfKeys: 2, lua: ACQUIRE });
-    redis.defineCommand('releaseOwnLock', { numberOfKeys: 1, lua: RELEASE });
-    redis.defineCommand('fencedWrite', { numberOfKeys: 1, lua: FENCED_WRITE });
-  }
-  return redis as Redis & LockCommands;
+  return registered.get(redis) ?? registerLockCommands(redis);
+}
+
+function registerLockCommands(redis: Redis): Redis & LockCommands {
+  redis.defineCommand('acquireFencedLock', { numberOfKeys: 2, lua: ACQUIRE });
+  redis.defineCommand('releaseOwnLock', { numberOfKeys: 1, lua: RELEASE });
+  redis.defineCommand('fencedWrite', { numberOfKeys: 1, lua: FENCED_WRITE });
+  const withCommands = redis as Redis & LockCommands;
+  // Stryker disable next-line CallExpression: without it each call registers the scripts again, with the same SHAs and answers; only the work repeats (redis-lua's 1,000 transfers time out on it)
+  registered.set(redis, withCommands);
+  return withCommands;
 }
 
 // #region acquire-release

@@ -36,14 +36,20 @@ interface TransferCommands {
 }
 
 // #region define-command
+/** The clients whose scripts are registered: each client once, however many calls it serves. */
+const registered = new WeakMap<Redis, Redis & TransferCommands>();
+
 /** Registers the scripts on this client once; ioredis then calls them by SHA (EVALSHA). */
 function withTransferCommands(redis: Redis): Redis & TransferCommands {
-  // Stryker disable next-line ConditionalExpression,StringLiteral: defining them again on every call registers the same scripts, sent by the same SHA; only the work is repeated
-  if (!('transferFunds' in redis)) {
-    redis.defineCommand('transferFunds', { numberOfKeys: 2, lua: TRANSFER_LUA });
-    redis.defineCommand('seedTransferFunds', { numberOfKeys: 2, lua: SEED_TRANSFER_LUA });
-  }
-  return redis as Redis & TransferCommands;
+  return registered.get(redis) ?? registerTransferCommands(redis);
+}
+
+function registerTransferCommands(redis: Redis): Redis & TransferCommands {
+  redis.defineCommand('transferFunds', { numberOfKeys: 2, lua: TRANSFER_LUA });
+  redis.defineCommand('seedTransferFunds', { numberOfKeys: 2, lua: SEED_TRANSFER_LUA });
+  const withCommands = redis as Redis & TransferCommands;
+  registered.set(redis, withCommands);
+  return withCommands;
 }
 
 /** True when the money moved, false on insufficient funds; throws on a bad amount or unknown account. */
