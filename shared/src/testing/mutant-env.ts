@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeEach, inject } from 'vitest';
 import { ALL_TESTS_VARIABLE } from './test-paths.js';
 
 /**
@@ -10,6 +10,29 @@ import { ALL_TESTS_VARIABLE } from './test-paths.js';
 const ACTIVE_MUTANT = '__STRYKER_ACTIVE_MUTANT__';
 const stryker = () =>
   (globalThis as { __stryker__?: { activeMutant?: unknown; mutantCoverage?: unknown } }).__stryker__;
+
+declare module 'vitest' {
+  /** What Stryker's vitest runner provides its test workers (its own setup file reads the same). */
+  interface ProvidedContext {
+    mode?: 'dry-run' | 'mutant';
+    activeMutant?: string;
+    globalNamespace?: string;
+  }
+}
+
+/**
+ * Stryker's vitest runner (10.0) activates a mutant in a beforeAll hook when it runs only the tests
+ * that cover it: after the test file has imported the code, so a mutant in what a module computes
+ * once on import (a regex, an exported constant) is never active, and survives the tests that kill
+ * it by hand (stryker-js#6209). Setup files run before the test file's imports: activating it here
+ * makes those mutants count. For every other mutant the runner's own hook sets the same value.
+ */
+if (process.env.STRYKER_MUTATOR_WORKER !== undefined && inject('mode') === 'mutant') {
+  const spaces = globalThis as unknown as Record<string, { activeMutant?: unknown } | undefined>;
+  const name = inject('globalNamespace') ?? '__stryker__';
+  spaces[name] ??= {};
+  spaces[name].activeMutant = inject('activeMutant');
+}
 
 beforeEach(() => {
   const active = stryker()?.activeMutant;
