@@ -24,17 +24,21 @@ function scrub(value: unknown, depth: number): unknown {
 }
 
 function scrubString(text: string, depth: number): string {
-  const trimmed = text.trim();
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    try {
-      return JSON.stringify(scrub(JSON.parse(trimmed), depth + 1));
-    } catch {
-      // Not JSON after all: scrub it as text.
-    }
-  }
+  const json = parseJsonContainer(text);
+  if (json !== undefined) return JSON.stringify(scrub(json, depth + 1));
   return text
     .replace(URL_PASSWORD, `$1${FILTERED}@`)
     .replace(BEARER, `$1 ${FILTERED}`)
     .replace(/([?&](?:[\w-]*(?:token|secret|pass(?:word)?|api[-_]?key)[\w-]*)=)[^&\s#]*/gi, `$1${FILTERED}`);
+}
+
+/** The object or array a string holds as JSON (a captured body), or undefined for any other text. */
+function parseJsonContainer(text: string): object | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null ? parsed : undefined;
+  } catch {
+    return undefined; // not JSON: scrubbed as text
+  }
 }
 // #endregion scrub

@@ -71,4 +71,23 @@ describe('logs joined to traces', () => {
     expect(String(lines[0]?.stack)).toContain('pool exhausted');
     expect(String(lines[0]?.stack)).toContain('logger.test.ts');
   });
+
+  it('both loggers write info and above by default, debug only when asked, each line naming its service', async () => {
+    for (const create of [createLogger, naiveCreateLogger]) {
+      const quiet = capture();
+      const verbose = capture();
+      for (const logger of [
+        create({ service: 'orders', stream: quiet.stream }),
+        create({ service: 'orders', stream: verbose.stream, level: 'debug' }),
+      ]) {
+        logger.debug('cache miss');
+        logger.info('order received');
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(quiet.lines.map((line) => [line.level, line.message, line.service])).toEqual([
+        ['info', 'order received', 'orders'],
+      ]);
+      expect(verbose.lines.map((line) => line.message)).toEqual(['cache miss', 'order received']);
+    }
+  });
 });

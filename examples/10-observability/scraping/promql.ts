@@ -18,11 +18,9 @@ export interface Sample {
   value: number;
 }
 
-interface QueryResponse {
-  status: 'success' | 'error';
-  error?: string;
-  data?: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
-}
+type QueryResponse =
+  | { status: 'success'; data: { result: { metric: Record<string, string>; value: [number, string] }[] } }
+  | { status: 'error'; error: string };
 
 // #region query
 /** An instant query against Prometheus' HTTP API; one sample per series of the result vector. */
@@ -31,7 +29,7 @@ export async function queryPrometheus(baseUrl: string, promql: string, time?: Da
   if (time) params.set('time', String(time.getTime() / 1000));
   const response = await fetch(`${baseUrl}/api/v1/query?${params}`);
   const body = (await response.json()) as QueryResponse;
-  if (body.status !== 'success' || !body.data) throw new Error(`Prometheus refused ${promql}: ${body.error}`);
+  if (body.status === 'error') throw new Error(`Prometheus refused ${promql}: ${body.error}`);
   return body.data.result.map(({ metric, value }) => ({ labels: metric, value: Number(value[1]) }));
 }
 // #endregion query

@@ -110,4 +110,12 @@ describe('a real Prometheus scraping the service under load', () => {
       'every rule to evaluate cleanly',
     );
   });
+
+  it('queryPrometheus asks at the time given, and a query Prometheus refuses is an error naming it', async () => {
+    const now = await queryPrometheus(prometheus.url, 'up{job="orders"}', new Date());
+    expect(now.map((sample) => sample.value)).toEqual([1]);
+    // An hour ago this Prometheus had no samples at all: an instant query then finds nothing.
+    expect(await queryPrometheus(prometheus.url, 'up{job="orders"}', new Date(Date.now() - 3_600_000))).toEqual([]);
+    await expect(queryPrometheus(prometheus.url, 'sum(')).rejects.toThrow(/^Prometheus refused sum\(: .*parse error/);
+  });
 });
