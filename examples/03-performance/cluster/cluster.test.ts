@@ -18,6 +18,11 @@ function workerPids(lines: string[], event = 'listening'): number[] {
   return lines.flatMap((line) => line.match(new RegExp(`^worker (\\d+) ${event}`))?.[1] ?? []).map(Number);
 }
 
+/** The primary's "worker N stopped (code or signal)" lines, without the prefix, sorted. */
+function stoppedWorkers(lines: string[]): string[] {
+  return lines.flatMap((line) => line.match(/^worker (\d+ stopped \(\w+\))$/)?.[1] ?? []).sort();
+}
+
 async function readyCluster(): Promise<{ primary: Fixture; url: string }> {
   const primary = startPrimary();
   const [, url = ''] = await primary.waitForLine(/^ready (http:\S+)/);
@@ -74,15 +79,37 @@ describe('cluster', () => {
     expect(primary.lines.join('\n')).toMatch(new RegExp(`worker ${victim} died \\(SIGKILL\\), restarting`));
   });
 
-  it('SIGTERM lets an in-flight request finish, then exits 0 with no worker left', async () => {
+  // kubectl and systemd signal the primary alone; Ctrl-C and a process-group kill reach every worker too.
+  it.each([
+    ['SIGTERM', 'the primary'],
+    ['SIGTERM', 'every process'],
+    ['SIGINT', 'every process'],
+  ] as const)('%s to %s lets an in-flight request finish, then exits 0 with no worker left', async (signal, to) => {
     const { primary, url } = await readyCluster();
     const slow = getJson<{ pid: number }>(`${url}/slow?ms=1000`);
-    await primary.waitForLine(/holding a request/);
-    primary.child.kill('SIGTERM');
-    await expect(slow).resolves.toHaveProperty('pid');
+    const [, holder] = await primary.waitForLine(/^worker (\d+) holding a request/);
+    if (to === 'every process') for (const pid of workerPids(primary.lines)) process.kill(pid, signal);
+    primary.child.kill(signal);
+    await expect(slow).resolves.toEqual({ pid: Number(holder) });
     expect(await primary.exited).toBe(0);
+    // Each worker closed on its own: none had to be killed when shutdownTimeoutMs ran out.
+    expect(stoppedWorkers(primary.lines)).toEqual(
+      workerPids(primary.lines)
+        .map((pid) => `${pid} stopped (0)`)
+        .sort(),
+    );
     for (const pid of workerPids(primary.lines)) expect(isAlive(pid)).toBe(false);
   });
+
+  it('a worker still busy when shutdownTimeoutMs runs out is killed, and the primary still exits 0', async () => {
+    const { primary, url } = await readyCluster();
+    const stuck = getJson(`${url}/slow?ms=10000`, 20_000);
+    const [, holder] = await primary.waitForLine(/^worker (\d+) holding a request/);
+    primary.child.kill('SIGTERM');
+    await expect(stuck).rejects.toThrow();
+    expect(await primary.exited).toBe(0);
+    expect(stoppedWorkers(primary.lines)).toContain(`${holder} stopped (SIGKILL)`);
+  }, 30_000); // the fixture's shutdownTimeoutMs is 5 s
 
   // #region peer-gone
   it('stop() right after a worker died resolves cleanly: no unhandled EPIPE from its closed channel', async () => {
@@ -91,7 +118,8 @@ describe('cluster', () => {
     const primary = startPrimary('worker', 'kill-then-stop');
     expect(await primary.exited).toBe(0);
     expect(primary.lines).toContain('primary exiting 0');
-    expect(primary.errors.join('\n')).not.toMatch(/EPIPE|ERR_IPC|Unhandled/);
+    // Not thrown, and not logged as a worker error either: a peer that is gone is not news.
+    expect([...primary.errors, ...primary.lines].join('\n')).not.toMatch(/EPIPE|ECONNRESET|ERR_IPC|Unhandled/);
   });
   // #endregion peer-gone
 
@@ -111,6 +139,9 @@ describe('cluster', () => {
     // Far past the safe primary's budget of 5 forks, and still going.
     await primary.waitUntil((lines) => (workerPids(lines, 'started').length >= 10 ? true : undefined));
     expect(primary.child.exitCode).toBeNull();
+    // Each of those forks answered a death: 2 workers at start, every other one a re-fork.
+    const reforks = primary.lines.filter((line) => /^worker \d+ died, starting new one$/.test(line)).length;
+    expect(reforks).toBeGreaterThanOrEqual(workerPids(primary.lines, 'started').length - 3);
   });
   // #endregion naive-forks
 });

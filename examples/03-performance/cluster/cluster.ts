@@ -46,6 +46,8 @@ export function startPrimary(options: PrimaryOptions): Primary {
   cluster.on('exit', (worker, code, signal) => {
     live.delete(worker);
     if (stopping || worker.exitedAfterDisconnect) {
+      // 0 when it finished its requests and closed; SIGKILL when shutdownTimeoutMs ran out first.
+      log(`worker ${worker.process.pid} stopped (${signal ?? code})`);
       if (stopping && live.size === 0) resolveStopped(exitCode);
       return;
     }

@@ -21,16 +21,16 @@ export function killIfAlive(pid: number | undefined): void {
 }
 
 /** GET on a fresh connection (no keep-alive), so the cluster can hand each one to another worker. */
-export function getJson<T>(url: string): Promise<T> {
+export function getJson<T>(url: string, timeoutMs = 2_000): Promise<T> {
   return new Promise((resolve, reject) => {
-    const request = get(url, { agent: false, timeout: 2_000 }, (res) => {
+    const request = get(url, { agent: false, timeout: timeoutMs }, (res) => {
       let body = '';
       res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
       res.on('end', () =>
         res.statusCode === 200 ? resolve(JSON.parse(body) as T) : reject(new Error(`HTTP ${res.statusCode}`)),
       );
     });
-    request.on('timeout', () => request.destroy(new Error('no response within 2 s')));
+    request.on('timeout', () => request.destroy(new Error(`no response within ${timeoutMs} ms`)));
     request.on('error', reject);
   });
 }
