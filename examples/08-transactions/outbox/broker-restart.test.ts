@@ -3,11 +3,12 @@ import {
   rabbitNames,
   startTcpProxy,
   type TcpProxy,
+  testPool,
   testServices,
   useTestDatabase,
   waitUntil,
 } from '@cookbook/shared/testing';
-import amqp, { type Channel, type ChannelModel, type RecoveringChannelModel } from 'amqplib';
+import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type RecoveringChannelModel } from 'amqplib';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutboxTables, placeOrder } from './outbox.js';
@@ -17,6 +18,7 @@ import { connectBroker, runRelay } from './relay.js';
 const database = useTestDatabase('outbox_restart');
 // Its own outbox, so the relay of the first test cannot take its rows.
 const misdirectedDatabase = useTestDatabase('outbox_404');
+const unreachableDatabase = useTestDatabase('outbox_pg_down');
 const names = rabbitNames('transactions_restart');
 const exchange = names.exchange('orders');
 const queue = names.queue('loyalty');
@@ -107,5 +109,45 @@ describe('outbox: the relay across a broker restart', () => {
     halt.abort();
     await misdirected;
     expect((await outbox.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL')).rows[0].n).toBe(1);
+  });
+
+  it('a batch that fails on Postgres is reported and retried; a stop cuts the idle pause and closes the channel', async () => {
+    const direct = unreachableDatabase.pool({ max: 2 });
+    await createOutboxTables(direct);
+    const postgres = await startTcpProxy(unreachableDatabase.url);
+    const outbox = testPool({ connectionString: postgres.url(), max: 2 });
+    let batches = 0;
+    outbox.on('release', () => batches++);
+    const channels: { channel: ConfirmChannel; closed: boolean }[] = [];
+    const recording = {
+      async createConfirmChannel() {
+        const opened = { channel: await admin.createConfirmChannel(), closed: false };
+        opened.channel.once('close', () => (opened.closed = true));
+        channels.push(opened);
+        return opened.channel;
+      },
+    };
+    const errors: unknown[] = [];
+    const halt = new AbortController();
+    postgres.refuse(true);
+    // An idle pause long enough to outlast the test: only a stop that cuts it ends the loop in time.
+    const relaying = runRelay(outbox, recording, exchange, {
+      signal: halt.signal,
+      batchSize: 1,
+      idleMs: 600_000,
+      retryDelayMs: 20,
+      onError: (error) => errors.push(error),
+    });
+    await waitUntil(() => errors.length >= 2, 'two failed batches reported');
+    for (let i = 0; i < 2; i++) await placeOrder(direct, 4, 400 + i);
+    postgres.refuse(false);
+    // Two batches of one, no pause between them, then an empty one and the idle pause.
+    await waitUntil(() => batches >= 3, 'the outbox relayed and found empty');
+    expect((await direct.query('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL')).rows[0].n).toBe(0);
+    halt.abort();
+    await relaying;
+    expect(channels.length).toBeGreaterThan(1);
+    expect(channels.filter((c) => !c.closed)).toEqual([]);
+    await postgres.close();
   });
 });
