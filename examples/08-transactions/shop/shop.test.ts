@@ -4,7 +4,8 @@ import type pg from 'pg';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sqlState } from '../retry/retry-transaction.js';
 import { createSagaTables } from '../saga/saga-log.js';
-import { reserveStock } from './inventory.js';
+import { OutOfStockError, reserveStock } from './inventory.js';
+import { CARD_LIMIT_CENTS } from './payments.js';
 import { createShopTables, type OrderServices, orderServices } from './services.js';
 import { ORDER, resetShop, STOCK, shopState } from './test/shop.js';
 
@@ -57,5 +58,39 @@ describe('shop: every step keyed by the order id', () => {
       { sku: 'book', available: 940 },
       { sku: 'pen', available: 940 },
     ]);
+  });
+});
+
+describe('shop: what each service refuses or records', () => {
+  it('an order for more than is in stock reserves none of its lines', async () => {
+    const id = randomUUID();
+    // book comes first in SKU order: it is taken, then given back when pen runs short.
+    const lines = [
+      { sku: 'pen', quantity: STOCK.pen + 1 },
+      { sku: 'book', quantity: 2 },
+    ];
+    const failure = await reserveStock(pool, id, lines).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(OutOfStockError);
+    expect(failure).toMatchObject({ name: 'OutOfStockError', sku: 'pen', message: 'not enough stock for pen' });
+    expect(await shopState(pool, id)).toMatchObject({ reserved: 0, stock: STOCK });
+  });
+
+  it('the card limit itself is charged; a cent more is declined, with the amount', async () => {
+    const [atLimit, over] = [randomUUID(), randomUUID()];
+    await services.chargePayment(atLimit, 1, CARD_LIMIT_CENTS);
+    await expect(services.chargePayment(over, 1, CARD_LIMIT_CENTS + 1)).rejects.toMatchObject({
+      name: 'PaymentDeclinedError',
+      amountCents: CARD_LIMIT_CENTS + 1,
+      message: `card declined for ${CARD_LIMIT_CENTS + 1} cents`,
+    });
+    expect((await shopState(pool, atLimit)).payment).toBe('charged');
+    expect((await shopState(pool, over)).payment).toBe(null);
+  });
+
+  it('the confirmation names the order, for the customer who placed it', async () => {
+    const id = randomUUID();
+    await services.sendConfirmation(id, 42);
+    const { rows } = await pool.query('SELECT customer_id, message FROM notifications WHERE order_id = $1', [id]);
+    expect(rows).toEqual([{ customer_id: 42, message: `Order ${id} confirmed` }]);
   });
 });
