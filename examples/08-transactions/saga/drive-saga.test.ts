@@ -64,6 +64,12 @@ describe('saga: what is tried again', () => {
     const once = withOutage(orderServices(pool), 'chargePayment', 1);
     const outcome = await startSaga(pool, orderSaga(once), id, ORDER, { ...fast, stepAttempts: 3 });
     expect(outcome).toEqual({ id, state: 'compensated', failure: 'charge-payment: Error: chargePayment is down' });
+    // The log keeps the reason beside the event, for whoever reads it later.
+    const { rows } = await pool.query(
+      'SELECT event, detail FROM saga_events WHERE saga_id = $1 AND detail IS NOT NULL',
+      [id],
+    );
+    expect(rows).toEqual([{ event: 'failed', detail: 'Error: chargePayment is down' }]);
     expect(await shopState(pool, id)).toMatchObject({ order: 'cancelled', stock: STOCK, payment: null });
   });
 
