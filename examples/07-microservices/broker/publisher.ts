@@ -53,10 +53,9 @@ function confirmPublish(
   properties: Parameters<ConfirmChannel['publish']>[3],
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    channel.publish(exchange, routingKey, content, properties, (error: unknown) =>
-      error
-        ? reject(error instanceof Error ? error : new Error(`broker refused the message: ${String(error)}`))
-        : resolve(),
+    // amqplib hands the callback an Error ('message nacked', 'channel closed') or nothing.
+    channel.publish(exchange, routingKey, content, properties, (error: Error | null) =>
+      error ? reject(error) : resolve(),
     );
   });
 }
