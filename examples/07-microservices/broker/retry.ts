@@ -35,7 +35,8 @@ export async function declareRetryQueues(ch: ConfirmChannel, queue: string, dela
  */
 export function readAttempt(raw: unknown, maxAttempts: number): { attempt: number; invalid?: string } {
   if (raw === undefined) return { attempt: 1 };
-  if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 1 && raw <= maxAttempts) return { attempt: raw };
+  // `% 1` and not Number.isInteger, which would make the typeof check redundant yet needed by the types.
+  if (typeof raw === 'number' && raw % 1 === 0 && raw >= 1 && raw <= maxAttempts) return { attempt: raw };
   const shown = (JSON.stringify(raw) ?? String(raw)).slice(0, 40);
   return {
     attempt: maxAttempts,

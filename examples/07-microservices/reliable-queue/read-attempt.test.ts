@@ -11,6 +11,7 @@ describe('readAttempt', () => {
 
   it('a value below 1 or a number sent as a string is the last attempt, named as it was sent', () => {
     expect(readAttempt(0, 3)).toEqual({ attempt: 3, invalid: 'x-attempt header 0 is not an attempt from 1 to 3' });
+    expect(readAttempt(1.5, 3).attempt).toBe(3);
     expect(readAttempt('2', 3)).toEqual({ attempt: 3, invalid: 'x-attempt header "2" is not an attempt from 1 to 3' });
   });
 });
