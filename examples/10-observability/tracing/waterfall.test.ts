@@ -44,4 +44,25 @@ describe('renderWaterfall', () => {
   it('renders nothing for no spans', () => {
     expect(renderWaterfall([])).toEqual([]);
   });
+
+  it('aligns service, indented name, bar and duration across services, on an axis from the first start', () => {
+    // 64 ms on 8 characters: each character is 8 ms, so the halves below round exactly as written.
+    const at = (ms: number) => 1_000 + ms;
+    const lines = renderWaterfall(
+      [
+        { ...span('publish', 'root', at(4), at(64)), service: 'orders' }, // listed before its earlier sibling
+        { ...span('root', undefined, at(0), at(64), 'POST /orders'), service: 'gateway' },
+        { ...span('insert', 'root', at(0), at(32), 'INSERT'), service: 'orders' },
+        { ...span('ack', 'publish', at(64), at(64)), service: 'orders' }, // no length, at the very end
+      ],
+      { width: 8 },
+    );
+    expect(lines).toEqual([
+      'gateway  POST /orders  │████████│   64.0 ms',
+      'orders     INSERT      │████    │   32.0 ms',
+      // Starts half a character in and lasts 7.5: both round up, and the bar is cut at the edge.
+      'orders     publish     │ ███████│   60.0 ms',
+      'orders       ack       │       █│    0.0 ms',
+    ]);
+  });
 });

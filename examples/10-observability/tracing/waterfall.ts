@@ -20,11 +20,10 @@ export interface WaterfallOptions {
  * the list (the root, or a parent another process has not exported yet) starts a tree of its own.
  */
 export function renderWaterfall(spans: readonly WaterfallSpan[], { width = 40 }: WaterfallOptions = {}): string[] {
-  if (spans.length === 0) return [];
-  const ids = new Set(spans.map((span) => span.spanId));
+  const ids = new Set<string | undefined>(spans.map((span) => span.spanId));
   const children = new Map<string | undefined, WaterfallSpan[]>();
   for (const span of spans) {
-    const parent = span.parentSpanId !== undefined && ids.has(span.parentSpanId) ? span.parentSpanId : undefined;
+    const parent = ids.has(span.parentSpanId) ? span.parentSpanId : undefined;
     children.set(parent, [...(children.get(parent) ?? []), span]);
   }
   const start = Math.min(...spans.map((span) => span.startMs));
