@@ -76,10 +76,13 @@ function expectFast503(replies: (Reply & { ms: number })[], dependency: string):
 
 describe('a dependency outage is a fast 503, not a hang or a 500', () => {
   it('Redis stopped: every request a 503 with Retry-After, logged as one line each and no stack', async () => {
-    const { url, log, clients } = await start();
+    const { url, log, clients, stop } = await start();
     let reconnects = 0;
     clients.redis.on('reconnecting', () => (reconnects += 1));
+    // Logged when it goes: by the time a listener added after the service's sees the first error.
+    const warned = new Promise((resolve) => clients.redis.once('error', () => resolve(log.entries.at(-1))));
     await redis.stop();
+    expect(await warned).toMatchObject({ level: 'warn', message: 'redis unavailable', error: expect.any(String) });
     const replies = await timeRequests(`${url}/api/time`, REQUESTS);
     await waitUntil(() => reconnects >= 3, 'three reconnect attempts');
     expectFast503(replies, 'redis');
@@ -90,6 +93,9 @@ describe('a dependency outage is a fast 503, not a hang or a 500', () => {
     expect(log.entries.filter((e) => e.message === 'redis unavailable')).toHaveLength(1);
     expect(log.entries.length).toBe(REQUESTS + 3);
     expect(log.raw).not.toContain('stack');
+    // quit() would fail on a Redis that is not there: disconnect() closes it, and nothing else failed.
+    service = undefined;
+    expect([await stop(), log.entries.filter((e) => e.message === 'close failed')]).toEqual([0, []]);
   });
 
   it('Redis away: a command fails at once (no offline queue), one lost in flight fails with its connection', async () => {
