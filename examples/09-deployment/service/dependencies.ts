@@ -9,19 +9,21 @@ export const RETRY_AFTER_SECONDS = 2;
 export class DependencyUnavailableError extends Error {
   override readonly name = 'DependencyUnavailableError';
   readonly dependency: string;
+  /** What the client library said: the log line's `reason`. */
+  readonly reason: string;
   constructor(dependency: string, cause: unknown) {
-    super(`${dependency} unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`${dependency} unavailable: ${reason}`, { cause });
     this.dependency = dependency;
+    this.reason = reason;
   }
 }
 
-// SQLSTATE classes that mean "the database cannot serve this now" (08 connection, 53 resources,
-// 57 operator intervention, which includes 57014, cancelled by statement_timeout).
-const UNAVAILABLE_SQLSTATE = /^(08|53|57)/;
-
 /** True when the error is the dependency's own answer (bad SQL, a wrong Redis type): a bug, not an outage. */
 function isAnswer(error: unknown): boolean {
-  if (error instanceof pg.DatabaseError) return !UNAVAILABLE_SQLSTATE.test(error.code ?? '');
+  // SQLSTATE classes that mean "the database cannot serve this now" (08 connection, 53 resources,
+  // 57 operator intervention, which includes 57014, cancelled by statement_timeout).
+  if (error instanceof pg.DatabaseError) return !/^(08|53|57)/.test(String(error.code));
   return error instanceof ReplyError;
 }
 
@@ -39,7 +41,7 @@ export async function dependency<T>(name: string, call: () => Promise<T>): Promi
 export function dependencyErrors(): ErrorRequestHandler {
   return (error: unknown, _req, res, next) => {
     if (!(error instanceof DependencyUnavailableError)) return next(error);
-    logFields(res, { dependency: error.dependency, reason: (error.cause as Error | undefined)?.message });
+    logFields(res, { dependency: error.dependency, reason: error.reason });
     res
       .status(503)
       .set('retry-after', String(RETRY_AFTER_SECONDS))
