@@ -53,7 +53,9 @@ export function strykerConfig(example: Example, files: readonly string[], workDi
     timeoutMS: 30_000,
     // The first, unmutated run is the whole related suite on real services: minutes on a busy machine.
     dryRunTimeoutMinutes: 30,
-    incremental: true,
+    // Not with --all-tests: with no coverage, Stryker sees no test covering a mutant, so it reused
+    // every old result even after a new test file that kills them (09's start.ts stayed at 63.6%).
+    incremental: !allTests,
     incrementalFile: join(workDir, 'incremental.json'),
     reporters: ['clear-text', 'progress', 'json'],
     jsonReporter: { fileName: join(workDir, 'report.json') },

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Example, loadExample } from '../src/catalog.js';
-import { mutantTestEnv, testSupportDigest } from '../src/mutate.js';
+import { mutantTestEnv, strykerConfig, testSupportDigest } from '../src/mutate.js';
 import {
   mergeScores,
   mutatedFiles,
@@ -149,6 +149,15 @@ describe('mutation scores', () => {
       PATH: '/bin',
       COOKBOOK_MUTATE_ALL_TESTS: '1',
       COOKBOOK_TEST_PATHS: JSON.stringify({ [example.folder]: ['lock', 'queue'] }),
+    });
+  });
+
+  it('reruns only changed mutants, except with --all-tests, where no coverage says which tests changed what', () => {
+    const example = scoredExample(() => '');
+    expect(strykerConfig(example, [], '/tmp/work')).toMatchObject({ incremental: true, coverageAnalysis: 'perTest' });
+    expect(strykerConfig(example, [], '/tmp/work', true)).toMatchObject({
+      incremental: false,
+      coverageAnalysis: 'off',
     });
   });
 });
