@@ -39,4 +39,12 @@ describe('service/start.ts', () => {
     // Where it failed, for whoever reads the crash: more than the one line a config error gets.
     expect(stderr).toMatch(/\n\s+at /);
   });
+
+  it('exits 1 with one line naming the variable, and no stack, when the config is bad', async () => {
+    const service = spawnService(entry, { ...env(), PORT: 'eighty' });
+    expect(await exitCode(service)).toBe(1);
+    const stderr = service.errors.join('\n').trim();
+    expect(stderr).toContain('PORT');
+    expect(stderr.split('\n')).toHaveLength(1);
+  });
 });
