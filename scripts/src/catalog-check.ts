@@ -22,7 +22,11 @@ export function checkExample(example: Example, rootReadme: string): string[] {
         problems.push(`${where}: the README's recipe table does not link ${recipe}/README.md`);
       }
     }
-    if (index.split('\n').length > 150) problems.push(`${where}: README.md is over 150 lines; it is an index`);
+    // The mutation table is generated, a row per file: it grows with the code, not with the prose.
+    const prose = index.replace(/<!-- mutation:start -->[\s\S]*?<!-- mutation:end -->/, '');
+    if (prose.split('\n').length > 150) {
+      problems.push(`${where}: README.md is over 150 lines besides its mutation table; it is an index`);
+    }
   }
   return problems;
 }

@@ -69,6 +69,27 @@ describe('catalog', () => {
   });
 });
 
+describe('the package README, an index', () => {
+  it('is at most 150 lines, not counting the mutation table, which has a row per file', () => {
+    const dir = exampleDir('03-index', {
+      name: '@x/index',
+      cookbook: { question: 'Q3', title: 't', summary: 's', recipes: { a: 'b' } },
+    });
+    const example = loadExample(dir);
+    const table = [
+      '<!-- mutation:start -->',
+      ...Array.from({ length: 60 }, (_, i) => `| row ${i} |`),
+      '<!-- mutation:end -->',
+    ];
+    const readme = (proseLines: number) => [...Array.from({ length: proseLines }, () => 'prose'), ...table].join('\n');
+    const tooLong = 'examples/03-index: README.md is over 150 lines besides its mutation table; it is an index';
+    writeFileSync(join(dir, 'README.md'), readme(140));
+    expect(checkExample(example, '')).not.toContain(tooLong);
+    writeFileSync(join(dir, 'README.md'), readme(151));
+    expect(checkExample(example, '')).toContain(tooLong);
+  });
+});
+
 describe('one recipe, one folder', () => {
   /** A package with one recipe folder, `bad/`, whose files are given, beside a shared part `broker/`. */
   function recipePackage(files: Record<string, string>): Example {
