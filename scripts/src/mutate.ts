@@ -120,7 +120,7 @@ async function mutate(example: Example, folders: string[], allTests: boolean, gr
   writeFileSync(digestFile, digest);
 
   const date = new Date().toISOString().slice(0, 10);
-  const fresh = rowsFromReport(example, JSON.parse(readFileSync(reportFile, 'utf8')), date);
+  const fresh = rowsFromReport(example, JSON.parse(readFileSync(reportFile, 'utf8')), date, files);
   const readmePath = join(example.dir, 'README.md');
   const readme = readFileSync(readmePath, 'utf8');
   const withMarkers =

@@ -49,9 +49,20 @@ interface StrykerReport {
 }
 
 /** Stryker's JSON report as rows; killed and timed-out mutants both count as detected. */
-export function rowsFromReport(example: Example, report: StrykerReport, date: string): FileScore[] {
-  return Object.entries(report.files).map(([path, { mutants }]) => {
-    const file = relative(example.dir, isAbsolute(path) ? path : join(example.dir, path));
+export function rowsFromReport(
+  example: Example,
+  report: StrykerReport,
+  date: string,
+  mutated?: readonly string[],
+): FileScore[] {
+  const entries = Object.entries(report.files).map(
+    ([path, { mutants }]) =>
+      [relative(example.dir, isAbsolute(path) ? path : join(example.dir, path)), mutants] as const,
+  );
+  // Stryker's report also holds the files its incremental file remembers from earlier runs: those
+  // results are not this run's, and may be older than a run made since without the incremental file.
+  const fresh = mutated ? entries.filter(([file]) => mutated.includes(file)) : entries;
+  return fresh.map(([file, mutants]) => {
     const count = (...statuses: string[]) => mutants.filter((m) => statuses.includes(m.status)).length;
     return {
       file,

@@ -63,6 +63,12 @@ describe('mutation scores', () => {
     expect(lock).toMatchObject({ file: 'lock/lock.ts', killed: 3, survived: 1, noCoverage: 1, ignored: 1 });
   });
 
+  it('takes rows only for the files this run mutated, not those the report remembers from earlier runs', () => {
+    const example = scoredExample(() => '');
+    const rows = rowsFromReport(example, report(example), '2026-12-01', ['broker/connection.ts']);
+    expect(rows.map((row) => row.file)).toEqual(['broker/connection.ts']);
+  });
+
   it('reads back the table it writes, and bolds a file under the goal', () => {
     const example = scoredExample(withTable);
     const rows = rowsFromReport(example, report(example), '2026-12-01');
