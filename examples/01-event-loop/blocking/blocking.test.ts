@@ -109,5 +109,8 @@ describe('blocking', () => {
     await expect(answerFromWorker(failing, { failure: 'exits' })).rejects.toThrow(
       'failing-workers.ts exited with code 3 before answering',
     );
+    await expect(answerFromWorker(failing, { failure: 'exits-cleanly' })).rejects.toThrow(
+      'failing-workers.ts exited with code 0 before answering',
+    );
   }, 60_000);
 });
