@@ -89,4 +89,17 @@ describe('publisher', () => {
     expect(outcome).toBe('sent');
     expect([...ids].sort()).toEqual(['m-1', 'm-2', 'm-3']);
   });
+
+  it('close() closes its channel: a publish after it is refused, and nothing reaches the queue', async () => {
+    const queue = rabbit.names.queue('after-close');
+    await rabbit.channel.assertQueue(queue, { durable: true });
+    const { publisher } = await proxiedPublisher();
+    await publisher.publish('', queue, { n: 1 }, { messageId: 'before-close' });
+    await publisher.close();
+    await expect(publisher.publish('', queue, { n: 2 }, { messageId: 'after-close' })).rejects.toThrow(
+      'channel closed by its owner',
+    );
+    const ids = (await takeAll(rabbit.channel, queue, 1)).map((m) => m.properties.messageId);
+    expect(ids).toEqual(['before-close']);
+  });
 });
