@@ -23,10 +23,9 @@ export function createPidServer(): Server {
 export function serveAsWorker(port: number): Server {
   const server = createPidServer();
   server.listen(port, '127.0.0.1');
-  const close = () => {
-    server.close(() => process.exit(0));
-    server.closeIdleConnections();
-  };
+  // server.close() also closes idle keep-alive connections (Node 19+). Exiting once it is done ends a
+  // worker whose app holds other handles (a pool, a timer), which disconnect() alone would leave running.
+  const close = () => server.close(() => process.exit(0));
   process.on('message', (message: { cmd?: string }) => message.cmd === 'shutdown' && close());
   // Ctrl-C reaches the whole process group: let the primary drive the shutdown.
   process.on('SIGINT', () => {});

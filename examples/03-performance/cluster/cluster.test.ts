@@ -1,7 +1,6 @@
 import { type Fixture, spawnFixture } from '@cookbook/shared/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CrashHistory } from './cluster-policy.js';
-import { getJson, isAlive, killIfAlive } from './test/processes.js';
+import { getJson, isAlive, killIfAlive, stoppedWorkers, workerPids } from './test/processes.js';
 
 // Real processes: a primary spawned with tsx, forking 2 workers (never one per CPU in a test).
 const PRIMARY = new URL('./test/primary.ts', import.meta.url);
@@ -11,16 +10,6 @@ function startPrimary(...args: string[]): Fixture {
   const primary = spawnFixture(PRIMARY, { args });
   spawned.push(primary);
   return primary;
-}
-
-/** Worker pids the primary has logged, in order (restarts included). */
-function workerPids(lines: string[], event = 'listening'): number[] {
-  return lines.flatMap((line) => line.match(new RegExp(`^worker (\\d+) ${event}`))?.[1] ?? []).map(Number);
-}
-
-/** The primary's "worker N stopped (code or signal)" lines, without the prefix, sorted. */
-function stoppedWorkers(lines: string[]): string[] {
-  return lines.flatMap((line) => line.match(/^worker (\d+ stopped \(\w+\))$/)?.[1] ?? []).sort();
 }
 
 async function readyCluster(): Promise<{ primary: Fixture; url: string }> {
@@ -101,6 +90,16 @@ describe('cluster', () => {
     for (const pid of workerPids(primary.lines)) expect(isAlive(pid)).toBe(false);
   });
 
+  it('SIGTERM to the primary: workers whose app holds another handle open still stop on their own', async () => {
+    // Their timer outlives disconnect(); only the worker's own close-then-exit on 'shutdown' ends them.
+    const primary = startPrimary('holding');
+    await primary.waitUntil((lines) => (workerPids(lines).length >= 2 ? true : undefined));
+    primary.child.kill('SIGTERM');
+    expect(await primary.exited).toBe(0);
+    const pids = workerPids(primary.lines);
+    expect(stoppedWorkers(primary.lines)).toEqual(pids.map((pid) => `${pid} stopped (0)`).sort());
+  });
+
   it('a worker still busy when shutdownTimeoutMs runs out is killed, and the primary still exits 0', async () => {
     const { primary, url } = await readyCluster();
     const stuck = getJson(`${url}/slow?ms=10000`, 20_000);
@@ -144,25 +143,4 @@ describe('cluster', () => {
     expect(reforks).toBeGreaterThanOrEqual(workerPids(primary.lines, 'started').length - 3);
   });
   // #endregion naive-forks
-});
-
-describe('restart policy', () => {
-  it('backs off exponentially and gives up after maxRestarts in the window', () => {
-    const history = new CrashHistory({ maxRestarts: 3, windowMs: 1000, baseDelayMs: 100, maxDelayMs: 250 });
-    expect([history.record(0), history.record(10), history.record(20), history.record(30)]).toEqual([
-      { restart: true, delayMs: 100 },
-      { restart: true, delayMs: 200 },
-      { restart: true, delayMs: 250 },
-      { restart: false, crashes: 4 },
-    ]);
-    expect(history.record(5000)).toEqual({ restart: true, delayMs: 100 }); // old crashes age out
-  });
-
-  it('ages crashes on a real clock; one exactly windowMs old is out of the window', () => {
-    const history = new CrashHistory({ maxRestarts: 3, windowMs: 1000, baseDelayMs: 100, maxDelayMs: 250 });
-    const start = Date.now();
-    expect(history.record(start)).toEqual({ restart: true, delayMs: 100 });
-    expect(history.record(start + 10)).toEqual({ restart: true, delayMs: 200 });
-    expect(history.record(start + 1000)).toEqual({ restart: true, delayMs: 200 }); // start aged out, +10 not
-  });
 });

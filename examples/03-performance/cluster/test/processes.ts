@@ -34,3 +34,13 @@ export function getJson<T>(url: string, timeoutMs = 2_000): Promise<T> {
     request.on('error', reject);
   });
 }
+
+/** Worker pids the primary has logged, in order (restarts included). */
+export function workerPids(lines: string[], event = 'listening'): number[] {
+  return lines.flatMap((line) => line.match(new RegExp(`^worker (\\d+) ${event}`))?.[1] ?? []).map(Number);
+}
+
+/** The primary's "worker N stopped (code or signal)" lines, without the prefix, sorted. */
+export function stoppedWorkers(lines: string[]): string[] {
+  return lines.flatMap((line) => line.match(/^worker (\d+ stopped \(\w+\))$/)?.[1] ?? []).sort();
+}
