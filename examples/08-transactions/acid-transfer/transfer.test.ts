@@ -1,42 +1,17 @@
-import { useTestDatabase, waitUntil } from '@cookbook/shared/testing';
+import { waitUntil } from '@cookbook/shared/testing';
 import pg from 'pg';
-import type { Sequelize } from 'sequelize';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InsufficientFundsError } from '../accounts/accounts.js';
 import { sqlState } from '../retry/retry-transaction.js';
-import { type Accounts, defineAccounts, totalCents } from './account-model.js';
-import { connectSequelize } from './sequelize.js';
+import { totalCents } from './account-model.js';
+import { useTwoAccounts } from './test/two-accounts.js';
 import { naiveTransfer, transferFunds } from './transfer.js';
 
-const database = useTestDatabase('transfer');
-let sequelize: Sequelize;
-let accounts: Accounts;
-
-beforeAll(async () => {
-  // Postgres waits deadlock_timeout (1 s) before it looks for a cycle; 20 ms keeps the naive run short.
-  const admin = new pg.Client({ connectionString: database.url });
-  await admin.connect();
-  await admin.query(`ALTER DATABASE "${new URL(database.url).pathname.slice(1)}" SET deadlock_timeout = '20ms'`);
-  await admin.end();
-  sequelize = connectSequelize(database.url, 8);
-  accounts = await defineAccounts(sequelize);
-});
-
-afterAll(async () => {
-  await sequelize?.close();
-});
-
-beforeEach(async () => {
-  await accounts.destroy({ where: {} });
-  await accounts.bulkCreate([
-    { id: 1, balanceCents: 100_000 },
-    { id: 2, balanceCents: 100_000 },
-  ]);
-});
+const bank = useTwoAccounts('transfer', 100_000);
 
 const TRANSFERS = 200;
 
-const session = () => new pg.Client({ connectionString: database.url });
+const session = () => new pg.Client({ connectionString: bank.url });
 const lockWaiters = async (client: pg.Client): Promise<number> =>
   (
     await client.query(
@@ -54,24 +29,27 @@ function opposingTransfers(transfer: (from: number, to: number, cents: number) =
 function failureCodes(results: PromiseSettledResult<void>[]): (string | undefined)[] {
   return results.flatMap((r) => (r.status === 'rejected' ? [sqlState(r.reason)] : []));
 }
-
 describe('acid-transfer: lock order', () => {
   // #region deadlock-pitfall
   it('the Q&A order (sender, then receiver) deadlocks under opposite transfers: Postgres reports 40P01', async () => {
-    const results = await opposingTransfers((from, to, cents) => naiveTransfer(sequelize, accounts, from, to, cents));
+    const results = await opposingTransfers((from, to, cents) =>
+      naiveTransfer(bank.sequelize, bank.accounts, from, to, cents),
+    );
     const codes = failureCodes(results);
     expect(codes).toContain('40P01');
     expect(new Set(codes)).toEqual(new Set(['40P01']));
     // A deadlock victim is rolled back whole, so money is not lost, only the transfer.
-    expect(await totalCents(accounts)).toBe(200_000);
+    expect(await totalCents(bank.accounts)).toBe(200_000);
   });
   // #endregion deadlock-pitfall
 
   it('locking both rows in id order finishes every transfer: no deadlock, total conserved', async () => {
-    const results = await opposingTransfers((from, to, cents) => transferFunds(sequelize, accounts, from, to, cents));
+    const results = await opposingTransfers((from, to, cents) =>
+      transferFunds(bank.sequelize, bank.accounts, from, to, cents),
+    );
     expect(failureCodes(results)).toEqual([]);
-    expect(await totalCents(accounts)).toBe(200_000);
-    const [one, two] = await Promise.all([accounts.findByPk(1), accounts.findByPk(2)]);
+    expect(await totalCents(bank.accounts)).toBe(200_000);
+    const [one, two] = await Promise.all([bank.accounts.findByPk(1), bank.accounts.findByPk(2)]);
     // Even transfers move 100+i from 1 to 2, odd ones 100+i back: account 2 ends up TRANSFERS/2 cents poorer.
     expect(two?.balanceCents).toBe(100_000 - TRANSFERS / 2);
     expect(one?.balanceCents).toBe(100_000 + TRANSFERS / 2);
@@ -80,25 +58,25 @@ describe('acid-transfer: lock order', () => {
   // #region lock-order
   it('takes the lower id first: while a rival holds account 2, the transfer already holds account 1', async () => {
     // Stored as 2, then 1: without the ORDER BY, a scan meets (and locks) account 2 first.
-    await accounts.destroy({ where: {} });
-    await accounts.bulkCreate([
+    await bank.accounts.destroy({ where: {} });
+    await bank.accounts.bulkCreate([
       { id: 2, balanceCents: 100_000 },
       { id: 1, balanceCents: 100_000 },
     ]);
-    await sequelize.query('ANALYZE accounts');
+    await bank.sequelize.query('ANALYZE accounts');
     const [rival, probe] = [session(), session()];
     await Promise.all([rival.connect(), probe.connect()]);
     try {
       await rival.query('BEGIN');
       await rival.query('SELECT 1 FROM accounts WHERE id = 2 FOR UPDATE');
-      const transfer = transferFunds(sequelize, accounts, 2, 1, 100);
+      const transfer = transferFunds(bank.sequelize, bank.accounts, 2, 1, 100);
       await waitUntil(async () => (await lockWaiters(probe)) === 1, 'the transfer to wait for account 2');
       // NOWAIT fails at once (55P03) on a row another transaction has locked.
       const tryLockOne = probe.query('SELECT 1 FROM accounts WHERE id = 1 FOR UPDATE NOWAIT');
       await expect(tryLockOne).rejects.toMatchObject({ code: '55P03' });
       await rival.query('COMMIT');
       await transfer;
-      expect((await accounts.findByPk(1))?.balanceCents).toBe(100_100);
+      expect((await bank.accounts.findByPk(1))?.balanceCents).toBe(100_100);
     } finally {
       await Promise.all([rival.end(), probe.end()]);
     }
@@ -106,70 +84,28 @@ describe('acid-transfer: lock order', () => {
   // #endregion lock-order
 
   it('never overdraws: concurrent transfers larger than the balance fail cleanly and nothing goes negative', async () => {
-    await accounts.update({ balanceCents: 1_000 }, { where: { id: 1 } });
+    await bank.accounts.update({ balanceCents: 1_000 }, { where: { id: 1 } });
     const results = await Promise.allSettled(
-      Array.from({ length: 40 }, () => transferFunds(sequelize, accounts, 1, 2, 100)),
+      Array.from({ length: 40 }, () => transferFunds(bank.sequelize, bank.accounts, 1, 2, 100)),
     );
     const rejected = results.filter((r) => r.status === 'rejected');
     expect(rejected).toHaveLength(30);
     for (const r of rejected) expect(r.reason).toBeInstanceOf(InsufficientFundsError);
-    expect((await accounts.findByPk(1))?.balanceCents).toBe(0);
-    expect(await totalCents(accounts)).toBe(101_000);
-  });
-
-  it('rejects a bad amount, a self-transfer or a missing account before touching a row', async () => {
-    await expect(transferFunds(sequelize, accounts, 1, 2, 0)).rejects.toThrow(/amountCents/);
-    await expect(transferFunds(sequelize, accounts, 1, 2, 1.5)).rejects.toThrow(/amountCents/);
-    await expect(transferFunds(sequelize, accounts, 1, 1, 10)).rejects.toThrow(/same account/);
-    await expect(transferFunds(sequelize, accounts, 1, 99, 10)).rejects.toThrow(/account 99/);
-    await expect(transferFunds(sequelize, accounts, 99, 1, 10)).rejects.toMatchObject({
-      name: 'AccountNotFoundError',
-      message: 'account 99 does not exist',
-    });
-    expect(await totalCents(accounts)).toBe(200_000);
-  });
-
-  it("checks the sender's own balance, whichever id is lower, and lets an exact balance go", async () => {
-    await accounts.update({ balanceCents: 50 }, { where: { id: 2 } });
-    await expect(transferFunds(sequelize, accounts, 2, 1, 51)).rejects.toMatchObject({
-      name: 'InsufficientFundsError',
-      message: 'account 2 has 50 cents, cannot send 51',
-    });
-    await transferFunds(sequelize, accounts, 2, 1, 50);
-    expect((await accounts.findByPk(2))?.balanceCents).toBe(0);
-    expect(await totalCents(accounts)).toBe(100_050);
+    expect((await bank.accounts.findByPk(1))?.balanceCents).toBe(0);
+    expect(await totalCents(bank.accounts)).toBe(101_000);
   });
 
   it('locks only the two accounts it moves money between', async () => {
-    await accounts.create({ id: 3, balanceCents: 0 });
+    await bank.accounts.create({ id: 3, balanceCents: 0 });
     const rival = session();
     await rival.connect();
     try {
       await rival.query('BEGIN');
       await rival.query('SELECT 1 FROM accounts WHERE id = 3 FOR UPDATE');
-      await transferFunds(sequelize, accounts, 1, 2, 100); // would wait on account 3 if it locked it
-      expect((await accounts.findByPk(2))?.balanceCents).toBe(100_100);
+      await transferFunds(bank.sequelize, bank.accounts, 1, 2, 100); // would wait on account 3 if it locked it
+      expect((await bank.accounts.findByPk(2))?.balanceCents).toBe(100_100);
     } finally {
       await rival.end();
     }
-  });
-});
-
-describe("acid-transfer: the Q&A's transfer, run alone", () => {
-  it('refuses an overdraft and unknown accounts, and moves an exact balance', async () => {
-    await expect(naiveTransfer(sequelize, accounts, 1, 2, 100_001)).rejects.toBeInstanceOf(InsufficientFundsError);
-    await expect(naiveTransfer(sequelize, accounts, 99, 2, 1)).rejects.toThrow(/account 99/);
-    await expect(naiveTransfer(sequelize, accounts, 1, 99, 1)).rejects.toThrow(/account 99/);
-    expect(await totalCents(accounts)).toBe(200_000);
-    await naiveTransfer(sequelize, accounts, 1, 2, 100_000);
-    expect((await accounts.findByPk(1))?.balanceCents).toBe(0);
-    expect((await accounts.findByPk(2))?.balanceCents).toBe(200_000);
-  });
-
-  it('refuses a row without a balance before sending any SQL, naming the field', async () => {
-    await expect(accounts.create({ id: 4 } as never)).rejects.toMatchObject({
-      name: 'SequelizeValidationError',
-      message: expect.stringContaining('balanceCents'),
-    });
   });
 });
