@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,94 +7,37 @@ import {
   createTestDatabase,
   deleteRedisPrefix,
   redisPrefix,
-  reservablePort,
   type TestDatabase,
   testServices,
   waitUntil,
 } from '@cookbook/shared/testing';
 import { Redis } from 'ioredis';
-import type { StartOptions } from 'pm2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.js';
 import { get } from '../test/http.js';
 import { servedBy, underLoad } from './test/load.js';
-import { type Pm2Client, pm2Client } from './test/pm2.js';
+import { loadEcosystem, pm2Fleet } from './test/pm2.js';
 
-type App = StartOptions & { name: string; env: Record<string, string>; kill_timeout?: number; wait_ready?: boolean };
-const load = (file: string) => (createRequire(import.meta.url)(file) as { apps: App[] }).apps[0] as App;
-const app = load('./ecosystem.config.cjs');
-const naiveApp = load('./ecosystem.naive.cjs');
+const app = loadEcosystem(new URL('./ecosystem.config.cjs', import.meta.url));
+const naiveApp = loadEcosystem(new URL('./ecosystem.naive.cjs', import.meta.url));
 const home = mkdtempSync(join(tmpdir(), 'cookbook-pm2-'));
 const prefix = redisPrefix('deployment-pm2');
-let pm2: Pm2Client;
 let database: TestDatabase;
 let url: string;
 let naiveUrl: string;
-/** The METRICS_PORT each app was started with: its worker N serves on that plus N. */
-const metricsPorts = new Map<string, number>();
 
-/** pid of each online worker, once `count` workers are online. */
-async function onlinePids(count: number, name = 'api'): Promise<number[]> {
-  return waitUntil(async () => {
-    const online = (await pm2.list()).filter((p) => p.name === name && p.pm2_env?.status === 'online' && p.pid);
-    return online.length === count ? online.map((p) => p.pid as number) : undefined;
-  }, `${count} online workers`);
-}
-
-// The service plus the demo's slow route (/api/work), which the production entry does not mount.
-const withDemoRoutes: Partial<StartOptions> = {
-  script: fileURLToPath(new URL('../test/serve.ts', import.meta.url)),
-  interpreter: 'node',
-  node_args: ['--import', 'tsx'],
-};
-
-/**
- * Starts `instances` workers of `definition` on a free port, as its ecosystem file says (by default
- * running the demo entry instead of its script), and waits until they answer.
- */
-async function startApp(
-  definition: App,
-  { script = withDemoRoutes, instances = 2 }: { script?: Partial<StartOptions>; instances?: number } = {},
-): Promise<string> {
-  const port = await reservablePort();
-  const metricsPort = await reservablePort(instances); // worker N binds metricsPort + N
-  metricsPorts.set(definition.name, metricsPort);
-  await pm2.start({
-    ...definition,
-    ...script,
-    instances,
-    out_file: join(home, `${definition.name}.out.log`),
-    error_file: join(home, `${definition.name}.err.log`),
-    env: {
-      ...definition.env,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      // Worker N adds N (NODE_APP_INSTANCE); a free base port, as production's 9464 may be taken here.
-      METRICS_PORT: String(metricsPort),
-      DATABASE_URL: database.url,
-      REDIS_URL: testServices().redisUrl,
-      REDIS_KEY_PREFIX: prefix,
-      DB_POOL_MAX: '3',
-      // No load balancer polls /health/ready here: pm2's own primary stops routing to a closing worker.
-      DRAIN_DELAY_MS: '0',
-    },
-  } as StartOptions);
-  await onlinePids(instances, definition.name);
-  const appUrl = `http://127.0.0.1:${port}`;
-  await waitUntil(
-    () =>
-      get(`${appUrl}/health/ready`).then(
-        (r) => r.status === 200,
-        () => false,
-      ),
-    `${definition.name} to answer`,
-  );
-  return appUrl;
-}
+// What every app here runs against: this file's database and Redis prefix.
+const { pm2, metricsPorts, onlinePids, startApp } = pm2Fleet(home, () => ({
+  DATABASE_URL: database.url,
+  REDIS_URL: testServices().redisUrl,
+  REDIS_KEY_PREFIX: prefix,
+  DB_POOL_MAX: '3',
+  // No load balancer polls /health/ready here: pm2's own primary stops routing to a closing worker.
+  DRAIN_DELAY_MS: '0',
+}));
 
 beforeAll(async () => {
   database = await createTestDatabase(testServices().databaseUrl, 'deployment_pm2');
-  pm2 = pm2Client(home);
   await pm2.connect();
   // Both ecosystems at once: their start-ups (tsx in every worker) overlap instead of adding up.
   // One naive worker is enough to show its kill: every in-flight request is on it.
