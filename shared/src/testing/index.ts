@@ -11,6 +11,7 @@ export {
 } from '../scratch-database.js';
 export { CountReporter, type TestCounts } from './count-reporter.js';
 export { type EnvelopeReceiver, startEnvelopeReceiver } from './envelope-receiver.js';
+export { type OwnRabbit, startOwnRabbit } from './own-rabbit.js';
 export { type OwnRedis, startOwnRedis } from './own-redis.js';
 export { usePausedBackends } from './paused-backend.js';
 export { closePool, testPool, trackPool } from './pool.js';
