@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { hostileBodyBytes } from './hostile-bodies.js';
 import type { RawRequest } from './raw-http.js';
 import { ADMIN, bearer } from './support.js';
 
@@ -23,28 +24,6 @@ export function jsonRequest(
   return { method, path, headers: [['authorization', ADMIN.authorization], ...headers, ...extra], body };
 }
 
-// Values at and past every column's edge: int4 bounds, the business cap on prices, lengths
-// around each varchar, characters Postgres refuses (NUL) and ones JavaScript mangles.
-const INTS = [0, 1, -1, 2_147_483_647, 2_147_483_648, -2_147_483_649, 100_000_000, 100_000_001, 2 ** 53, 1e308, 1.5];
-const STRINGS = [
-  '',
-  ' ',
-  'x'.repeat(100),
-  'x'.repeat(101),
-  'x'.repeat(201),
-  '\u0000',
-  'a\u0000b',
-  '\uD800',
-  '😀'.repeat(60),
-  "'; DROP TABLE users; --",
-  `${'x'.repeat(250)}@example.com`,
-];
-const scalar = fc.oneof(
-  fc.constantFrom(...INTS),
-  fc.constantFrom(...STRINGS),
-  fc.constantFrom(null, true, false),
-  fc.constantFrom([], {}, [1], { a: { b: 1 } }),
-);
 const NUMBERS_IN_URLS = [
   '1',
   '0',
@@ -75,36 +54,6 @@ const ROUTES: readonly (readonly [string, string])[] = [
 ];
 
 /** A valid body for the route with up to two fields replaced by an edge value, so the edges reach the database. */
-const FIELDS = ['email', 'name', 'password', 'priceCents', 'stock', 'id', 'passwordHash'] as const;
-const body = fc
-  .record({ suffix: fc.nat(), swaps: fc.array(fc.tuple(fc.constantFrom(...FIELDS), scalar), { maxLength: 2 }) })
-  .map(({ suffix, swaps }) => {
-    // A repeated suffix is a 409 from the unique index: still a 4xx, so still a fair case.
-    const valid: Record<string, unknown> = {
-      email: `fuzz.${suffix}@example.com`,
-      name: 'Ada',
-      password: 'correct horse',
-      priceCents: 100,
-      stock: 1,
-    };
-    for (const [field, value] of swaps) valid[field] = value;
-    return valid;
-  });
-
-const bodyBytes = fc.oneof(
-  body.map((value) => Buffer.from(JSON.stringify(value))),
-  fc
-    .tuple(body, fc.integer({ min: 1, max: 20 }))
-    .map(([value, cut]) => Buffer.from(JSON.stringify(value).slice(0, cut))),
-  fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => Buffer.from(bytes)),
-  fc.constantFrom(
-    ...['', 'null', '[]', '"Ada"', '123', '{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{}}}'].map((t) =>
-      Buffer.from(t),
-    ),
-  ),
-  fc.constant(Buffer.from(`${'['.repeat(5000)}${']'.repeat(5000)}`)),
-);
-
 const CONTENT_TYPES = [
   'application/json',
   'application/json; charset=utf-8',
@@ -141,7 +90,7 @@ export const hostileRequest: fc.Arbitrary<RawRequest> = fc
     limit: urlNumber,
     after: fc.option(urlNumber, { nil: undefined, freq: 2 }),
     bodiless: chance(70), // most GETs carry no body
-    bytes: bodyBytes,
+    bytes: hostileBodyBytes,
     authorization: optional(AUTHORIZATIONS),
     sendAdminAnyway: chance(80),
     type: optional(CONTENT_TYPES),
