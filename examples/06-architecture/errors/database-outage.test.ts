@@ -7,7 +7,8 @@ import { createServices } from '../app/composition.js';
 import { createDatabase } from '../app/config/database.js';
 import { MemoryOutbox } from '../app/services/email-sender.js';
 import { createMemoryLogger } from '../app/utils/logger.js';
-import { openMigratedDatabase, serveEdge, TOKEN_SECRET, UNAVAILABLE_MESSAGE, uniqueEmail } from '../test/support.js';
+import { expectUnavailable, expectWarnings } from '../test/outage-expectations.js';
+import { openMigratedDatabase, serveEdge, TOKEN_SECRET, uniqueEmail } from '../test/support.js';
 import { useTableLocks } from '../test/table-locks.js';
 
 const database = useTestDatabase('arch-outage');
@@ -85,28 +86,6 @@ describe.each(['express', 'fastify'] as const)('%s, when Postgres stops answerin
     expect(res.status, JSON.stringify(logger.entries.filter((e) => e.level !== 'info').at(-1))).toBe(200);
   }
 
-  function expectUnavailable(res: Response): void {
-    expect(res.status).toBe(503);
-    expect(res.headers['retry-after']).toMatch(/^[1-9]\d*$/);
-    expect(res.body).toEqual({
-      error: { code: 'SERVICE_UNAVAILABLE', message: UNAVAILABLE_MESSAGE, requestId: expect.any(String) },
-    });
-    expect(res.text).not.toMatch(/timeout|terminat|cancel|sequelize|5701|57P0|pid|Postgres/i);
-  }
-
-  /** A 503 is an outage, not a bug: one warning each, never the "unhandled error" a 500 logs. */
-  function expectWarnings(count: number): void {
-    expect(logger.entries.filter((e) => e.message === 'unhandled error')).toEqual([]);
-    const warnings = logger.entries.filter((e) => e.level === 'warn');
-    expect(warnings).toHaveLength(count);
-    for (const { message, fields } of warnings) {
-      expect(message).toBe('dependency unavailable');
-      expect(fields).toMatchObject({ dependency: 'database', method: 'GET', path: '/products' });
-      expect(fields.requestId).toEqual(expect.any(String));
-      expect(fields).not.toHaveProperty('stack');
-    }
-  }
-
   it('a frozen backend: 503s with Retry-After within the bound, then the next request runs on a new connection', async () => {
     await expectServed(); // the pool's one connection, idle now
     const [frozen] = await appBackends();
@@ -115,7 +94,7 @@ describe.each(['express', 'fastify'] as const)('%s, when Postgres stops answerin
     // One request waits on the frozen backend (query_timeout), one for the pool's only connection (acquire).
     const answers = await Promise.all([listProducts(), listProducts()]);
     for (const res of answers) expectUnavailable(res);
-    expectWarnings(2);
+    expectWarnings(logger, 2);
     expect(logger.entries.filter((e) => e.level === 'warn').map((e) => e.fields.errorMessage)).toEqual(
       expect.arrayContaining(['Query read timeout', expect.stringMatching(/timeout/i)]),
     );
@@ -134,7 +113,7 @@ describe.each(['express', 'fastify'] as const)('%s, when Postgres stops answerin
     // dead connection (it did in about one run in six; `hangUpOnGoodbye` is why it cannot now).
     await expectServed();
     expect(dropped).toBeGreaterThan(droppedBefore);
-    expectWarnings(1);
+    expectWarnings(logger, 1);
   });
 
   it('ten restarts in a row: each costs the request it cut, never the next one', async () => {
@@ -143,7 +122,7 @@ describe.each(['express', 'fastify'] as const)('%s, when Postgres stops answerin
       expectUnavailable(await terminatedMidRequest());
       await expectServed();
     }
-    expectWarnings(10);
+    expectWarnings(logger, 10);
   });
 
   it('a statement slower than the bound: Postgres cancels it, 503, and the same connection serves on', async () => {
@@ -155,7 +134,7 @@ describe.each(['express', 'fastify'] as const)('%s, when Postgres stops answerin
     await expectServed();
     // The server's statement_timeout fired before the client's longer query_timeout: no reconnect.
     expect(await appBackends()).toEqual(before);
-    expectWarnings(1);
+    expectWarnings(logger, 1);
   });
 
   it('a domain error keeps its status under the bounds: 409 for a taken email, 404 for an unknown user', async () => {
@@ -165,6 +144,6 @@ describe.each(['express', 'fastify'] as const)('%s, when Postgres stops answerin
     expect([taken.status, taken.body.error.code]).toEqual([409, 'EMAIL_TAKEN']);
     const missing = await served.http.call('get', '/users/424242');
     expect([missing.status, missing.body.error.code]).toEqual([404, 'NOT_FOUND']);
-    expectWarnings(0);
+    expectWarnings(logger, 0);
   });
 });
