@@ -77,4 +77,17 @@ describe('cluster: graceful shutdown', () => {
     await expect(slow).resolves.toEqual({ pid: survivor });
     expect(workerPids(primary.lines)).toEqual([victim, survivor]);
   });
+
+  it('SIGTERM while every worker is dead and waiting out its restart backoff: the primary exits 0 and forks nothing more', async () => {
+    const primary = primaries.start({ args: ['crashing'], env: { CLUSTER_BASE_DELAY_MS: '5000' } });
+    await primary.waitUntil((lines) =>
+      lines.filter((l) => / restarting in \d+ ms$/.test(l)).length >= 2 ? true : undefined,
+    );
+    primary.child.kill('SIGTERM');
+    expect(await primary.exited).toBe(0);
+    // With no worker left, stop() itself must settle `stopped`: no 'exit' event will. (Unsettled, the
+    // process still exits 0, as its loop is empty, but whatever awaits `stopped` never runs.)
+    expect(primary.lines).toContain('primary exiting 0');
+    expect(workerPids(primary.lines, 'started')).toHaveLength(2); // the restarts were cancelled
+  });
 });
