@@ -4,8 +4,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { recipe, UsageError } from '@cookbook/shared';
-import { gracePeriodProblems, imageProblems, missingVariables, requiredVariables, selectorProblems } from './checks.js';
+import { gracePeriodProblems, missingVariables, requiredVariables, selectorProblems } from './checks.js';
 import { defaultOptions } from './deploy-options.js';
+import { imageProblems } from './image-check.js';
 import { configThePodSees, serviceManifests } from './manifests.js';
 import { builtRepository, manifestsYaml } from './test/render.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { dockerBuildRepository } from '../checks.js';
+import { dockerBuildRepository } from '../image-check.js';
 import type { ServiceManifests } from '../manifests.js';
 
 /** One YAML stream, a document per object, in the order `kubectl apply -f` should create them. */
