@@ -63,12 +63,17 @@ describe('the broker closes a channel or cancels a consumer under the order serv
       `${service} to hear of the channel's close`,
     );
 
-  it('the order service answers 503 while it rebuilds the channel the broker closed (404), then publishes again', async () => {
+  it('a publish the broker refuses (404) is a 503, and so is every order while it rebuilds the channel; then it publishes again', async () => {
     await placeOrder();
     await declarer.deleteExchange(queues.exchange); // a mistaken cleanup, or a broker that lost its definitions
-    // Published to no exchange: the broker closes the channel. This order is stored and never
-    // emailed; without publisher confirms the service cannot know.
-    expect((await postOrder()).status).toBe(201);
+    // Published to no exchange: the broker closes the channel before it confirms. The order is
+    // stored, but the client is told 503, not a 201 that promises an email that will not come.
+    const unconfirmed = await postOrder();
+    expect([unconfirmed.status, unconfirmed.headers.get('retry-after')]).toEqual([503, '5']);
+    expect(await unconfirmed.json()).toEqual({
+      error: expect.stringContaining('Idempotency-Key'),
+      id: expect.any(String),
+    });
     await closeHeardBy('orders');
     const answers: string[] = [];
     const id = await waitUntil(async () => {

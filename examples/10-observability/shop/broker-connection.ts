@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import amqp, { type Channel, type ChannelModel } from 'amqplib';
+import amqp, { type Channel, type ChannelModel, type ConfirmChannel } from 'amqplib';
 import type { Logger } from 'winston';
 import type { ShopQueues } from './broker.js';
 import { openShopChannel, type ShopChannel } from './shop-channel.js';
@@ -23,8 +23,8 @@ export interface ShopBrokerOptions {
 }
 
 export interface ShopBroker {
-  /** The channel of the current connection; undefined while the broker is away or it is rebuilt. */
-  channel(): Channel | undefined;
+  /** The (confirm) channel of the current connection; undefined while the broker is away or it is rebuilt. */
+  channel(): ConfirmChannel | undefined;
   /** Another channel of the current connection; rejects at once while there is none. */
   createChannel(): Promise<Channel>;
   close(): Promise<void>;

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { testServices, waitUntil } from '@cookbook/shared/testing';
-import amqp, { type Channel, type ChannelModel } from 'amqplib';
+import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { Redis } from 'ioredis';
 import type pg from 'pg';
 import { Registry } from 'prom-client';
@@ -18,7 +18,7 @@ const shop = useShopEnv('idempotency');
 let pool: pg.Pool;
 let redis: Redis;
 let broker: ChannelModel;
-let channel: Channel;
+let channel: ConfirmChannel;
 let brokerAway = false; // the order service's view: while true, it answers 503 before storing
 const servers: Server[] = [];
 let gatewayUrl: string;
@@ -37,7 +37,7 @@ beforeAll(async () => {
   await createShopSchema(pool);
   redis = new Redis(testServices().redisUrl);
   broker = await amqp.connect(testServices().amqpUrl);
-  channel = await broker.createChannel();
+  channel = await broker.createConfirmChannel();
   const queues = shopQueuesFromEnv(shop.env());
   await declareShopQueues(channel, queues);
   announced = (await channel.assertQueue('', { exclusive: true })).queue;

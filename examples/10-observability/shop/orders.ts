@@ -1,4 +1,4 @@
-import type { Channel } from 'amqplib';
+import type { ConfirmChannel } from 'amqplib';
 import express, { type Express } from 'express';
 import type { Pool } from 'pg';
 import type { Registry } from 'prom-client';
@@ -9,8 +9,8 @@ import { ORDER_PLACED, type ShopQueues } from './broker.js';
 
 export interface OrderServiceDeps {
   pool: Pool;
-  /** The channel to publish on; undefined while the broker is away. */
-  channel(): Channel | undefined;
+  /** The confirm channel to publish on; undefined while the broker is away. */
+  channel(): ConfirmChannel | undefined;
   queues: ShopQueues;
   registry: Registry;
   logger: Logger;
@@ -56,10 +56,20 @@ export function createOrderService({ pool, channel, queues, registry, logger }: 
     const { replayed, ...order } = stored;
     // A replay publishes again: its first attempt may have stored the order and died before this
     // line. The email worker writes one email per order whatever the number of deliveries.
-    publisher.publish(queues.exchange, ORDER_PLACED, Buffer.from(JSON.stringify(order)), {
-      persistent: true,
-      contentType: 'application/json',
-    });
+    try {
+      await publishConfirmed(publisher, queues.exchange, Buffer.from(JSON.stringify(order)));
+    } catch (error) {
+      // Stored, but the broker never said it has the event (the channel closed first, or the broker
+      // went down): a 201 now would promise an email a broker crash can lose. A retry with the same
+      // Idempotency-Key replays the order and publishes it again.
+      const reason = error instanceof Error ? error.message : String(error);
+      logger.warn('order stored, its event not confirmed', { orderId: order.orderId, error: reason });
+      res.status(503).set('retry-after', '5').json({
+        error: 'the order was stored but the broker did not confirm its event: retry with the same Idempotency-Key',
+        id: order.orderId,
+      });
+      return;
+    }
     logger.info(replayed ? 'order replayed' : 'order placed', { orderId: order.orderId });
     if (replayed) res.set('idempotent-replayed', 'true');
     res.status(201).json({ id: order.orderId });
@@ -114,4 +124,16 @@ function invalidField({ item, quantity, email }: Record<string, unknown>): strin
     return 'quantity: an integer from 1 to 100';
   if (typeof email !== 'string' || !/^[^@\s]+@[^@\s]+$/.test(email)) return 'email: an address like ada@example.com';
   return undefined;
+}
+
+/**
+ * Resolves once the broker has the event: for a persistent message routed to a durable queue,
+ * RabbitMQ confirms only after writing it to disk. Rejects on a nack, or when the channel closes first.
+ */
+function publishConfirmed(channel: ConfirmChannel, exchange: string, content: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    channel.publish(exchange, ORDER_PLACED, content, { persistent: true, contentType: 'application/json' }, (error) =>
+      error ? reject(error) : resolve(),
+    );
+  });
 }

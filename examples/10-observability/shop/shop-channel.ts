@@ -1,4 +1,4 @@
-import type { Channel, ChannelModel } from 'amqplib';
+import type { Channel, ChannelModel, ConfirmChannel } from 'amqplib';
 import type { Logger } from 'winston';
 import { declareShopQueues, type ShopQueues } from './broker.js';
 
@@ -12,8 +12,9 @@ export interface ShopChannelOptions {
 }
 
 export interface ShopChannel {
-  /** The channel while it is set up; undefined while it is being rebuilt. */
-  current(): Channel | undefined;
+  /** The channel while it is set up; undefined while it is being rebuilt. A confirm channel, so a
+   * publisher learns when the broker has its message. */
+  current(): ConfirmChannel | undefined;
   /** Stops rebuilding: the connection it lives on is gone or closing. */
   dispose(): void;
 }
@@ -44,14 +45,14 @@ export async function openShopChannel(
   model: ChannelModel,
   { queues, logger, setReady, onChannel }: ShopChannelOptions,
 ): Promise<ShopChannel> {
-  const open = new WeakSet<Channel>();
-  let ready: Channel | undefined;
+  const open = new WeakSet<ConfirmChannel>();
+  let ready: ConfirmChannel | undefined;
   let readySince = 0;
   let failures = 0;
   let retry: NodeJS.Timeout | undefined;
   let disposed = false;
 
-  const watch = (channel: Channel) => {
+  const watch = (channel: ConfirmChannel) => {
     open.add(channel);
     // Without a listener amqplib turns the channel's error into the loss of the whole connection.
     channel.on('error', (error: BrokerError) => {
@@ -71,8 +72,8 @@ export async function openShopChannel(
     });
   };
 
-  async function setUp(reusable?: Channel): Promise<Channel> {
-    const channel = reusable ?? (await model.createChannel());
+  async function setUp(reusable?: ConfirmChannel): Promise<ConfirmChannel> {
+    const channel = reusable ?? (await model.createConfirmChannel());
     if (!reusable) watch(channel);
     try {
       await declareShopQueues(channel, queues);
@@ -85,14 +86,14 @@ export async function openShopChannel(
     }
   }
 
-  const schedule = (reusable?: Channel): number | undefined => {
+  const schedule = (reusable?: ConfirmChannel): number | undefined => {
     if (disposed) return undefined;
     const delay = channelRebuildDelay(failures);
     retry = setTimeout(() => void rebuild(reusable), delay);
     return delay;
   };
 
-  function lost(reusable?: Channel): void {
+  function lost(reusable?: ConfirmChannel): void {
     ready = undefined;
     setReady(false);
     // A channel that fails at once after each rebuild (a message that closes it on each delivery)
@@ -101,7 +102,7 @@ export async function openShopChannel(
     schedule(reusable);
   }
 
-  async function rebuild(reusable?: Channel): Promise<void> {
+  async function rebuild(reusable?: ConfirmChannel): Promise<void> {
     retry = undefined;
     try {
       const channel = await setUp(reusable && open.has(reusable) ? reusable : undefined);
