@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { ALL_TESTS_VARIABLE, isMain, TEST_PATHS_VARIABLE } from '@cookbook/shared';
 import { type Example, findExample, loadCatalog, ROOT } from './catalog.js';
 import { ChildGroup } from './child-group.js';
+import { retestStaticSurvivors } from './incremental.js';
 import {
   mergeScores,
   mutatedFiles,
@@ -108,6 +109,8 @@ async function mutate(example: Example, folders: string[], allTests: boolean, gr
     rmSync(join(workDir, 'incremental.json'), { force: true });
     console.log('mutate: the test helpers changed since the last run (or it is the first), so every mutant runs');
   }
+  const retested = retestStaticSurvivors(join(workDir, 'incremental.json'));
+  if (retested > 0) console.log(`mutate: ${retested} undetected module-level mutants run again`);
   const reportFile = join(workDir, 'report.json');
   rmSync(reportFile, { force: true });
   const configFile = join(workDir, 'stryker.config.json');
