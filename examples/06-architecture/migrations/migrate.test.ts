@@ -80,6 +80,14 @@ describe('migrate', () => {
 });
 
 describe('sync() instead of migrations', () => {
+  it('looks like it works: on an empty database it creates every table the models name', async () => {
+    const db = connect(await freshDatabase());
+    const { Product } = defineModels(db);
+    await expect(Product.findAll()).rejects.toThrow(/relation "products" does not exist/);
+    await naiveSyncSchema(db);
+    await expect(Product.findAll()).resolves.toEqual([]);
+  });
+
   // #region sync-pitfall-test
   it('leaves a table from an older release without the new column; the migration adds it', async () => {
     const db = connect(await freshDatabase());
