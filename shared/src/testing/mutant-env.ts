@@ -27,11 +27,19 @@ declare module 'vitest' {
  * it by hand (stryker-js#6209). Setup files run before the test file's imports: activating it here
  * makes those mutants count. For every other mutant the runner's own hook sets the same value.
  */
-if (process.env.STRYKER_MUTATOR_WORKER !== undefined && inject('mode') === 'mutant') {
-  const spaces = globalThis as unknown as Record<string, { activeMutant?: unknown } | undefined>;
-  const name = inject('globalNamespace') ?? '__stryker__';
-  spaces[name] ??= {};
-  spaces[name].activeMutant = inject('activeMutant');
+if (process.env.STRYKER_MUTATOR_WORKER !== undefined) {
+  const active = inject('mode') === 'mutant' ? inject('activeMutant') : undefined;
+  if (active !== undefined) {
+    const spaces = globalThis as unknown as Record<string, { activeMutant?: unknown } | undefined>;
+    const name = inject('globalNamespace') ?? '__stryker__';
+    spaces[name] ??= {};
+    spaces[name].activeMutant = active;
+  }
+  // Now too, not only before each test: a child process started in a file's beforeAll (a service
+  // the whole file talks to) ran unmutated, and 10's error-tracking 5xx tests let mutants survive
+  // that emptied the very response body they check.
+  if (active === undefined) delete process.env[ACTIVE_MUTANT];
+  else process.env[ACTIVE_MUTANT] = String(active);
 }
 
 beforeEach(() => {
