@@ -62,6 +62,7 @@ describe('the migrate command', { timeout: 120_000 }, () => {
   it('reads its options with util.parseArgs: --to stops early, --help prints usage, an unknown flag exits 2', async () => {
     const help = await runCli({ DATABASE_URL: undefined }, ['--help']);
     expect([help.code, help.out[0]]).toEqual([0, expect.stringMatching(/^usage: DATABASE_URL=/)]);
+    expect(help.out.join('\n')).toContain(`(${ALL.join(', ')})`); // what --to accepts
     const fresh = await createTestDatabase(testServices().databaseUrl, 'arch-cli-to');
     try {
       expect((await runCli({ DATABASE_URL: fresh.url }, ['--to', '001-create-users'])).out).toEqual([
@@ -74,5 +75,23 @@ describe('the migrate command', { timeout: 120_000 }, () => {
     expect([unknown.code, unknown.err[0]]).toEqual([2, expect.stringMatching(/Unknown option '--dry-run'/)]);
     const missingValue = await runCli({ DATABASE_URL: database.url }, ['--to']);
     expect(missingValue.code).toBe(2);
+  });
+
+  it('a migration that fails exits 1, says nothing was applied and why, and prints no success line', async () => {
+    const ahead = await createTestDatabase(testServices().databaseUrl, 'arch-cli-ahead');
+    try {
+      expect((await runCli({ DATABASE_URL: ahead.url })).code).toBe(0);
+      // A newer release's migration recorded here: this one refuses to run an unknown history.
+      const client = new pg.Client({ connectionString: ahead.url });
+      await client.connect();
+      await client.query("INSERT INTO schema_migrations (name) VALUES ('099-from-the-future')");
+      await client.end();
+      const failed = await runCli({ DATABASE_URL: ahead.url });
+      expect(failed.code).toBe(1);
+      expect(failed.err[0]).toMatch(/^migration failed, nothing applied: .*099-from-the-future/);
+      expect(failed.out).toEqual([]);
+    } finally {
+      await ahead.drop();
+    }
   });
 });
