@@ -1,5 +1,7 @@
 import { waitUntil } from '@cookbook/shared/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as Sentry from '@sentry/node';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { errorTrackingOptionsFromEnv, startErrorTracking } from './sentry.js';
 import { leakedSecrets, placeOrderWithSecrets, type RunningService, startFailingService } from './test/service.js';
 
 interface SentryEvent {
@@ -7,7 +9,9 @@ interface SentryEvent {
   level?: string;
   release?: string;
   environment?: string;
-  request?: { method?: string; url?: string; headers?: Record<string, string>; data?: unknown };
+  request?: { method?: string; url?: string; headers?: Record<string, string>; cookies?: unknown; data?: unknown };
+  user?: { ip_address?: string };
+  breadcrumbs?: { category?: string; message?: string }[];
   contexts?: { trace?: { trace_id?: string } };
   exception?: {
     values?: {
@@ -22,12 +26,16 @@ interface SentryEvent {
 const eventsOf = (service: RunningService) => service.receiver.events() as SentryEvent[];
 const firstException = (event: SentryEvent | undefined) => event?.exception?.values?.[0];
 
+/** What each event is: its message, or its exception's value. */
+const whatOf = (event: SentryEvent) => event.message ?? firstException(event)?.value;
+
 describe('a 5xx reaches Sentry with what it takes to fix it, and no secret', () => {
+  // A service per test, started once the test's environment is set (under `pnpm mutate`, the mutant).
   let service: RunningService;
-  beforeAll(async () => {
+  beforeEach(async () => {
     service = await startFailingService();
   }, 90_000);
-  afterAll(() => service.stop());
+  afterEach(() => service.stop());
 
   // #region reported
   it('carries the stack, release, environment, request and the OpenTelemetry trace id', async () => {
@@ -50,24 +58,92 @@ describe('a 5xx reaches Sentry with what it takes to fix it, and no secret', () 
 
   // #region no-secrets
   it('sends no password, token or cookie, wherever it appeared', async () => {
-    await waitUntil(() => eventsOf(service).length > 0, 'the error event');
+    await placeOrderWithSecrets(service.url);
+    const [event] = await waitUntil(() => (eventsOf(service).length > 0 ? eventsOf(service) : undefined), 'the event');
     expect(leakedSecrets(service.receiver)).toEqual([]);
-    expect(firstException(eventsOf(service)[0])?.value).toBe(
-      'could not connect to postgres://app:[Filtered]@db.internal:5432/shop',
+    expect(firstException(event)?.value).toBe('could not connect to postgres://app:[Filtered]@db.internal:5432/shop');
+    // The log line before the error arrives as a breadcrumb, scrubbed the same way.
+    expect(event?.breadcrumbs?.map((b) => b.message)).toContain(
+      '{"connecting":"postgres://app:[Filtered]@db.internal:5432/shop"}',
     );
-    expect(eventsOf(service)[0]?.request?.data).toBeUndefined(); // bodies are not collected at all
+    expect(event?.request?.data).toBeUndefined(); // bodies are not collected at all
+    expect(event?.request?.cookies).toBeUndefined(); // nor cookies, not even as [Filtered]
+    expect(Object.keys(event?.request?.headers ?? {})).not.toContain('cookie');
+    expect(event?.user).toBeUndefined(); // nor the caller's IP address
   });
   // #endregion no-secrets
 
-  it('reports a 5xx sent without an exception, and never a 4xx', async () => {
-    const before = eventsOf(service).length;
+  it('reports a 5xx sent without an exception by its route, and never a 4xx', async () => {
     expect((await fetch(`${service.url}/orders/42`)).status).toBe(404);
+    const paid = await fetch(`${service.url}/orders/7/pay`, { method: 'POST' });
+    expect([paid.status, await paid.json()]).toEqual([409, { error: 'order 7 is already paid' }]);
+    const refund = await fetch(`${service.url}/orders/7/refund`, { method: 'POST' });
+    expect([refund.status, await refund.json()]).toEqual([422, { error: 'a refund needs a reason' }]);
+    for (const [path, status] of [
+      ['/stock', 503],
+      ['/ledger', 500],
+      ['/inventory/tea-42', 503],
+      ['/maintenance', 503],
+    ] as const)
+      expect((await fetch(`${service.url}${path}`)).status).toBe(status);
+    const events = await waitUntil(() => (eventsOf(service).length >= 4 ? eventsOf(service) : undefined), 'the events');
+    expect(events.map((e) => [e.level, whatOf(e)]).sort()).toEqual([
+      ['error', 'GET /inventory/:sku answered 503'], // the route, not each SKU's own issue
+      ['error', 'GET /ledger answered 500'],
+      ['error', 'GET /maintenance answered 503'],
+      ['error', 'GET /stock answered 503'],
+    ]);
+  });
+
+  it('reports a thrown 5xx once, with its exception, and answers with its status', async () => {
+    const response = await fetch(`${service.url}/payments`, { method: 'POST' });
+    expect([response.status, await response.json()]).toEqual([503, { error: 'internal error; it has been reported' }]);
+    // A 5xx sent afterwards: once its event is in, the thrown one's second report would be too.
     expect((await fetch(`${service.url}/stock`)).status).toBe(503);
-    const events = await waitUntil(
-      () => (eventsOf(service).length > before ? eventsOf(service) : undefined),
-      'the 503 event',
-    );
-    expect(events.slice(before).map((e) => e.message)).toEqual(['GET /stock answered 503']);
+    const events = await waitUntil(() => (eventsOf(service).length >= 2 ? eventsOf(service) : undefined), 'the events');
+    expect(events.map(whatOf).sort()).toEqual(['GET /stock answered 503', 'the payment provider is down']);
+  });
+});
+
+describe('a response that breaks after its headers went out', () => {
+  it('is reported, and its connection cut by Express’s own handler', async () => {
+    // Express's handler logs the error it is handed, except under NODE_ENV=test.
+    const service = await startFailingService({ NODE_ENV: 'production' });
+    try {
+      const response = await fetch(`${service.url}/export`);
+      expect(response.status).toBe(200);
+      await expect(response.text()).rejects.toThrow('terminated');
+      const events = await waitUntil(() => (eventsOf(service).length > 0 ? eventsOf(service) : undefined), 'the event');
+      expect(events.map(whatOf)).toEqual(['the export cursor broke midway']);
+      // Handed to Express as it was, not an ERR_HTTP_HEADERS_SENT from answering it again.
+      await waitUntil(() => service.fixture.errors.join('\n').includes('broke midway'), 'Express to log it');
+      expect(service.fixture.errors.join('\n')).not.toContain('Cannot set headers');
+    } finally {
+      await service.stop();
+    }
+  }, 90_000);
+});
+
+describe('the options', () => {
+  it('come from SENTRY_*, else the package version and NODE_ENV', () => {
+    expect(
+      errorTrackingOptionsFromEnv({
+        SENTRY_DSN: 'http://key@127.0.0.1:9/1',
+        SENTRY_RELEASE: 'shop@2.0.0',
+        npm_package_version: '1.9.0',
+        SENTRY_ENVIRONMENT: 'staging',
+        NODE_ENV: 'production',
+      }),
+    ).toEqual({ dsn: 'http://key@127.0.0.1:9/1', release: 'shop@2.0.0', environment: 'staging' });
+    expect(
+      errorTrackingOptionsFromEnv({ SENTRY_DSN: '', npm_package_version: '1.9.0', NODE_ENV: 'production' }),
+    ).toEqual({ dsn: undefined, release: '1.9.0', environment: 'production' });
+    expect(errorTrackingOptionsFromEnv({})).toEqual({ dsn: undefined, release: undefined, environment: 'development' });
+  });
+
+  it('without a DSN, nothing is started', () => {
+    expect(startErrorTracking({ dsn: undefined, release: '1.9.0', environment: 'test' })).toBeUndefined();
+    expect(Sentry.isInitialized()).toBe(false);
   });
 });
 
@@ -78,6 +154,20 @@ describe('the quick-start init', () => {
       await placeOrderWithSecrets(service.url);
       await waitUntil(() => eventsOf(service).length > 0, 'the error event');
       expect(leakedSecrets(service.receiver)).toEqual(['databasePassword', 'bodyPassword']);
+    } finally {
+      await service.stop();
+    }
+  }, 90_000);
+
+  it('is handed the same release: the package version when SENTRY_RELEASE is unset', async () => {
+    const service = await startFailingService({ NAIVE_SENTRY: '1', SENTRY_RELEASE: '', npm_package_version: '1.9.0' });
+    try {
+      await placeOrderWithSecrets(service.url);
+      const [event] = await waitUntil(
+        () => (eventsOf(service).length > 0 ? eventsOf(service) : undefined),
+        'the event',
+      );
+      expect(event).toMatchObject({ release: '1.9.0', environment: 'staging' });
     } finally {
       await service.stop();
     }

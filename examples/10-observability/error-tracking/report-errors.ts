@@ -28,10 +28,17 @@ export function reportFailedResponses(): RequestHandler {
 // #endregion report-failed-responses
 
 // #region handle-errors
-/** Mount last. A 5xx is reported with its stack and answered without its message; a 4xx is the caller's. */
+/**
+ * Mount last. A 5xx is reported with its stack and answered without its message; a 4xx is the caller's.
+ * An error after the headers went out (a stream that broke midway) is reported too: too late for an
+ * answer, Express's own handler cuts the connection, and no 5xx is ever sent for `reportFailedResponses`.
+ */
 export function handleErrors(): ErrorRequestHandler {
   return (error: HttpError, _req, res, next) => {
-    if (res.headersSent) return next(error);
+    if (res.headersSent) {
+      Sentry.captureException(error);
+      return next(error);
+    }
     const status = error.status ?? error.statusCode ?? 500;
     if (status >= 500) {
       Sentry.captureException(error);
