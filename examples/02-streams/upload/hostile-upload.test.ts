@@ -51,14 +51,17 @@ describe('a hostile upload gets a 4xx and leaves nothing behind', () => {
     ['multipart without a boundary', { 'Content-Type': 'multipart/form-data' }],
   ])('%s: 400 naming content-type', async (_case, headers) => {
     const { reply } = await send(head({ ...headers, 'Content-Length': String(body.length) }), body);
-    expect(await reply).toMatchObject({ status: 400, json: { field: 'content-type' } });
+    expect(await reply).toMatchObject({
+      status: 400,
+      json: { field: 'content-type', error: 'expected a multipart/form-data body' },
+    });
     await nothingStored();
   });
 
   it('a body that stops arriving: 408 naming body once it has been idle, and no partial file', async () => {
     const half = body.subarray(0, body.length / 2);
     const { reply } = await send(head({ 'Content-Type': MULTIPART, 'Content-Length': String(body.length) }), half);
-    expect(await reply).toMatchObject({ status: 408, json: { field: 'body' } });
+    expect(await reply).toMatchObject({ status: 408, json: { field: 'body', error: `no data for ${IDLE_MS} ms` } });
     await nothingStored();
   });
 
@@ -85,7 +88,10 @@ describe('a hostile upload gets a 4xx and leaves nothing behind', () => {
 
   it('no Content-Length and no Transfer-Encoding: 411 naming content-length', async () => {
     const { reply } = await send(head({ 'Content-Type': MULTIPART, Connection: 'close' }));
-    expect(await reply).toMatchObject({ status: 411, json: { field: 'content-length' } });
+    expect(await reply).toMatchObject({
+      status: 411,
+      json: { field: 'content-length', error: 'send Content-Length or Transfer-Encoding: chunked' },
+    });
     await nothingStored();
   });
 
@@ -137,10 +143,18 @@ describe('a hostile upload gets a 4xx and leaves nothing behind', () => {
     socket.on('drain', pump);
     pump();
     // The answer arrives whole, the server ends its side in order, and stops reading long before the end.
-    expect(await reply).toMatchObject({ status: 413, json: { field: 'file' }, ended: true });
+    expect(await reply).toMatchObject({
+      status: 413,
+      json: { field: 'file', error: `file is larger than ${MAX} bytes` },
+      ended: true,
+      text: expect.stringMatching(/\r\nConnection: close\r\n/i),
+    });
     expect(sent).toBeLessThan(claimed / 2);
     // Kept reading for the 300 ms linger rather than destroyed (and reset) as soon as the answer was out.
-    expect(await lingered).toBeGreaterThanOrEqual(250);
+    // …for the configured 300 ms, not the 2 s default.
+    const lingeredMs = await lingered;
+    expect(lingeredMs).toBeGreaterThanOrEqual(250);
+    expect(lingeredMs).toBeLessThan(1500);
     await nothingStored();
   });
 });

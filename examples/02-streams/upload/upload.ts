@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import { PassThrough } from 'node:stream';
 import busboy from 'busboy';
 import express, { type ErrorRequestHandler, type Express, type Response } from 'express';
 import type { FileStore, SavedFile } from './storage.js';
@@ -49,11 +50,18 @@ export function receiveFile(req: IncomingMessage, store: FileStore, limits: Uplo
   }
   return new Promise<UploadedFile>((resolve, reject) => {
     let saving: Promise<UploadedFile> | undefined;
+    // The store keeps a file once its stream ends, so the file part reaches it through `content`,
+    // which ends only when the whole form has parsed: a form broken after its file leaves no file.
+    const content = new PassThrough();
     parser.on('file', (field, file, { filename }) => {
       if (field !== 'file' || saving) return file.resume(); // drain parts we do not store
       // busboy truncates silently at the limit; turn that into an error that discards the file.
       file.on('limit', () => file.destroy(new UploadError(413, 'file', `file is larger than ${maxFileBytes} bytes`)));
-      const saved = store.save(randomUUID(), file).then((result) => ({ ...result, filename: filename ?? 'unnamed' }));
+      file.on('error', (error) => content.destroy(error));
+      file.pipe(content, { end: false });
+      const saved = store
+        .save(randomUUID(), content)
+        .then((result) => ({ ...result, filename: filename ?? 'unnamed' }));
       saved.catch(reject); // answer a failed save at once, without waiting for the rest of the body
       saving = saved;
     });
@@ -61,10 +69,14 @@ export function receiveFile(req: IncomingMessage, store: FileStore, limits: Uplo
       if (parser.errored) return; // reported by the 'error' listener below
       if (!saving) reject(new UploadError(400, 'file', 'the form has no file part named "file"'));
       else saving.then(resolve, reject);
+      content.end();
     });
-    // A parser that fails destroys the file part, which makes the store delete its partial file.
+    // A parser that fails discards the file part, which makes the store delete its partial file. A
+    // form cut short is the client's mistake (400), even once the file part has begun; only the
+    // request's own failure (the client went away) passes as it is, with nobody left to answer.
     parser.on('error', (error: Error) => {
-      if (error instanceof UploadError || saving) reject(error);
+      if (saving) content.destroy(error); // with no file part begun, nothing reads `content`
+      if (error instanceof UploadError || error === req.errored) reject(error);
       else reject(new UploadError(400, 'body', `malformed multipart body: ${error.message}`));
     });
     // Not pipeline(req, parser): on a parser error it would destroy req, and with it the socket the
@@ -99,7 +111,9 @@ function uploadErrors(lingerMs: number): ErrorRequestHandler {
       res.status(error.status).json({ error: error.message, field: error.field });
       return;
     }
-    if (req.destroyed) return; // the client went away: nobody to answer
+    // The client went away: nobody to answer. Not `req.destroyed`: a request read to its end is
+    // destroyed too, and its client, still waiting, would never get an answer.
+    if (req.socket.destroyed) return;
     console.error('upload failed:', error);
     res.status(500).json({ error: 'upload failed' });
   };
@@ -120,13 +134,13 @@ function closeAfterAnswer(res: Response, socket: Socket, lingerMs: number): void
 
 /**
  * The rest of the body may still be arriving. Closing at once would leave it unread, and the kernel
- * answers unread data with a reset that can wipe the 4xx before the client reads it. So end our side
- * after the answer, let Node discard what still comes for `lingerMs` (a "lingering close"), then
- * close: the client gets its answer, and nobody gets a huge body read to the end.
+ * answers unread data with a reset that can wipe the 4xx before the client reads it. So our side is
+ * ended after the answer (the `destroySoon` above), Node discards what still comes for `lingerMs` (a
+ * "lingering close"), then we close: the client gets its answer, and nobody gets a huge body read to the end.
  */
 function lingerThenClose(socket: Socket, lingerMs: number): void {
-  socket.end();
   const timer = setTimeout(() => socket.destroy(), lingerMs);
+  // Stryker disable next-line StringLiteral,ArrowFunction: destroy() on a closed socket does nothing; clearing only frees the timer sooner
   socket.once('close', () => clearTimeout(timer));
 }
 // #endregion upload-app
