@@ -1,3 +1,4 @@
+import { createHook } from 'node:async_hooks';
 import { stat, writeFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTempDir } from '../test/temp-files.js';
@@ -37,7 +38,40 @@ describe('scanFile', () => {
     await writeSampleFile(file, 10_000);
     expect(await scanFile(file, 7)).toEqual(naiveScanFile(file));
   });
+
+  it('counts every newline and byte, with the default chunk size too', async () => {
+    const file = temp.file();
+    await writeFile(file, 'one\ntwo\n\nfour\n');
+    const expected = { bytes: 14, lines: 4 };
+    expect(naiveScanFile(file)).toEqual(expected);
+    expect(await scanFile(file)).toEqual(expected);
+    expect(await scanFile(file, 3)).toEqual(expected);
+  });
+
+  it('reads highWaterMark bytes at a time: a 10,000-byte file in 1,000-byte reads takes ten of them', async () => {
+    const file = temp.file();
+    await writeSampleFile(file, 10_000);
+    const reads = await countFsRequests(() => scanFile(file, 1000));
+    const whole = await countFsRequests(() => scanFile(file));
+    expect(reads - whole).toBeGreaterThanOrEqual(9);
+  });
 });
+
+/** How many libuv fs requests (open, read, close) `work` makes: each read of a stream is one. */
+async function countFsRequests(work: () => Promise<unknown>): Promise<number> {
+  let requests = 0;
+  const hook = createHook({
+    init(_id, type) {
+      if (type === 'FSREQCALLBACK') requests++;
+    },
+  }).enable();
+  try {
+    await work();
+  } finally {
+    hook.disable();
+  }
+  return requests;
+}
 
 describe('counting bytes', () => {
   it("miscounts multi-byte text when it counts the decoded chunks' length, as the Q&A's snippet does", async () => {
@@ -45,6 +79,8 @@ describe('counting bytes', () => {
     await writeFile(file, 'Zürich café 🚀\n'.repeat(1000));
     const { size } = await stat(file);
 
+    // It counts UTF-16 code units: 'ü' and 'é' are 2 bytes but 1 unit, '🚀' 4 bytes but 2 units.
+    expect(await naiveCountBytes(file)).toBe('Zürich café 🚀\n'.length * 1000);
     expect(await naiveCountBytes(file)).not.toBe(size);
     expect(await countBytes(file)).toBe(size);
   });

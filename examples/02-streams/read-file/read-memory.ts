@@ -16,6 +16,7 @@ export interface MemoryReport {
 
 const thisFile = fileURLToPath(import.meta.url);
 // Run from source, the child needs tsx to load this file; compiled, it is plain JavaScript.
+// Stryker disable next-line ConditionalExpression,ArrayDeclaration: tests run the .ts source; only compiled code takes the other branch
 const loader = extname(thisFile) === '.ts' ? ['--import', 'tsx'] : [];
 
 /**
