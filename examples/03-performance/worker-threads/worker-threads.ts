@@ -46,17 +46,19 @@ export function createFibonacciApp(pool: Piscina, timeoutMs: number): Express {
       const result: number = await pool.run({ n: input.n }, { signal });
       res.json({ n: input.n, result });
     } catch (error) {
-      if (isAbort(error)) res.status(503).json({ error: `computation exceeded ${timeoutMs} ms` });
-      else throw error;
+      // piscina rejects every aborted task with its own AbortError, whichever signal fired.
+      if (error instanceof Error && error.name === 'AbortError') {
+        res.status(503).json({ error: `computation exceeded ${timeoutMs} ms` });
+        return;
+      }
+      // The task threw or its thread died (piscina starts another): a JSON 500, not Express's page with the stack.
+      console.error('fibonacci task failed:', error);
+      res.status(500).json({ error: 'computation failed' });
     }
   });
   return app;
 }
 // #endregion pool-app
-
-function isAbort(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
-}
 
 /** ❌ The same route computing on the event loop: every other request waits for it. */
 export function blockingFibonacciApp(): Express {
