@@ -67,6 +67,8 @@ describe('worker-threads', () => {
 
   it('past the bounded queue, requests get 503 with Retry-After instead of waiting', async () => {
     await using small = createFibonacciPool({ maxThreads: 1, maxQueue: 2 });
+    // The thread up first: until it is, every task waits in the queue and only 2 are admitted.
+    await small.run({ n: 1 });
     await withServer(createFibonacciApp(small, 10_000), async (url) => {
       await timed(`${url}/ping`); // open the client's connection pool first, so the 8 arrive together
       const responses = await Promise.all(
