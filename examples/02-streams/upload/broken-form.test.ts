@@ -63,6 +63,15 @@ describe('a form broken after its file part has begun', () => {
   });
 });
 
+describe('a head and then nothing', () => {
+  it('408 naming body once idle, though no part of the form has begun', async () => {
+    const socket = await openRaw(port);
+    const reply = replyOf(socket);
+    socket.write(head({ 'Content-Type': MULTIPART, 'Content-Length': '1000' }));
+    expect(await reply).toMatchObject({ status: 408, json: { field: 'body', error: 'no data for 2000 ms' } });
+  });
+});
+
 describe('the answers a whole form gets', () => {
   it('a file part with no filename is stored, as "unnamed"', async () => {
     const reply = await post(form(filePart('name="file"'), data, `\r\n--${BOUNDARY}--\r\n`));
