@@ -2,7 +2,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { MAX_N, parseFibonacciInput } from './fibonacci-input.js';
 import { fibonacci, run } from './fibonacci-task.js';
-import { blockingFibonacciApp, createFibonacciPool } from './worker-threads.js';
+import { blockingFibonacciApp, createFibonacciApp, createFibonacciPool } from './worker-threads.js';
 
 const refusal = { ok: false, field: 'n', error: `n must be an integer from 1 to ${MAX_N}` };
 
@@ -60,5 +60,33 @@ describe('createFibonacciPool', () => {
     expect(pool.options).toMatchObject({ maxThreads: 2, minThreads: 1, maxQueue: 64 });
     await using small = createFibonacciPool({ maxThreads: 1, maxQueue: 3 });
     expect(small.options.maxQueue).toBe(3);
+  });
+});
+
+describe('createFibonacciApp', () => {
+  it('with exactly maxQueue tasks waiting, the next request is refused at once', async () => {
+    await using small = createFibonacciPool({ maxThreads: 1, maxQueue: 2 });
+    await small.run({ n: 1 }); // the thread is up
+    const stop = new AbortController();
+    const busy = [42, 1, 1].map((n) => small.run({ n }, { signal: stop.signal }).catch(() => 'aborted'));
+    try {
+      expect(small.queueSize).toBe(2); // one running, two waiting
+      const res = await request(createFibonacciApp(small, 120_000)).post('/fibonacci').send({ n: 1 }).expect(503);
+      expect(res.headers['retry-after']).toBe('1');
+      expect(res.body).toEqual({ error: 'busy, retry later' });
+    } finally {
+      stop.abort();
+      await Promise.all(busy);
+    }
+  });
+
+  it.each(['the pool', 'inline'])('%s: answers the ping, and refuses a body over 1 KiB with 413', async (where) => {
+    await using pool = createFibonacciPool({ maxThreads: 1 });
+    const app = where === 'inline' ? blockingFibonacciApp() : createFibonacciApp(pool, 10_000);
+    await request(app).get('/ping').expect(200, { ok: true });
+    await request(app)
+      .post('/fibonacci')
+      .send({ n: 10, padding: 'x'.repeat(2048) })
+      .expect(413);
   });
 });
