@@ -17,7 +17,11 @@ export interface Connections {
 
 export function trackConnections(server: Server): Connections {
   const inFlight = new Set<ServerResponse>();
+  // When each socket last went idle; undefined while it carries a request.
   const idleSince = new Map<Socket, number | undefined>();
+  // Responses in flight per socket: a pipelining client has a second request waiting behind the
+  // first, and the socket is busy until the last one has been answered.
+  const busy = new WeakMap<Socket, number>();
   let closing = false;
   server.on('connection', (socket: Socket) => {
     idleSince.set(socket, performance.now());
@@ -25,12 +29,16 @@ export function trackConnections(server: Server): Connections {
   });
   // Prepended, so the header is set before any handler can answer.
   server.prependListener('request', (req, res: ServerResponse) => {
+    const { socket } = req;
     inFlight.add(res);
-    idleSince.set(req.socket, undefined);
+    busy.set(socket, (busy.get(socket) ?? 0) + 1);
+    idleSince.set(socket, undefined);
     if (closing) res.setHeader('connection', 'close');
     res.once('close', () => {
       inFlight.delete(res);
-      if (idleSince.has(req.socket)) idleSince.set(req.socket, performance.now());
+      const left = (busy.get(socket) ?? 0) - 1;
+      busy.set(socket, left);
+      if (left === 0 && idleSince.has(socket)) idleSince.set(socket, performance.now());
     });
   });
   return {
