@@ -7,6 +7,10 @@ import { closeAtOnce, drainConnections, IDLE_GRACE_MS, trackConnections } from '
 import { RawClient } from './test/raw-client.js';
 
 const servers: Server[] = [];
+const timers = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+/** Whether `client`'s socket is closed within `ms`. */
+const closedWithin = (client: RawClient, ms: number) =>
+  Promise.race([client.closed.then(() => true), sleep(ms).then(() => false)]);
 const clients: RawClient[] = [];
 afterEach(() => {
   for (const client of clients.splice(0)) client.socket.destroy();
@@ -83,7 +87,8 @@ describe('trackConnections', () => {
     connections.closeIdle(grace);
     await sleep(grace / 3);
     expect((await idle.get('/')).status).toBe(200);
-    await Promise.all([idle.closed, silent.closed]);
+    // Soon after the grace, not at some later sweep.
+    expect(await Promise.all([closedWithin(idle, grace * 1.5), closedWithin(silent, grace)])).toEqual([true, true]);
     expect(busy.isClosed).toBe(false);
     expect((await longRequest).status).toBe(200);
     // Idle once its answer is out, it too is closed after the grace.
@@ -132,6 +137,9 @@ describe('drainConnections', () => {
     expect(await long).toMatchObject({ status: 200, headers: { connection: 'close' } });
     await drain;
     await keptAlive.closed;
+    // The idle sweep stops once no socket is left: nothing keeps the process alive after the drain.
+    await sleep(IDLE_GRACE_MS / 5);
+    expect(timers()).toBe(0);
   });
 
   it('a keep-alive socket idle at the stop still carries the request its client is sending', async () => {
