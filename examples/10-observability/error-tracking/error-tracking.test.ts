@@ -1,33 +1,7 @@
 import { waitUntil } from '@cookbook/shared/testing';
-import * as Sentry from '@sentry/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { errorTrackingOptionsFromEnv, startErrorTracking } from './sentry.js';
+import { eventsOf, firstException, whatOf } from './test/sentry-events.js';
 import { leakedSecrets, placeOrderWithSecrets, type RunningService, startFailingService } from './test/service.js';
-
-interface SentryEvent {
-  message?: string;
-  level?: string;
-  release?: string;
-  environment?: string;
-  request?: { method?: string; url?: string; headers?: Record<string, string>; cookies?: unknown; data?: unknown };
-  user?: { ip_address?: string };
-  breadcrumbs?: { category?: string; message?: string }[];
-  contexts?: { trace?: { trace_id?: string } };
-  exception?: {
-    values?: {
-      type?: string;
-      value?: string;
-      mechanism?: { handled?: boolean; type?: string };
-      stacktrace?: { frames?: { filename?: string; in_app?: boolean }[] };
-    }[];
-  };
-}
-
-const eventsOf = (service: RunningService) => service.receiver.events() as SentryEvent[];
-const firstException = (event: SentryEvent | undefined) => event?.exception?.values?.[0];
-
-/** What each event is: its message, or its exception's value. */
-const whatOf = (event: SentryEvent) => event.message ?? firstException(event)?.value;
 
 describe('a 5xx reaches Sentry with what it takes to fix it, and no secret', () => {
   // A service per test, started once the test's environment is set (under `pnpm mutate`, the mutant).
@@ -122,29 +96,6 @@ describe('a response that breaks after its headers went out', () => {
       await service.stop();
     }
   }, 90_000);
-});
-
-describe('the options', () => {
-  it('come from SENTRY_*, else the package version and NODE_ENV', () => {
-    expect(
-      errorTrackingOptionsFromEnv({
-        SENTRY_DSN: 'http://key@127.0.0.1:9/1',
-        SENTRY_RELEASE: 'shop@2.0.0',
-        npm_package_version: '1.9.0',
-        SENTRY_ENVIRONMENT: 'staging',
-        NODE_ENV: 'production',
-      }),
-    ).toEqual({ dsn: 'http://key@127.0.0.1:9/1', release: 'shop@2.0.0', environment: 'staging' });
-    expect(
-      errorTrackingOptionsFromEnv({ SENTRY_DSN: '', npm_package_version: '1.9.0', NODE_ENV: 'production' }),
-    ).toEqual({ dsn: undefined, release: '1.9.0', environment: 'production' });
-    expect(errorTrackingOptionsFromEnv({})).toEqual({ dsn: undefined, release: undefined, environment: 'development' });
-  });
-
-  it('without a DSN, nothing is started', () => {
-    expect(startErrorTracking({ dsn: undefined, release: '1.9.0', environment: 'test' })).toBeUndefined();
-    expect(Sentry.isInitialized()).toBe(false);
-  });
 });
 
 describe('the quick-start init', () => {
