@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { type Example, ROOT } from './catalog.js';
+import { listFiles } from './recipe-layout.js';
 
 interface IncrementalMutant {
   static?: boolean;
@@ -27,4 +31,17 @@ export function retestStaticSurvivors(incrementalFile: string): number {
   }
   writeFileSync(incrementalFile, JSON.stringify(report));
   return dropped;
+}
+
+/**
+ * Stryker's incremental file tests a mutant again only when its code or a test file changed. A
+ * module the tests import (a `test/` folder's helper, `@cookbook/shared`) is neither, so a stronger
+ * assertion there left the old "Survived" standing. This digest of those modules says when the
+ * incremental file can no longer be trusted.
+ */
+export function testSupportDigest(example: Example, sharedDir = join(ROOT, 'shared/src')): string {
+  const hash = createHash('sha256');
+  const helpers = listFiles(example.dir).filter((path) => /(^|\/)test\/.*\.ts$/.test(relative(example.dir, path)));
+  for (const path of [...helpers.sort(), ...listFiles(sharedDir).sort()]) hash.update(path).update(readFileSync(path));
+  return hash.digest('hex');
 }

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ALL_TESTS_VARIABLE, isMain, TEST_PATHS_VARIABLE } from '@cookbook/shared';
 import { type Example, findExample, loadCatalog, ROOT } from './catalog.js';
 import { ChildGroup } from './child-group.js';
-import { retestStaticSurvivors } from './incremental.js';
+import { retestStaticSurvivors, testSupportDigest } from './incremental.js';
 import {
   mergeScores,
   mutatedFiles,
@@ -14,7 +13,6 @@ import {
   renderScores,
   rowsFromReport,
 } from './mutation-scores.js';
-import { listFiles } from './recipe-layout.js';
 import { fillBlock } from './regions.js';
 
 const USAGE = `usage: pnpm mutate <example> [folder…] [--all-tests]
@@ -62,19 +60,6 @@ export function strykerConfig(example: Example, files: readonly string[], workDi
     jsonReporter: { fileName: join(workDir, 'report.json') },
     tempDirName: join(ROOT, '.cache/stryker-tmp', example.folder),
   };
-}
-
-/**
- * Stryker's incremental file tests a mutant again only when its code or a test file changed. A
- * module the tests import (a `test/` folder's helper, `@cookbook/shared`) is neither, so a stronger
- * assertion there left the old "Survived" standing. This digest of those modules says when the
- * incremental file can no longer be trusted.
- */
-export function testSupportDigest(example: Example, sharedDir = join(ROOT, 'shared/src')): string {
-  const hash = createHash('sha256');
-  const helpers = listFiles(example.dir).filter((path) => /(^|\/)test\/.*\.ts$/.test(relative(example.dir, path)));
-  for (const path of [...helpers.sort(), ...listFiles(sharedDir).sort()]) hash.update(path).update(readFileSync(path));
-  return hash.digest('hex');
 }
 
 /**

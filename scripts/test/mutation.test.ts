@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type Example, loadExample } from '../src/catalog.js';
-import { mutantTestEnv, strykerConfig, testSupportDigest } from '../src/mutate.js';
+import { testSupportDigest } from '../src/incremental.js';
+import { mutantTestEnv, strykerConfig } from '../src/mutate.js';
 import {
   mergeScores,
   mutatedFiles,
