@@ -1,9 +1,9 @@
-import { testServices, useTestDatabase, waitUntil } from '@cookbook/shared/testing';
+import { useTestDatabase, waitUntil } from '@cookbook/shared/testing';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { failConsumingChannel, useBrokerVhost } from '../test/broker-faults.js';
-import { watchInProcess } from '../test/in-process.js';
+import { inProcessShopConfig, watchInProcess } from '../test/in-process.js';
 import { shopProbes } from '../test/shop-probes.js';
 import { shopQueuesFromEnv } from './broker.js';
 import { brokerConnectionName } from './broker-connection.js';
@@ -28,14 +28,7 @@ describe('the broker closes a channel or cancels a consumer under the order serv
   let config: ShopConfig;
 
   beforeAll(async () => {
-    config = {
-      databaseUrl: database.url,
-      redisUrl: testServices().redisUrl,
-      amqpUrl: vhost.url,
-      queues,
-      redisPrefix: 'unused:', // no gateway here
-      ports: { gateway: 0, orders: 0, metrics: { gateway: 0, orders: 0, 'email-worker': 0 } },
-    };
+    config = inProcessShopConfig({ databaseUrl: database.url, amqpUrl: vhost.url }, queues);
     orders = await startOrders(config); // creates the tables
     emails = await startEmails(config);
     admin = database.pool({ max: 2 });

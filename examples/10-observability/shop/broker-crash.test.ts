@@ -1,9 +1,8 @@
-import { type OwnRabbit, startOwnRabbit, testServices, useTestDatabase, waitUntil } from '@cookbook/shared/testing';
+import { type OwnRabbit, startOwnRabbit, useTestDatabase, waitUntil } from '@cookbook/shared/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { watchInProcess } from '../test/in-process.js';
+import { inProcessShopConfig, watchInProcess } from '../test/in-process.js';
 import { shopProbes } from '../test/shop-probes.js';
-import { shopQueuesFromEnv } from './broker.js';
 import { type RunningService, startEmails, startOrders } from './services.js';
 
 const database = useTestDatabase('broker_crash');
@@ -23,14 +22,7 @@ describe('the RabbitMQ node under the order service and the email worker is kill
 
   beforeAll(async () => {
     rabbit = await startOwnRabbit();
-    config = {
-      databaseUrl: database.url,
-      redisUrl: testServices().redisUrl,
-      amqpUrl: rabbit.url,
-      queues: shopQueuesFromEnv({}),
-      redisPrefix: 'unused:', // no gateway here
-      ports: { gateway: 0, orders: 0, metrics: { gateway: 0, orders: 0, 'email-worker': 0 } },
-    };
+    config = inProcessShopConfig({ databaseUrl: database.url, amqpUrl: rabbit.url });
     orders = await startOrders(config); // creates the tables
     emails = await startEmails(config);
     admin = database.pool({ max: 2 });

@@ -1,10 +1,9 @@
-import { testServices, useTestDatabase, waitUntil } from '@cookbook/shared/testing';
+import { useTestDatabase, waitUntil } from '@cookbook/shared/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forceClose, resetSocket, useBrokerVhost } from '../test/broker-faults.js';
-import { watchInProcess } from '../test/in-process.js';
+import { inProcessShopConfig, watchInProcess } from '../test/in-process.js';
 import { shopProbes } from '../test/shop-probes.js';
-import { shopQueuesFromEnv } from './broker.js';
 import { brokerConnectionName } from './broker-connection.js';
 import { type RunningService, startEmails, startOrders } from './services.js';
 
@@ -22,14 +21,7 @@ describe('a broker restart under the order service and the email worker', () => 
   const { logged, ready, emailed, postOrder, placeOrder } = shopProbes(watch, () => ({ orders, admin }));
 
   beforeAll(async () => {
-    const config = {
-      databaseUrl: database.url,
-      redisUrl: testServices().redisUrl,
-      amqpUrl: vhost.url,
-      queues: shopQueuesFromEnv({}), // the default names, in the file's own virtual host
-      redisPrefix: 'unused:', // no gateway here
-      ports: { gateway: 0, orders: 0, metrics: { gateway: 0, orders: 0, 'email-worker': 0 } },
-    };
+    const config = inProcessShopConfig({ databaseUrl: database.url, amqpUrl: vhost.url }); // in the file's own virtual host
     orders = await startOrders(config); // creates the tables
     emails = await startEmails(config);
     admin = database.pool({ max: 2 });

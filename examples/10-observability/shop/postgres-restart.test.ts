@@ -1,7 +1,7 @@
 import { testServices, waitUntil } from '@cookbook/shared/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { watchInProcess } from '../test/in-process.js';
+import { inProcessShopConfig, watchInProcess } from '../test/in-process.js';
 import { useShopEnv } from '../test/shop-env.js';
 import { shopQueuesFromEnv } from './broker.js';
 import { type RunningService, startEmails, startOrders } from './services.js';
@@ -23,14 +23,10 @@ describe('a Postgres restart under the order service and the email worker', () =
   const { crashes, logged } = watchInProcess();
 
   beforeAll(async () => {
-    const config = {
-      databaseUrl: shop.database.url,
-      redisUrl: testServices().redisUrl,
-      amqpUrl: testServices().amqpUrl,
-      queues: shopQueuesFromEnv(shop.env()),
-      redisPrefix: 'unused:', // no gateway here
-      ports: { gateway: 0, orders: 0, metrics: { gateway: 0, orders: 0, 'email-worker': 0 } },
-    };
+    const config = inProcessShopConfig(
+      { databaseUrl: shop.database.url, amqpUrl: testServices().amqpUrl },
+      shopQueuesFromEnv(shop.env()),
+    );
     [orders, emails] = await Promise.all([startOrders(config), startEmails(config)]);
     // One connection: `pg_backend_pid()` is then the only backend of the test's own.
     admin = shop.database.pool({ max: 1 });

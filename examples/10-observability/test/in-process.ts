@@ -1,4 +1,7 @@
+import { testServices } from '@cookbook/shared/testing';
 import { afterAll, beforeAll, type MockInstance, vi } from 'vitest';
+import { type ShopQueues, shopQueuesFromEnv } from '../shop/broker.js';
+import type { ShopConfig } from '../shop/services.js';
 
 export interface InProcessWatch {
   /** Every uncaught exception since the file began: each would have ended the service's own process. */
@@ -31,5 +34,23 @@ export function watchInProcess(): InProcessWatch {
         .flatMap(([chunk]) => String(chunk).split('\n'))
         .filter((line) => line.startsWith('{"'))
         .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}
+
+/**
+ * The config of an order service and email worker that a test runs in process: its own database and
+ * broker (or virtual host), the shared Redis, no gateway, and every port left to the OS.
+ */
+export function inProcessShopConfig(
+  { databaseUrl, amqpUrl }: { databaseUrl: string; amqpUrl: string },
+  queues: ShopQueues = shopQueuesFromEnv({}), // the default names
+): ShopConfig {
+  return {
+    databaseUrl,
+    redisUrl: testServices().redisUrl,
+    amqpUrl,
+    queues,
+    redisPrefix: 'unused:', // no gateway here
+    ports: { gateway: 0, orders: 0, metrics: { gateway: 0, orders: 0, 'email-worker': 0 } },
   };
 }
