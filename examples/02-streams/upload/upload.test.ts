@@ -1,26 +1,19 @@
-import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { Agent, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { type Fixture, spawnFixture, waitUntil } from '@cookbook/shared/testing';
+import { waitUntil } from '@cookbook/shared/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useTempDir } from '../test/temp-files.js';
 import { DiskStore } from './storage.js';
+import { sha256Of } from './test/checksum.js';
 import { createUploadApp } from './upload.js';
 import { randomContent, streamUpload } from './upload-client.js';
 
 const MiB = 1024 * 1024;
 const temp = useTempDir('upload');
-
-async function sha256Of(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 describe('upload app (in process)', () => {
   let server: Server;
@@ -114,49 +107,5 @@ describe('upload app (in process)', () => {
     abort();
     await expect(uploading).rejects.toThrow();
     await waitUntil(async () => (await readdir(directory)).length === 0, 'the partial file to be deleted');
-  });
-});
-
-describe('a 200 MiB upload, server in a child process', () => {
-  const SIZE = 200 * MiB;
-  const GROWTH_BUDGET = 100 * MiB;
-  const children: Fixture[] = [];
-  afterAll(async () => {
-    await Promise.all(children.map((child) => child.kill()));
-  });
-
-  async function startServer(mode: 'stream' | 'naive', directory: string): Promise<string> {
-    const child = spawnFixture(new URL('./test/upload-server.ts', import.meta.url), { args: [mode, directory] });
-    children.push(child);
-    const [url] = await child.waitForLine(/^http:\/\/\S+$/);
-    return url;
-  }
-
-  async function uploadAndMeasure(mode: 'stream' | 'naive') {
-    const directory = temp.file(mode);
-    await mkdir(directory);
-    const base = await startServer(mode, directory);
-    const before = (await (await fetch(`${base}/memory`)).json()) as { rss: number };
-    const { content, sha256 } = randomContent(SIZE);
-    const response = await streamUpload(`${base}/files`, content);
-    const after = (await (await fetch(`${base}/memory`)).json()) as { peakRss: number };
-    return { response, sha256: sha256(), directory, growth: after.peakRss - before.rss };
-  }
-
-  it('streaming: RSS grows by less than half the file, and the file on disk is byte-exact', async () => {
-    const { response, sha256, directory, growth } = await uploadAndMeasure('stream');
-    console.log(`streaming upload: server RSS growth ${(growth / MiB).toFixed(0)} MiB`);
-    expect(response.status).toBe(201);
-    expect(response.body).toMatchObject({ bytes: SIZE, sha256 });
-    expect(await sha256Of(join(directory, String(response.body.key)))).toBe(sha256);
-    expect(growth).toBeLessThan(GROWTH_BUDGET);
-  });
-
-  it('naive (file part gathered into one Buffer): RSS grows by at least the whole file', async () => {
-    const { response, sha256, growth } = await uploadAndMeasure('naive');
-    console.log(`naive upload: server RSS growth ${(growth / MiB).toFixed(0)} MiB`);
-    expect(response.status).toBe(201);
-    expect(response.body).toMatchObject({ bytes: SIZE, sha256 });
-    expect(growth).toBeGreaterThanOrEqual(SIZE);
   });
 });
