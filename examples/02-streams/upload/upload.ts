@@ -86,8 +86,10 @@ export function receiveFile(req: IncomingMessage, store: FileStore, limits: Uplo
     // A client that stops sending would hold the socket and the partial file until Node's 5-minute
     // requestTimeout: after `idleMs` without a byte, discard the upload and answer 408.
     req.setTimeout(idleMs, () => parser.destroy(new UploadError(408, 'body', `no data for ${idleMs} ms`)));
+  }).finally(
     // Stryker disable next-line ArrowFunction: Node also resets the socket's timeout to keepAliveTimeout once the answer is sent
-  }).finally(() => req.setTimeout(0));
+    () => req.setTimeout(0),
+  );
 }
 // #endregion receive-file
 
