@@ -52,8 +52,9 @@ export const traceContext = winston.format((info) => {
 
 // #region redact
 const SECRET_KEY = /authorization|cookie|password|passwd|secret|token|api[-_]?key/i;
-// scheme://user:password@host -> scheme://user:***@host
-const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:)[^@\s]+@/gi;
+// scheme://user:password@host -> scheme://user:***@host. The password runs to the authority's last
+// "@", as URL parsers read it: a raw "@" in it (`p@ss`) would otherwise leave its tail in the log.
+const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]+:)[^/?#\s]*@/gi;
 
 /** A winston format that copies the entry with secret fields masked and errors made serialisable. */
 export const redactSecrets = winston.format((info) => {

@@ -30,4 +30,17 @@ describe('secrets', () => {
     expect(log.raw).not.toContain(SECRETS.bearer);
     expect(log.entries[0]).toMatchObject({ databaseUrl: 'postgres://app:***@db:5432/app' });
   });
+
+  it('masks all of a password that holds a raw "@", as the URL parser reads it, not up to its first "@"', () => {
+    const log = new CapturedLog();
+    createLogger({ service: 'api', level: 'info', stream: log }).info('connecting', {
+      databaseUrl: 'postgres://app:p@ss-in-url-7@db:5432/app?sslmode=require',
+      replica: 'postgres://app:other@replica/app and postgres://app:third@backup/app',
+    });
+    expect(log.raw).not.toContain('ss-in-url-7');
+    expect(log.entries[0]).toMatchObject({
+      databaseUrl: 'postgres://app:***@db:5432/app?sslmode=require',
+      replica: 'postgres://app:***@replica/app and postgres://app:***@backup/app',
+    });
+  });
 });
