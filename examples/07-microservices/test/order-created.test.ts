@@ -14,10 +14,16 @@ describe('order.created, the one event type', () => {
     ['userId', { userId: '1' }, 'an integer'],
     ['email', { email: 'nobody' }, 'an email address'],
     ['totalCents', { totalCents: 12.5 }, 'an integer'],
+    // What JSON can carry that a looser check lets through: a regex tests String(value), so an
+    // array of one valid string matches it; and a number is not yet an integer.
+    ['orderId (an array holding a UUID)', { orderId: [orderCreated().orderId] }, 'a UUID'],
+    ['email (an array holding an address)', { email: ['ada@example.com'] }, 'an email address'],
+    ['userId (a fraction)', { userId: 1.5 }, 'an integer'],
+    ['totalCents (a numeric string)', { totalCents: '1200' }, 'an integer'],
   ])('a bad %s is poison, named in the error', (field, override, expected) => {
     const parse = () => parseOrderCreated({ ...orderCreated(), ...override });
     expect(parse).toThrow(PoisonMessageError);
-    expect(parse).toThrow(`field "${field}" must be ${expected}`);
+    expect(parse).toThrow(`field "${field.split(' ')[0]}" must be ${expected}`);
   });
 
   it('a body that is not an object is poison too', () => {
