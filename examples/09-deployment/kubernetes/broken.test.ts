@@ -106,6 +106,16 @@ describe('missingVariables on broken objects', () => {
     ]);
   });
 
+  it('a variable that only a Secret loaded whole might hold is named, with the Secret and the fix', () => {
+    const m = fresh();
+    const container = podContainer(m.deployment);
+    container.env = container.env?.filter((e) => e.name !== 'DATABASE_URL');
+    container.envFrom = [{ secretRef: { name: 'api-secrets' } }, { secretRef: {} }, ...(container.envFrom ?? [])];
+    expect(missingVariables(m, requiredVariables())).toEqual([
+      'DATABASE_URL is required by the config schema and may come from Secret api-secrets (envFrom), whose keys this check cannot see: name it in env with a secretKeyRef, so a Secret without it stops the pod instead of starting it without DATABASE_URL',
+    ]);
+  });
+
   it('a ConfigMap without NODE_ENV still boots as production, so NODE_ENV is not asked for', () => {
     const options = defaultOptions(`${builtRepository()}:1.4.2`);
     delete options.config.NODE_ENV;

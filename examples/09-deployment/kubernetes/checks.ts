@@ -130,11 +130,14 @@ export function missingVariables(m: ServiceManifests, required: readonly string[
   // Stryker disable next-line ArrayDeclaration: a made-up name in `provided` changes nothing; only required names are looked up
   const fromConfigMap = loaded ? Object.keys(m.configMap.data ?? {}) : [];
   const provided = new Set([...fromEnv, ...fromConfigMap]);
+  // A Secret loaded whole may hold the variable, but its keys live in the cluster, not in these objects.
+  const wholeSecrets = (c.envFrom ?? []).flatMap((e) => e.secretRef?.name ?? []).join(', ');
   const problems = required
     .filter((name) => !provided.has(name))
-    .map(
-      (name) =>
-        `${name} is required by the config schema but the container gets no value for it: add it to env (a secretKeyRef) or the ConfigMap`,
+    .map((name) =>
+      wholeSecrets
+        ? `${name} is required by the config schema and may come from Secret ${wholeSecrets} (envFrom), whose keys this check cannot see: name it in env with a secretKeyRef, so a Secret without it stops the pod instead of starting it without ${name}`
+        : `${name} is required by the config schema but the container gets no value for it: add it to env (a secretKeyRef) or the ConfigMap`,
     );
   if (!loaded)
     problems.push(
