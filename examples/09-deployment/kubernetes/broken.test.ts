@@ -110,9 +110,10 @@ describe('missingVariables on broken objects', () => {
     const m = fresh();
     const container = podContainer(m.deployment);
     container.env = container.env?.filter((e) => e.name !== 'DATABASE_URL');
-    container.envFrom = [{ secretRef: { name: 'api-secrets' } }, { secretRef: {} }, ...(container.envFrom ?? [])];
+    const secrets = [{ secretRef: { name: 'api-secrets' } }, { secretRef: {} }, { secretRef: { name: 'db' } }];
+    container.envFrom = [...secrets, ...(container.envFrom ?? [])];
     expect(missingVariables(m, requiredVariables())).toEqual([
-      'DATABASE_URL is required by the config schema and may come from Secret api-secrets (envFrom), whose keys this check cannot see: name it in env with a secretKeyRef, so a Secret without it stops the pod instead of starting it without DATABASE_URL',
+      'DATABASE_URL is required by the config schema and may come from Secret api-secrets, db (envFrom), whose keys this check cannot see: name it in env with a secretKeyRef, so a Secret without it stops the pod instead of starting it without DATABASE_URL',
     ]);
   });
 
