@@ -20,6 +20,10 @@ describe('order.created, the one event type', () => {
     ['email (an array holding an address)', { email: ['ada@example.com'] }, 'an email address'],
     ['userId (a fraction)', { userId: 1.5 }, 'an integer'],
     ['totalCents (a numeric string)', { totalCents: '1200' }, 'an integer'],
+    // The patterns are anchored at both ends: a valid value inside other text is not one.
+    ['orderId (a UUID after a prefix)', { orderId: `order:${orderCreated().orderId}` }, 'a UUID'],
+    ['email (an address after a space)', { email: 'Ada ada@example.com' }, 'an email address'],
+    ['email (an address before a space)', { email: 'ada@example.com (Ada)' }, 'an email address'],
   ])('a bad %s is poison, named in the error', (field, override, expected) => {
     const parse = () => parseOrderCreated({ ...orderCreated(), ...override });
     expect(parse).toThrow(PoisonMessageError);
