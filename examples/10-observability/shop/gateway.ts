@@ -13,6 +13,8 @@ export interface GatewayDeps {
   keyPrefix: string;
   registry: Registry;
   logger: Logger;
+  /** How long the order service has to answer; 5 s unless a test needs less. */
+  forwardTimeoutMs?: number;
 }
 
 interface Forwarded {
@@ -25,6 +27,9 @@ interface Forwarded {
 /** Longer than one forward can take (5 s): a gateway that dies mid-request frees the key soon after. */
 const CLAIM_SECONDS = 10;
 
+/** The order service did not answer in time; it may still store the order, so a retry needs the same key. */
+class ForwardTimeout extends Error {}
+
 /**
  * The public edge: forwards an order to the order service, which stores one order per
  * Idempotency-Key. The gateway claims the key in Redis while its request is in flight, so a
@@ -32,7 +37,8 @@ const CLAIM_SECONDS = 10;
  * and frees it when the answer is back, whatever it was: after a 503 the client's retry goes through,
  * after a 201 it finds the same order.
  */
-export function createGateway({ ordersUrl, redis, keyPrefix, registry, logger }: GatewayDeps): Express {
+export function createGateway(deps: GatewayDeps): Express {
+  const { ordersUrl, redis, keyPrefix, registry, logger, forwardTimeoutMs = 5_000 } = deps;
   const app = express();
   app.use(recordRequests(registry));
   app.use(reportFailedResponses());
@@ -52,7 +58,20 @@ export function createGateway({ ordersUrl, redis, keyPrefix, registry, logger }:
         'content-type': 'application/json',
         ...(key && { 'idempotency-key': key }),
       };
-      const answer = await forward(new URL('/orders', ordersUrl), headers, JSON.stringify(req.body ?? {}));
+      const body = JSON.stringify(req.body ?? {});
+      const answer = await forward(new URL('/orders', ordersUrl), headers, body, forwardTimeoutMs).catch(
+        (error: Error) => error,
+      );
+      if (answer instanceof Error) {
+        // The order service is down or slow: the gateway itself did not fail, so no 500. Retryable,
+        // and with the same key a retry finds the order if the service stored it after all.
+        logger.warn('order service unavailable', { error: answer.message });
+        res
+          .status(answer instanceof ForwardTimeout ? 504 : 502)
+          .set('retry-after', '5')
+          .json({ error: 'the order service did not answer: retry with the same Idempotency-Key' });
+        return;
+      }
       logger.info('order forwarded', { status: answer.status });
       res.status(answer.status).set(answer.headers).type('application/json').send(answer.body);
     } finally {
@@ -68,9 +87,9 @@ export function createGateway({ ordersUrl, redis, keyPrefix, registry, logger }:
  * injects `traceparent`. Node's global `fetch` is undici, which it does not see (that needs
  * @opentelemetry/instrumentation-undici).
  */
-function forward(url: URL, headers: Record<string, string>, body: string): Promise<Forwarded> {
+function forward(url: URL, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Forwarded> {
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: 'POST', headers, timeout: 5_000 }, (response) => {
+    const request = http.request(url, { method: 'POST', headers, timeout: timeoutMs }, (response) => {
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (text += chunk));
@@ -79,7 +98,7 @@ function forward(url: URL, headers: Record<string, string>, body: string): Promi
       );
       response.on('error', reject);
     });
-    request.on('timeout', () => request.destroy(new Error(`order service did not answer within 5 s: ${url}`)));
+    request.on('timeout', () => request.destroy(new ForwardTimeout(`no answer within ${timeoutMs} ms: ${url}`)));
     request.on('error', reject);
     request.end(body);
   });
