@@ -32,7 +32,7 @@ export function createOrderService({ pool, channel, queues, registry, logger }: 
   app.post('/orders', async (req, res) => {
     const { item, quantity, email } = (req.body ?? {}) as Record<string, unknown>;
     const key = req.get('idempotency-key');
-    const problem = invalidField({ item, quantity, email }) ?? (key && key.length > 200 ? KEY_TOO_LONG : undefined);
+    const problem = invalidField({ item, quantity, email }) ?? invalidKey(key);
     if (problem) {
       res.status(400).json({ error: problem });
       return;
@@ -89,7 +89,12 @@ export function createOrderService({ pool, channel, queues, registry, logger }: 
   return app;
 }
 
-const KEY_TOO_LONG = 'idempotency-key: at most 200 characters';
+/** An empty key is refused, not stored: every client sending one would share one order. */
+function invalidKey(key: string | undefined): string | undefined {
+  if (key === '') return 'idempotency-key: must not be empty';
+  if (key !== undefined && key.length > 200) return 'idempotency-key: at most 200 characters';
+  return undefined;
+}
 const KEY_REUSED = Symbol('idempotency key reused');
 
 /**
