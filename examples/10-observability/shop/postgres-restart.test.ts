@@ -74,5 +74,7 @@ describe('a Postgres restart under the order service and the email worker', () =
     expect(new Set(rows.map((row) => row.application_name))).toEqual(new Set(['orders', 'email-worker']));
     const lost = logged().filter((line) => line.message === 'idle postgres connection lost');
     expect(new Set(lost.map((line) => line.service))).toEqual(new Set(['orders', 'email-worker']));
+    // 57P01 admin_shutdown: what the line says is what the server said.
+    expect(lost).toMatchObject(lost.map(() => ({ code: '57P01', error: expect.stringContaining('terminat') })));
   });
 });

@@ -57,10 +57,10 @@ async function listenOn(server: Server, port: number): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/** Since Node 19, `close()` also ends the idle keep-alive sockets that would hold it open. */
 async function closeServer(server: Server): Promise<void> {
   const closed = once(server, 'close');
   server.close();
-  server.closeIdleConnections();
   await closed;
 }
 
