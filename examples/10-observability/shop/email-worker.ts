@@ -50,6 +50,7 @@ export function createEmailWorker({ pool, queues, logger }: EmailWorkerDeps): Em
         // null: the broker cancelled the consumer (its queue deleted, or a failover of its node);
         // the broker connection declares the queue and calls `consume` again.
         if (!message) return;
+        // Stryker disable next-line ArrowFunction: a settled promise left in the set costs only memory; stop() awaits it at once
         const work = handle(channel, message).finally(() => inHand.delete(work));
         inHand.add(work);
       });
