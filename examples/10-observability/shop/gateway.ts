@@ -46,6 +46,7 @@ export function createGateway(deps: GatewayDeps): Express {
   app.post('/orders', async (req, res) => {
     const key = req.get('idempotency-key');
     const claimed = `${keyPrefix}idempotency:${key}`;
+    // Stryker disable next-line StringLiteral: only 'taken' and 'claimed' are ever compared against
     const claim = key === undefined ? 'no key' : await claimKey(claimed);
     if (claim === 'taken') {
       res
@@ -91,6 +92,7 @@ export function createGateway(deps: GatewayDeps): Express {
       return (await redis.set(claim, '1', 'EX', CLAIM_SECONDS, 'NX')) === null ? 'taken' : 'claimed';
     } catch (error) {
       logger.warn('idempotency key not claimed: redis unavailable', { error: (error as Error).message });
+      // Stryker disable next-line StringLiteral: only 'taken' and 'claimed' are ever compared against
       return 'unclaimed';
     }
   }
