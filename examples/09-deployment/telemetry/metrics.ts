@@ -24,16 +24,21 @@ let watching = false;
  * own, and Express's own code slowed down for it (the probe bench of ../logging prices that).
  */
 export function watchRoutePatterns(): void {
+  // Stryker disable next-line ConditionalExpression: a second define installs the same accessor over the same WeakMap
   if (watching) return;
+  // Stryker disable next-line BooleanLiteral: as above, defining it again changes nothing a request sees
   watching = true;
   Object.defineProperty(express.request, 'route', {
+    // Stryker disable next-line BooleanLiteral: only a second define would need it, and the guard above prevents one
     configurable: true,
     get(this: Matched) {
       return this[MATCHED];
     },
     set(this: Matched, value: { path?: unknown } | undefined) {
       this[MATCHED] = value;
-      if (typeof value?.path === 'string') patterns.set(this, `${this.baseUrl}${value.path}` || '/');
+      // A RegExp or array path is a pattern too: labelled as written, not as unmatched.
+      // Stryker disable next-line OptionalChaining: Express sets req.route only to the route it matched, never to undefined
+      if (value?.path !== undefined) patterns.set(this, `${this.baseUrl}${String(value.path)}` || '/');
     },
   });
 }
