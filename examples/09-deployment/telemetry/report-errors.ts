@@ -26,6 +26,7 @@ export function reportFailedResponses(): RequestHandler {
 /** Mount before the handler that answers 500: an unexpected error is reported with its stack. */
 export function reportServerErrors(): ErrorRequestHandler {
   return (error: unknown, _req, res, next) => {
+    // Stryker disable next-line OptionalChaining: Express calls an error handler only with an error; next(undefined) is none
     const status = (error as { status?: unknown } | undefined)?.status;
     if (typeof status !== 'number' || status >= 500) {
       errorReports()?.captureException(error);

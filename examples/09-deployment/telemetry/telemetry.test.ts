@@ -16,7 +16,7 @@ import { startTracedService, type TracedService } from './test/traced-service.js
 
 const database = useTestDatabase('deployment_telemetry');
 const prefix = redisPrefix('deployment-telemetry');
-const SECRETS = { bearer: 'tok-bearer-77aa', query: 'qs-token-19cc' };
+const SECRETS = { bearer: 'tok-bearer-77aa', query: 'qs-token-19cc', cookie: 'ck-session-42dd' };
 let otlp: OtlpReceiver;
 let sentry: EnvelopeReceiver;
 let service: TracedService;
@@ -113,7 +113,7 @@ describe('error tracking', () => {
     // A 503 sent without an exception (statement_timeout cancels the query) is reported too, once.
     expect((await fetch(`${service.url}/api/slow-query?ms=3000`)).status).toBe(503);
     const response = await fetch(`${service.url}/api/boom?token=${SECRETS.query}`, {
-      headers: { authorization: `Bearer ${SECRETS.bearer}` },
+      headers: { authorization: `Bearer ${SECRETS.bearer}`, cookie: `session=${SECRETS.cookie}` },
     });
     expect(response.status).toBe(500);
     // SIGTERM at once: the event is still on its way to the receiver, which holds its answer.
@@ -124,6 +124,7 @@ describe('error tracking', () => {
       release?: string;
       exception?: { values?: { value?: string }[] };
       contexts?: { trace?: { trace_id?: string } };
+      request?: { method?: string; cookies?: unknown; data?: unknown };
     }[];
     const withEvent = sentry.envelopes.filter((e) => e.items.some((item) => item.header.type === 'event'));
     expect(withEvent.map((e) => e.abandoned)).toEqual([false, false]);
@@ -132,6 +133,9 @@ describe('error tracking', () => {
       release: 'api@9.0.0',
       exception: { values: [{ value: 'orders table is on fire' }] },
     });
+    // Method, URL and headers only: no cookies, not even as [Filtered], and no body.
+    expect(event?.request).toMatchObject({ method: 'GET' });
+    expect([event?.request?.cookies, event?.request?.data]).toEqual([undefined, undefined]);
     const root = await otlp.waitForSpan(serverSpan('/api/boom'));
     expect(event?.contexts?.trace?.trace_id).toBe(root.traceId);
     const sent = sentry.envelopes.map((e) => e.raw).join('\n');
