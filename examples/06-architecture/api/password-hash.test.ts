@@ -4,6 +4,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../app/composition.js';
 import { createHttpApp } from '../app/express-app.js';
+import { defineModels } from '../app/models/index.js';
+import { SequelizeUserRepository } from '../app/repositories/user-repository.js';
 import { MemoryOutbox } from '../app/services/email-sender.js';
 import { createMemoryLogger } from '../app/utils/logger.js';
 import { verifyPassword } from '../app/utils/password.js';
@@ -52,5 +54,20 @@ describe('the password hash never leaves the repository', () => {
     expect(row?.password_hash).not.toContain(PASSWORD);
     expect(await verifyPassword(PASSWORD, row?.password_hash ?? '')).toBe(true);
     expect(await verifyPassword('wrong password', row?.password_hash ?? '')).toBe(false);
+  });
+
+  it('finding and listing users never even read the hash column', async () => {
+    if (!db) throw new Error('no database');
+    const { User } = defineModels(db);
+    const read = new Set<string>();
+    User.addHook('afterFind', (found) => {
+      for (const row of Array.isArray(found) ? found : [found])
+        for (const column of Object.keys(row?.get() ?? {})) read.add(column);
+    });
+    const users = new SequelizeUserRepository(User);
+    const user = await users.create({ email: uniqueEmail(), name: 'Ada', passwordHash: 'scrypt$salt$key' });
+    await users.findById(user.id);
+    await users.list({ limit: 5 });
+    expect([...read].sort()).toEqual(['createdAt', 'email', 'id', 'name']);
   });
 });

@@ -77,8 +77,8 @@ describe.each(Object.entries(edges))('winston lines on %s carry the request id',
       expect(all.every((line) => typeof line.requestId === 'string')).toBe(true);
       // The welcome email is logged by the mailer, after the response, with no request in sight.
       const welcomes = all.filter((line) => line.message === 'welcome email');
-      expect(welcomes.map((line) => [line.requestId, line.to]).sort()).toEqual(
-        ids.map((id, i) => [id, `user${i}@example.com`]).sort(),
+      expect(welcomes.map((line) => [line.requestId, line.to, line.subject]).sort()).toEqual(
+        ids.map((id, i) => [id, `user${i}@example.com`, `Welcome, User ${i}`]).sort(),
       );
       const perRequest = all.filter((line) => line.message === 'request');
       expect(perRequest.map((line) => line.requestId).sort()).toEqual([...ids, 'trace-broken'].sort());

@@ -122,4 +122,17 @@ describe('typed errors against the Q&A plain Error, same request', () => {
     expect([naive.status, naive.body.error.code]).toEqual([500, 'INTERNAL']);
   });
   // #endregion not-found-test
+
+  it('the naive lookup still finds a user that exists; only its log tells "not found" from a bug', async () => {
+    if (!db) throw new Error('no database');
+    const logger = createMemoryLogger();
+    const services = createServices({ db, mailer: new MemoryOutbox(), logger, hashPassword: async () => 'x' });
+    const naive = createHttpApp({ ...services, users: services.naiveUsers, tokenSecret: TOKEN_SECRET });
+    const user = await services.users.register({ email: 'found@example.com', name: 'Ada', password: 'p' });
+    const found = await request(naive).get(`/users/${user.id}`).set(ADMIN);
+    expect([found.status, Object.keys(found.body).sort()]).toEqual([200, ['createdAt', 'email', 'id', 'name']]);
+    expect((await request(naive).get('/users/424242').set(ADMIN)).status).toBe(500);
+    const errors = logger.entries.filter((entry) => entry.level === 'error');
+    expect(errors.map((entry) => entry.fields.errorMessage)).toEqual(['User not found']);
+  });
 });

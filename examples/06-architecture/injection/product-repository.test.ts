@@ -46,4 +46,14 @@ describe.each(implementations)('ProductService on the %s repository', (_name, re
     expect(page).toEqual({ items: [created], nextCursor: created.id });
     expect((await service.list({ limit: 1, after: created.id })).items).toEqual([second]);
   });
+
+  it('pages in id order after a row was rewritten: a table does not keep its rows in id order', async () => {
+    const service = new ProductService(repository());
+    const made = [];
+    for (const name of ['A', 'B', 'C']) made.push(await service.create({ name, priceCents: 100 }));
+    // An UPDATE writes a new version of the row after the others: a scan without ORDER BY now finds A last.
+    await pool?.query('UPDATE products SET stock = stock + 1 WHERE id = $1', [made[0]?.id]);
+    const page = await service.list({ limit: 3, after: (made[0]?.id ?? 0) - 1 });
+    expect(page.items.map((product) => product.name)).toEqual(['A', 'B', 'C']);
+  });
 });

@@ -40,11 +40,22 @@ describe('UserService with a fake repository', () => {
     ).rejects.toBeInstanceOf(EmailTakenError);
   });
 
-  it('unknown ids are NotFoundError for get, update and remove', async () => {
+  it('unknown ids are NotFoundError for get, update and remove, each naming the user', async () => {
     const { service } = serviceWith();
-    await expect(service.getById(9)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(service.update(9, { name: 'X' })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(service.remove(9)).rejects.toBeInstanceOf(NotFoundError);
+    for (const attempt of [service.getById(9), service.update(9, { name: 'X' }), service.remove(9)]) {
+      await expect(attempt).rejects.toBeInstanceOf(NotFoundError);
+      await expect(attempt).rejects.toThrow('User 9 was not found');
+    }
+  });
+
+  it('renames and removes the user it is asked about, and no other', async () => {
+    const { service } = serviceWith();
+    const ada = await service.register({ email: 'ada@example.com', name: 'Ada', password: 'correct horse' });
+    const grace = await service.register({ email: 'grace@example.com', name: 'Grace', password: 'correct horse' });
+    expect(await service.update(ada.id, { name: 'Ada L.' })).toEqual({ ...ada, name: 'Ada L.' });
+    await service.remove(ada.id);
+    await expect(service.getById(ada.id)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await service.getById(grace.id)).toEqual(grace);
   });
 
   it('a failing mailer leaves the registration successful and logs the failure', async () => {
@@ -78,10 +89,11 @@ describe('UserService with a fake repository', () => {
     let drained = false;
     const draining = service.drain().then(() => (drained = true));
     await new Promise(setImmediate); // one turn of the loop: the send has started, not finished
-    expect([drained, release !== undefined]).toEqual([false, true]);
+    expect([drained, release !== undefined, service.pendingWelcomes]).toEqual([false, true, 1]);
     release?.();
     await draining;
-    expect(drained).toBe(true);
+    // A settled send is let go: a long-running process does not keep one promise per sign-up.
+    expect([drained, service.pendingWelcomes]).toEqual([true, 0]);
   });
 
   it('lists page by page', async () => {

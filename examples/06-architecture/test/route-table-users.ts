@@ -98,11 +98,13 @@ export const userCases: RouteCase[] = [
     },
   },
   {
-    name: 'DELETE /users/:id answers 204, then the user is gone (404)',
+    name: 'DELETE /users/:id answers 204, then that user is gone (404) and no other',
     run: async (http) => {
       const user = await register(http);
+      const other = await register(http);
       expect((await http.call('delete', `/users/${user.id}`)).status).toBe(204);
       expect((await http.call('get', `/users/${user.id}`)).status).toBe(404);
+      expect((await http.call('get', `/users/${other.id}`)).status).toBe(200);
       expect((await http.call('delete', `/users/${user.id}`)).status).toBe(404);
     },
   },
@@ -111,6 +113,8 @@ export const userCases: RouteCase[] = [
     run: async (http) => {
       const created = [];
       for (let i = 0; i < 5; i++) created.push((await register(http)).id);
+      // A rename writes a new version of the row after the others: only ORDER BY id keeps the pages in order.
+      expect((await http.call('patch', `/users/${created[0]}`, { name: 'Renamed' })).status).toBe(200);
       const seen: number[] = [];
       let after: number | null = 0;
       while (after !== null) {

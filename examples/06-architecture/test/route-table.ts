@@ -26,7 +26,8 @@ export const routeCases: RouteCase[] = [
       const bad = await http.call('post', '/products', { name: 'Kettle', priceCents: '2599' });
       expect(bad.status).toBe(400);
       expect(fieldsOf(bad.body)).toEqual(['priceCents']);
-      expect((await http.call('get', '/products/2147483000')).status).toBe(404);
+      const missing = await http.call('get', '/products/2147483000');
+      expect([missing.status, missing.body.error.message]).toEqual([404, 'Product 2147483000 was not found']);
     },
   },
   {

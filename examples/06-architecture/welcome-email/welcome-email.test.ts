@@ -67,6 +67,17 @@ describe('the welcome email', () => {
     expect((await request(fixed).post('/users').set(ADMIN).send(body(uniqueEmail()))).status).toBe(201);
   });
 
+  it('the naive service sends the same welcome, only awaited; another account does not block it', async () => {
+    const outbox = new MemoryOutbox();
+    const { services, naive, fixed } = setup(outbox);
+    expect((await request(fixed).post('/users').set(ADMIN).send(body(uniqueEmail()))).status).toBe(201);
+    await services.users.drain();
+    outbox.sent.length = 0;
+    const email = uniqueEmail();
+    expect((await request(naive).post('/users').set(ADMIN).send(body(email))).status).toBe(201);
+    expect(outbox.sent).toEqual([{ to: email, name: 'Ada' }]);
+  });
+
   // #region naive-mailer-test
   it('the naive service awaits the mailer: 500 for an account that exists, and the retry gets 409', async () => {
     const { naive, fixed } = setup(failingMailer);

@@ -13,12 +13,12 @@ export class NaiveUserRepository implements NaiveUserStore {
 
   async createRow(user: { email: string; name: string; passwordHash: string }): Promise<User> {
     // Every column, hash included, typed as `User`: TypeScript checks what is there, not what is extra.
-    return (await this.User.create(user)).get({ plain: true });
+    return (await this.User.create(user)).toJSON();
   }
 
   async findById(id: number): Promise<User | undefined> {
     const row = await this.User.findByPk(id, { attributes: { exclude: ['passwordHash'] } });
-    return row?.get({ plain: true });
+    return row?.toJSON();
   }
 }
 // #endregion naive-user-repository

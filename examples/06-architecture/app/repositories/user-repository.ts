@@ -42,9 +42,9 @@ export class SequelizeUserRepository implements UserRepository {
   }
 
   async update(id: number, patch: UserPatch): Promise<User | undefined> {
-    const [count, rows] = await this.User.update(patch, { where: { id }, returning: true });
-    const row = rows[0];
-    return count > 0 && row ? toUser(row) : undefined;
+    // RETURNING hands back the updated rows: none means no such user.
+    const [, [row]] = await this.User.update(patch, { where: { id }, returning: true });
+    return row ? toUser(row) : undefined;
   }
 
   async delete(id: number): Promise<boolean> {

@@ -86,6 +86,11 @@ export class UserService {
     if (!(await this.deps.users.delete(id))) throw new NotFoundError('User', id);
   }
 
+  /** Welcome emails not yet sent or failed: what a shutdown log says it is waiting for. */
+  get pendingWelcomes(): number {
+    return this.sending.size;
+  }
+
   /** Resolves when every welcome email started so far has been sent or has failed. */
   async drain(): Promise<void> {
     await Promise.all(this.sending);
