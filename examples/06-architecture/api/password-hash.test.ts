@@ -56,6 +56,16 @@ describe('the password hash never leaves the repository', () => {
     expect(await verifyPassword('wrong password', row?.password_hash ?? '')).toBe(false);
   });
 
+  it('verifyPassword refuses another scheme, an unsalted hash and a truncated key, even where scrypt would match', async () => {
+    // Each key below is scrypt's real answer for PASSWORD: only the format checks refuse them.
+    const key = '49nG-qQ8BMdQ_gge3RQRISz-IU6zXQoQMJRaw_GzhHw';
+    const salt = 'YSBmaXhlZCAxNkIgc2FsdA';
+    expect(await verifyPassword(PASSWORD, `scrypt$${salt}$${key}`)).toBe(true);
+    expect(await verifyPassword(PASSWORD, `bcrypt$${salt}$${key}`)).toBe(false);
+    expect(await verifyPassword(PASSWORD, 'scrypt$$Q68aE-0Pv9oDCg65f8cI9uSFLdvQJBuKs-t87e69ztA')).toBe(false);
+    expect(await verifyPassword(PASSWORD, `scrypt$${salt}$${key.slice(0, 20)}`)).toBe(false);
+  });
+
   it('finding and listing users never even read the hash column', async () => {
     if (!db) throw new Error('no database');
     const { User } = defineModels(db);

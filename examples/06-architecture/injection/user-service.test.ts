@@ -104,5 +104,7 @@ describe('UserService with a fake repository', () => {
     expect(first.items.map((u) => u.name)).toEqual(['a', 'b']);
     const second = await service.list({ limit: 2, after: first.nextCursor ?? 0 });
     expect([second.items.map((u) => u.name), second.nextCursor]).toEqual([['c'], null]);
+    // Exactly a page's worth left: that page is the last, not one that points at an empty one.
+    expect((await service.list({ limit: 3 })).nextCursor).toBeNull();
   });
 });

@@ -67,6 +67,11 @@ describe('migrate', () => {
       type: QueryTypes.SELECT,
     });
     expect(table?.name).toBeNull();
+    // Even the history table, created by the same transaction, went with it.
+    const [history] = await db.query<{ name: string | null }>("SELECT to_regclass('schema_migrations')::text AS name", {
+      type: QueryTypes.SELECT,
+    });
+    expect(history?.name).toBeNull();
     // All-or-nothing per run: the three good ones rolled back with it, and apply cleanly after the fix.
     expect(await migrate(db, migrations)).toEqual(ALL);
   });
@@ -74,8 +79,14 @@ describe('migrate', () => {
   it('refuses a database that a newer release migrated', async () => {
     const db = connect(await freshDatabase());
     await migrate(db, migrations);
-    await db.query("INSERT INTO schema_migrations (name) VALUES ('099-from-the-future')");
-    await expect(migrate(db, migrations)).rejects.toThrow(/does not know: 099-from-the-future/);
+    await db.query("INSERT INTO schema_migrations (name) VALUES ('098-from-the-future'), ('099-also')");
+    await expect(migrate(db, migrations)).rejects.toThrow(/does not know: 098-from-the-future, 099-also$/);
+  });
+
+  it('refuses to stop at a migration it does not have, and runs none', async () => {
+    const db = connect(await freshDatabase());
+    await expect(migrate(db, migrations, { to: '009-typo' })).rejects.toThrow('Unknown migration "009-typo"');
+    await expect(migrate(db, migrations, { to: '001-create-users' })).resolves.toEqual(['001-create-users']);
   });
 });
 
