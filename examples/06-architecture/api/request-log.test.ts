@@ -97,10 +97,16 @@ describe.each(Object.entries(edges))('winston lines on %s carry the request id',
     const { stack, lines } = recordedStack();
     const edge = await build(stack);
     try {
+      const started = performance.now();
       await request(edge.target).get('/products?limit=1&secret=hunter2').set(ADMIN).set('x-request-id', 'trace-list');
+      const waited = performance.now() - started;
       expect(lines().filter((line) => line.message === 'request')).toEqual([
         expect.objectContaining({ requestId: 'trace-list', method: 'GET', path: '/products', status: 200 }),
       ]);
+      // `ms` is the server's own share of the wait the client measured around it.
+      const [line] = lines().filter((entry) => entry.message === 'request');
+      expect(line?.ms).toBeGreaterThanOrEqual(0);
+      expect(line?.ms).toBeLessThanOrEqual(Math.ceil(waited));
     } finally {
       await edge.close();
     }
