@@ -13,8 +13,8 @@ export interface Logger {
 // #region winston-logger
 /** Stamps the current request's id on the line, unless the caller named one. */
 const withRequestId = winston.format((info) => {
-  const requestId = currentRequestId();
-  if (requestId !== undefined && info.requestId === undefined) info.requestId = requestId;
+  // Outside a request this sets undefined, which the JSON format leaves out.
+  info.requestId ??= currentRequestId();
   return info;
 });
 
