@@ -1,20 +1,8 @@
-import { deleteRedisPrefix, redisPrefix, testServices, waitUntil } from '@cookbook/shared/testing';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisRegistry } from './registry.js';
+import { waitUntil } from '@cookbook/shared/testing';
+import { describe, expect, it } from 'vitest';
+import { useRedisRegistry } from './test/redis-registry.js';
 
-const prefix = redisPrefix('microservices-heartbeat');
-let redis: Redis;
-let registry: RedisRegistry;
-
-beforeAll(() => {
-  redis = new Redis(testServices().redisUrl);
-  registry = new RedisRegistry(redis, prefix);
-});
-afterAll(async () => {
-  await deleteRedisPrefix(redis, prefix);
-  redis.disconnect();
-});
+const { registry } = useRedisRegistry('microservices-heartbeat');
 
 const TTL_MS = 300;
 const instance = (id: string) => ({ service: 'order-service', id, url: `http://10.0.1.${id}:3002` });

@@ -1,21 +1,9 @@
-import { deleteRedisPrefix, redisPrefix, testServices } from '@cookbook/shared/testing';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startStubUserService } from '../test/stub-server.js';
-import { pickInstance, RedisRegistry, readinessOf } from './registry.js';
+import { pickInstance, readinessOf } from './registry.js';
+import { useRedisRegistry } from './test/redis-registry.js';
 
-const prefix = redisPrefix('microservices-registry-clock');
-let redis: Redis;
-let registry: RedisRegistry;
-
-beforeAll(() => {
-  redis = new Redis(testServices().redisUrl);
-  registry = new RedisRegistry(redis, prefix);
-});
-afterAll(async () => {
-  await deleteRedisPrefix(redis, prefix);
-  redis.disconnect();
-});
+const { prefix, redis, registry } = useRedisRegistry('microservices-registry-clock');
 
 /** Redis's clock in ms, read the way a test can trust: seconds and microseconds of TIME. */
 async function redisMs(): Promise<number> {

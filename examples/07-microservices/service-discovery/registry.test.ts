@@ -1,20 +1,9 @@
-import { deleteRedisPrefix, redisPrefix, testServices, waitUntil } from '@cookbook/shared/testing';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pickInstance, RedisRegistry } from './registry.js';
+import { waitUntil } from '@cookbook/shared/testing';
+import { describe, expect, it } from 'vitest';
+import { pickInstance } from './registry.js';
+import { useRedisRegistry } from './test/redis-registry.js';
 
-const prefix = redisPrefix('microservices');
-let redis: Redis;
-let registry: RedisRegistry;
-
-beforeAll(() => {
-  redis = new Redis(testServices().redisUrl);
-  registry = new RedisRegistry(redis, prefix);
-});
-afterAll(async () => {
-  await deleteRedisPrefix(redis, prefix);
-  redis.disconnect();
-});
+const { registry } = useRedisRegistry('microservices');
 
 const instance = (id: string) => ({ service: 'user-service', id, url: `http://10.0.0.${id}:3001` });
 
