@@ -12,8 +12,11 @@ import { reservablePort } from '../ports.js';
  */
 export interface OwnRabbit {
   url: string;
-  /** SIGKILLs the node, as a crash or an OOM kill would, and starts it again on the same data. */
-  restart(): Promise<void>;
+  /**
+   * Stops the node and starts it again on the same data: by default with SIGKILL, as a crash or an
+   * OOM kill would; `'graceful'` stops it as `rabbitmqctl stop` does, writing everything to disc.
+   */
+  restart(how?: 'crash' | 'graceful'): Promise<void>;
   /** Kills the node and removes its files. */
   stop(): Promise<void>;
 }
@@ -42,10 +45,12 @@ export async function startOwnRabbit(): Promise<OwnRabbit> {
   // Never outlive the test process, even when a failed test skips its cleanup.
   const killOnExit = () => killGroup(node);
   process.once('exit', killOnExit);
-  const kill = async () => {
+  const kill = async (how: 'crash' | 'graceful' = 'crash') => {
     if (node.exitCode === null && node.signalCode === null) {
       const exited = once(node, 'exit');
-      killGroup(node);
+      // The script traps SIGTERM and stops the broker cleanly; SIGKILL to the group is a crash.
+      if (how === 'graceful') node.kill('SIGTERM');
+      else killGroup(node);
       await exited;
     }
     // The script exits first; the Erlang VM may hold the port and the data dir a moment longer.
@@ -53,8 +58,8 @@ export async function startOwnRabbit(): Promise<OwnRabbit> {
   };
   return {
     url: `amqp://guest:guest@127.0.0.1:${port}`,
-    async restart() {
-      await kill();
+    async restart(how = 'crash') {
+      await kill(how);
       node = await launch(env);
     },
     async stop() {
