@@ -1,8 +1,10 @@
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { reservablePort, waitUntil } from '@cookbook/shared/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { generateLoad, spawnLoadGenerator, throughput } from './load-generator.js';
 
 let server: Server | undefined;
@@ -108,5 +110,26 @@ describe('the load generator in a process of its own', () => {
   it('a generator that dies first fails the start with its exit code', async () => {
     const load = spawnLoadGenerator({ url: 'not a url', connections: 1, execArgv: ['--import', 'tsx'] });
     await expect(load.started).rejects.toThrow(/^the load generator exited \(1\) before its first request$/);
+  });
+
+  it.each([
+    ['no URL', ['', '1'], true],
+    ['no connection count', ['http://127.0.0.1:9/'], true],
+    ['no IPC channel to report over', ['http://127.0.0.1:9/', '1'], false],
+  ])('started with %s, it refuses with exit code 2 and its usage', async (_what, args, ipc) => {
+    const entry = fileURLToPath(new URL('./load-process.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+      stdio: ['ignore', 'ignore', 'pipe', ...(ipc ? (['ipc'] as const) : [])],
+    });
+    onTestFinished(() => {
+      child.kill('SIGKILL'); // one that did not refuse would load the URL until the test times out
+    });
+    let stderr = '';
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/^usage: fork load-process\.js <url> <connections> with an IPC channel/);
   });
 });
