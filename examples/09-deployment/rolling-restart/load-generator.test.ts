@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { reservablePort, waitUntil } from '@cookbook/shared/testing';
+import { reservablePort, spawnFixture, waitUntil } from '@cookbook/shared/testing';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { generateLoad, spawnLoadGenerator, throughput } from './load-generator.js';
 
@@ -117,19 +115,9 @@ describe('the load generator in a process of its own', () => {
     ['no connection count', ['http://127.0.0.1:9/'], true],
     ['no IPC channel to report over', ['http://127.0.0.1:9/', '1'], false],
   ])('started with %s, it refuses with exit code 2 and its usage', async (_what, args, ipc) => {
-    const entry = fileURLToPath(new URL('./load-process.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-      stdio: ['ignore', 'ignore', 'pipe', ...(ipc ? (['ipc'] as const) : [])],
-    });
-    onTestFinished(() => {
-      child.kill('SIGKILL'); // one that did not refuse would load the URL until the test times out
-    });
-    let stderr = '';
-    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    const [code] = await once(child, 'exit');
-    expect(code).toBe(2);
-    expect(stderr).toMatch(/^usage: fork load-process\.js <url> <connections> with an IPC channel/);
+    const child = spawnFixture(new URL('./load-process.ts', import.meta.url), { args, ipc });
+    onTestFinished(() => child.kill()); // one that did not refuse would load the URL until the test times out
+    expect(await child.exited).toBe(2);
+    expect(child.errors[0]).toMatch(/^usage: fork load-process\.js <url> <connections> with an IPC channel/);
   });
 });

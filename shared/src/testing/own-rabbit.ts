@@ -58,7 +58,7 @@ export async function startOwnRabbit(): Promise<OwnRabbit> {
   };
   return {
     url: `amqp://guest:guest@127.0.0.1:${port}`,
-    async restart(how = 'crash') {
+    async restart(how) {
       await kill(how);
       node = await launch(env);
     },

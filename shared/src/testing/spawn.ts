@@ -29,6 +29,8 @@ export interface FixtureOptions {
   imports?: readonly (string | URL)[];
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Opens an IPC channel (`process.send` in the child, `child.send` here), as `fork` does. */
+  ipc?: boolean;
 }
 
 /**
@@ -41,7 +43,7 @@ export function spawnFixture(file: URL | string, options: FixtureOptions = {}): 
   const child = spawn(process.execPath, ['--import', 'tsx', ...imports, path, ...(options.args ?? [])], {
     cwd: options.cwd ?? process.cwd(),
     env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
   const errors: string[] = [];
