@@ -1,7 +1,7 @@
 import { ROOT_CONTEXT, SpanKind, TraceFlags, trace } from '@opentelemetry/api';
 import { SamplingDecision } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { createSampler, startTracing, tracingOptionsFromEnv } from './instrumentation.js';
+import { createSampler, startTracing, stopTracing, tracingOptionsFromEnv } from './instrumentation.js';
 
 const randomTraceId = () => Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
 const decide = (ratio: number, parent = ROOT_CONTEXT, traceId = randomTraceId()) =>
@@ -34,6 +34,12 @@ describe('configuration', () => {
     expect(options.spanProcessors).toHaveLength(1);
   });
 
+  it('takes both ends of the range: 0 keeps only traces a caller kept, 1 keeps every trace', () => {
+    expect(tracingOptionsFromEnv({ OTEL_TRACES_SAMPLER_ARG: '0' }).sampleRatio).toBe(0);
+    expect(tracingOptionsFromEnv({ OTEL_TRACES_SAMPLER_ARG: '1' }).sampleRatio).toBe(1);
+    expect(tracingOptionsFromEnv({}).sampleRatio).toBe(1);
+  });
+
   it('refuses a ratio outside 0..1, naming the variable', () => {
     for (const bad of ['1.5', '-0.1', 'ten', ' ']) {
       expect(() => tracingOptionsFromEnv({ OTEL_TRACES_SAMPLER_ARG: bad })).toThrow(/OTEL_TRACES_SAMPLER_ARG/);
@@ -42,5 +48,9 @@ describe('configuration', () => {
 
   it('refuses to start with no span processor, which would trace nothing', () => {
     expect(() => startTracing({ serviceName: 'orders', sampleRatio: 1, spanProcessors: [] })).toThrow(/span processor/);
+  });
+
+  it('stops quietly when it never started, as a shutdown path after a failed start does', async () => {
+    await expect(stopTracing()).resolves.toBeUndefined();
   });
 });

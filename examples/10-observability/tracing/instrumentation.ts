@@ -27,6 +27,8 @@ export interface TracingOptions {
 }
 
 let running: NodeSDK | undefined;
+/** A loader hook lives as long as the process: a start after `stopTracing()` must not add a second. */
+let esmImportsHooked = false;
 
 // #region libraries
 /** What gets spans without code changes. Scrapes, pool pings and schema setup outside a request stay out. */
@@ -113,6 +115,8 @@ export function tracingOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Tra
  * `module.register` hook makes a round trip to its own thread for every module the app imports.
  */
 function hookEsmImports(): void {
+  if (esmImportsHooked) return;
+  esmImportsHooked = true;
   if (supportsSyncHooks()) registerSyncHooks();
   else register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
 }
