@@ -34,6 +34,10 @@ describe('configuration', () => {
     expect(options.spanProcessors).toHaveLength(1);
   });
 
+  it('names an unnamed service as the OpenTelemetry spec does, so its spans are still found', () => {
+    expect(tracingOptionsFromEnv({}).serviceName).toBe('unknown_service:node');
+  });
+
   it('takes both ends of the range: 0 keeps only traces a caller kept, 1 keeps every trace', () => {
     expect(tracingOptionsFromEnv({ OTEL_TRACES_SAMPLER_ARG: '0' }).sampleRatio).toBe(0);
     expect(tracingOptionsFromEnv({ OTEL_TRACES_SAMPLER_ARG: '1' }).sampleRatio).toBe(1);
