@@ -37,6 +37,54 @@ describe('cluster: graceful shutdown', () => {
     expect(stoppedWorkers(primary.lines)).toEqual(pids.map((pid) => `${pid} stopped (0)`).sort());
   });
 
+  it('SIGTERM, then SIGINT while stopping: the second signal changes nothing', async () => {
+    const { primary, url } = await primaries.ready();
+    const slow = getJson<{ pid: number }>(`${url}/slow?ms=1000`);
+    await primary.waitForLine(/^worker \d+ holding a request/);
+    primary.child.kill('SIGTERM');
+    primary.child.kill('SIGINT');
+    await expect(slow).resolves.toMatchObject({ pid: expect.any(Number) });
+    expect(await primary.exited).toBe(0);
+    expect(stoppedWorkers(primary.lines)).toEqual(
+      workerPids(primary.lines)
+        .map((pid) => `${pid} stopped (0)`)
+        .sort(),
+    );
+    expect([...primary.errors, ...primary.lines].join('\n')).not.toMatch(/error|ERR_/i);
+  });
+
+  it('SIGTERM to the primary: a worker that ignores the shutdown message is still stopped by disconnect()', async () => {
+    // Its server closed by the primary, nothing holds it: it exits 0 long before shutdownTimeoutMs.
+    const { primary } = await primaries.ready({ args: ['plain'] });
+    primary.child.kill('SIGTERM');
+    expect(await primary.exited).toBe(0);
+    expect(stoppedWorkers(primary.lines)).toEqual(
+      workerPids(primary.lines)
+        .map((pid) => `${pid} stopped (0)`)
+        .sort(),
+    );
+  });
+
+  it('a worker that disconnects itself has left on purpose: it is neither counted as a crash nor replaced', async () => {
+    const primary = primaries.start({ args: ['leaving'] });
+    // With no worker left and none to restart, nothing holds the primary: it ends on its own.
+    expect(await primary.exited).toBe(0);
+    const pids = workerPids(primary.lines);
+    expect(stoppedWorkers(primary.lines)).toEqual(pids.map((pid) => `${pid} stopped (0)`).sort());
+    expect(pids).toHaveLength(2);
+    expect(primary.lines.join('\n')).not.toMatch(/died|restarting|crash loop/);
+  });
+
+  it('a worker error is logged unless it says the worker is gone (EPIPE, ECONNRESET, ERR_IPC_*)', async () => {
+    const { primary } = await primaries.ready({ args: ['worker', 'worker-errors'] });
+    await primary.waitForLine(/^worker errors emitted$/);
+    primary.child.kill('SIGTERM');
+    expect(await primary.exited).toBe(0);
+    const logged = primary.lines.filter((line) => line.endsWith(' raised by the test'));
+    const expected = workerPids(primary.lines).map((pid) => `worker ${pid}: EACCES raised by the test`);
+    expect(logged.sort()).toEqual(expected.sort());
+  });
+
   it('a worker still busy when shutdownTimeoutMs runs out is killed, and the primary still exits 0', async () => {
     const { primary, url } = await primaries.ready();
     const stuck = getJson(`${url}/slow?ms=10000`, 20_000);

@@ -69,6 +69,26 @@ describe('cluster', () => {
     expect(primary.lines.join('\n')).toMatch(/crash loop: 4 crashes .* giving up/);
   });
 
+  it('❌ seed: on a good day the naive primary serves as well: 2 workers on its port, a killed one replaced', async () => {
+    const port = await reservablePort();
+    const run = { args: ['worker', 'naive'], env: { CLUSTER_PORT: String(port) } };
+    const { primary, url } = await primaries.ready(run);
+    expect(url).toBe(`http://127.0.0.1:${port}`);
+    const answered = new Set<number>();
+    for (let i = 0; i < 20; i++) answered.add((await getJson<{ pid: number }>(url)).pid);
+    expect([...answered].sort()).toEqual(workerPids(primary.lines).sort());
+    expect(answered.size).toBe(2);
+    const [victim = 0] = workerPids(primary.lines);
+    process.kill(victim, 'SIGKILL');
+    const [, , replacement] = await primary.waitUntil((lines) =>
+      workerPids(lines).length >= 3 ? workerPids(lines) : undefined,
+    );
+    // Its defect is only the loop: the replacement serves on the same port.
+    for (let i = 0; i < 20 && !answered.has(replacement ?? 0); i++)
+      answered.add((await getJson<{ pid: number }>(url)).pid);
+    expect(answered).toContain(replacement);
+  });
+
   // #region naive-forks
   it('❌ seed: the naive primary re-forks a crashing worker without end', async () => {
     const primary = primaries.start({ args: ['crashing', 'naive'] });

@@ -45,6 +45,7 @@ export function startPrimary(options: PrimaryOptions): Primary {
   });
   cluster.on('exit', (worker, code, signal) => {
     live.delete(worker);
+    // A worker that disconnected itself (`cluster.worker.disconnect()`) left on purpose: not a crash.
     if (stopping || worker.exitedAfterDisconnect) {
       // 0 when it finished its requests and closed; SIGKILL when shutdownTimeoutMs ran out first.
       log(`worker ${worker.process.pid} stopped (${signal ?? code})`);
@@ -68,17 +69,18 @@ export function startPrimary(options: PrimaryOptions): Primary {
   });
 
   function stop(): void {
+    // A second signal (SIGTERM, then Ctrl-C) changes nothing: a worker's second disconnect() cuts the
+    // requests it is still finishing.
     if (stopping) return;
     stopping = true;
     for (const timer of pending) clearTimeout(timer);
     if (live.size === 0) resolveStopped(exitCode);
     for (const worker of live) {
-      // A worker known to be dead or cut off is told nothing: its 'exit' (or the timer below) ends it.
-      if (!worker.isDead() && worker.isConnected()) {
-        // disconnect() closes the worker's servers: in-flight requests finish, new ones go elsewhere.
-        worker.send({ cmd: 'shutdown' });
-        worker.disconnect();
-      }
+      // 'shutdown' lets the app close what it holds; disconnect() closes its servers even if it does not
+      // listen for that: in-flight requests finish, new ones go elsewhere. To a worker already dead or
+      // cut off, both writes fail as an 'error' (see fork()), and its 'exit' or the timer ends it.
+      worker.send({ cmd: 'shutdown' });
+      worker.disconnect();
       setTimeout(() => worker.isDead() || worker.process.kill('SIGKILL'), options.shutdownTimeoutMs).unref();
     }
   }
@@ -88,6 +90,7 @@ export function startPrimary(options: PrimaryOptions): Primary {
     // A worker can die between the checks above and the write: the write then fails as an 'error'
     // event (EPIPE), which unheard would crash the primary. Its 'exit' follows; nothing else to do.
     worker.on('error', (error: NodeJS.ErrnoException) => {
+      // Stryker disable next-line StringLiteral: any stand-in for "no code" is outside the set, as '' is
       if (!PEER_GONE.has(error.code ?? '')) log(`worker ${worker.process.pid}: ${error.message}`);
     });
     live.add(worker);
