@@ -102,6 +102,16 @@ describe.each(['Express', 'Fastify'])('%s: hostile bodies and headers', (edge) =
         hangUp: true,
       },
     ],
+    [
+      'both Content-Length and Transfer-Encoding (a smuggling attempt)',
+      400,
+      'transfer-encoding',
+      {
+        ...jsonRequest('POST', '/users', '{}', [['transfer-encoding', 'chunked']]),
+        body: Buffer.from('2\r\n{}\r\n0\r\n\r\n'),
+      },
+    ],
+    ['headers over 16 kB', 431, 'headers', jsonRequest('GET', '/users', '', [['x-padding', 'x'.repeat(20_000)]])],
     ['a path that is not valid percent-encoding', 400, 'path', jsonRequest('GET', '/users/%E0%A4%A')],
     [
       'stock beyond the integer column',
