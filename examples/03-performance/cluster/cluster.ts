@@ -87,8 +87,8 @@ export function startPrimary(options: PrimaryOptions): Primary {
 
   function fork(): void {
     const worker = cluster.fork({ PORT: String(options.port) });
-    // A worker can die between the checks above and the write: the write then fails as an 'error'
-    // event (EPIPE), which unheard would crash the primary. Its 'exit' follows; nothing else to do.
+    // stop() writes to every worker whose 'exit' it has not seen, and one may be dead by then: the write
+    // fails as an 'error' event (EPIPE), which unheard would crash the primary. Its 'exit' follows.
     worker.on('error', (error: NodeJS.ErrnoException) => {
       // Stryker disable next-line StringLiteral: any stand-in for "no code" is outside the set, as '' is
       if (!PEER_GONE.has(error.code ?? '')) log(`worker ${worker.process.pid}: ${error.message}`);
