@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, expect, it } from 'vitest';
+import { context, INVALID_SPAN_CONTEXT, trace } from '@opentelemetry/api';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { withCorrelationId } from '../correlation/correlation.js';
 import { createLogger } from '../correlation/logger.js';
 
@@ -27,5 +29,33 @@ describe('the winston logger', () => {
     expect(byId('trace-a')).toEqual(['info received', 'warn answered']);
     expect(byId('trace-b')).toEqual(['info received', 'warn answered']);
     expect(entries.at(-1)).not.toHaveProperty('correlationId');
+  });
+
+  it('adds trace_id and span_id only for a real span: a context of zeros is no trace to search for', async () => {
+    // A registered provider brings the context manager that carries the active span across awaits.
+    const provider = new NodeTracerProvider();
+    provider.register();
+    onTestFinished(async () => {
+      await provider.shutdown();
+      trace.disable();
+      context.disable();
+    });
+    const lines: string[] = [];
+    const log = createLogger('gateway', (line) => lines.push(line));
+    const ids = await trace.getTracer('test').startActiveSpan('request', async (span) => {
+      log.info('in a span');
+      span.end();
+      return span.spanContext();
+    });
+    // What a non-recording span propagated with no trace carries: all-zero ids.
+    context.with(trace.setSpan(context.active(), trace.wrapSpanContext(INVALID_SPAN_CONTEXT)), () => {
+      log.info('in a span of zeros');
+    });
+    await sleep(0);
+    const [inSpan, inZeros] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(inSpan).toMatchObject({ trace_id: ids.traceId, span_id: ids.spanId });
+    expect(ids.traceId).not.toBe(INVALID_SPAN_CONTEXT.traceId);
+    expect(inZeros).not.toHaveProperty('trace_id');
+    expect(inZeros).not.toHaveProperty('span_id');
   });
 });
