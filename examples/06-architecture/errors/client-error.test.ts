@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { setImmediate } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { answerClientError } from '../app/api/request-problems.js';
+import { parseResponse } from '../test/raw-http.js';
 
 // What the server's clientError handler writes for each refusal of Node's HTTP parser; real requests
 // that reach it on both frameworks are in ../test/hostile-input.test.ts.
@@ -10,9 +11,10 @@ describe("answerClientError: Node's parser refusals in the one JSON error shape"
     const socket = new PassThrough();
     const written = socket.toArray();
     answerClientError(Object.assign(new Error('parse error'), { code }), socket);
-    const raw = Buffer.concat(await written).toString('utf8');
-    const [head = '', body = ''] = raw.split('\r\n\r\n');
-    return { head: head.split('\r\n'), body: JSON.parse(body) as { error: Record<string, unknown> }, raw };
+    const raw = Buffer.concat(await written);
+    const { headers, body } = parseResponse(raw);
+    const statusLine = raw.toString('utf8').split('\r\n')[0];
+    return { statusLine, headers, text: body, body: JSON.parse(body) as { error: Record<string, unknown> } };
   }
 
   it.each([
@@ -25,14 +27,14 @@ describe("answerClientError: Node's parser refusals in the one JSON error shape"
     ['HPE_SOMETHING_NEW', 400, 'request', 'The request is not valid HTTP'],
     [undefined, 400, 'request', 'The request is not valid HTTP'],
   ])('%s → %i naming %s', async (code, status, field, message) => {
-    const { head, body, raw } = await answer(code);
+    const { statusLine, headers, text, body } = await answer(code);
     const reason = { 400: 'Bad Request', 408: 'Request Timeout', 431: 'Request Header Fields Too Large' }[status];
-    expect(head).toEqual([
-      `HTTP/1.1 ${status} ${reason}`,
-      'content-type: application/json; charset=utf-8',
-      `content-length: ${Buffer.byteLength(raw.split('\r\n\r\n')[1] ?? '')}`,
-      'connection: close',
-    ]);
+    expect(statusLine).toBe(`HTTP/1.1 ${status} ${reason}`);
+    expect(headers).toEqual({
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(text)),
+      connection: 'close',
+    });
     expect(body.error).toEqual({
       code: 'BAD_REQUEST',
       message,

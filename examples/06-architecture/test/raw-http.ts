@@ -51,7 +51,8 @@ export function sendRaw(url: string, request: RawRequest, timeoutMs = 10_000): P
   });
 }
 
-function parseResponse(raw: Buffer): RawResponse {
+/** The status, headers (lower-cased names) and body of one raw HTTP/1.1 response. */
+export function parseResponse(raw: Buffer): RawResponse {
   const text = raw.toString('utf8');
   const end = text.indexOf('\r\n\r\n');
   if (end < 0) throw new Error(`no HTTP response, got ${JSON.stringify(text.slice(0, 200))}`);
